@@ -1,0 +1,102 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parseGenerationConfig } from "../../lib/config.js";
+import { homeGenerationSpec } from "../../lib/pipeline/generate.js";
+import {
+  DEFAULT_HOME_TYPE_MIX,
+  HOME_TYPE_SPECS,
+  HOME_TYPES,
+  type HomeType,
+} from "../../lib/synth/catalog/homeTypes.js";
+import { type GeneratedHome, generateHome } from "../../lib/synth/homes.js";
+
+const config = parseGenerationConfig({ seed: 7, homes: 10_000, days: 30 });
+const spec = homeGenerationSpec(config);
+const batch: GeneratedHome[] = Array.from({ length: config.homes }, (_, i) => generateHome(spec, i));
+
+test("home 4321 generated alone equals home 4321 inside a batch of 10 000", () => {
+  assert.equal(generateHome(spec, 4321), batch[4321]);
+  // and in any order: generate a few homes backwards first
+  for (const i of [9999, 17, 4321]) assert.equal(generateHome(spec, i), batch[i]);
+});
+
+test("a different seed gives different homes", () => {
+  const other = homeGenerationSpec(parseGenerationConfig({ seed: 8, homes: 10, days: 30 }));
+  const differing = [0, 1, 2, 3, 4].filter(
+    (i) => JSON.stringify(generateHome(other, i)) !== JSON.stringify(batch[i]),
+  );
+  assert.is(differing.length, 5);
+});
+
+test("at 10 000 homes the home-type mix is within ±1.5 points of the configured mix", () => {
+  const counts = new Map<HomeType, number>();
+  for (const g of batch) counts.set(g.home.homeType, (counts.get(g.home.homeType) ?? 0) + 1);
+  for (const type of HOME_TYPES) {
+    const share = (counts.get(type) ?? 0) / batch.length;
+    assert.ok(
+      Math.abs(share - DEFAULT_HOME_TYPE_MIX[type]) <= 0.015,
+      `${type}: ${share} vs ${DEFAULT_HOME_TYPE_MIX[type]}`,
+    );
+  }
+});
+
+test("a custom mix is honoured, and a zero share means no homes of that type", () => {
+  const custom = homeGenerationSpec(parseGenerationConfig({ homeTypeMix: { apartment: 0.7, studio: 0.3 } }));
+  const types = Array.from({ length: 2000 }, (_, i) => generateHome(custom, i).home.homeType);
+  const apartments = types.filter((t) => t === "apartment").length / types.length;
+  assert.ok(Math.abs(apartments - 0.7) < 0.015, String(apartments));
+  assert.ok(types.every((t) => t === "apartment" || t === "studio"));
+});
+
+test("each type's device counts stay in its range and size categories scale them", () => {
+  for (const type of HOME_TYPES) {
+    const homes = batch.filter((g) => g.home.homeType === type);
+    assert.ok(homes.length > 0, type);
+    const [lo, hi] = HOME_TYPE_SPECS[type].deviceCount;
+    for (const g of homes)
+      assert.ok(g.devices.length >= lo && g.devices.length <= hi, `${type} has ${g.devices.length}`);
+    const mean = (size: string) => {
+      const sized = homes.filter((g) => g.home.sizeCategory === size);
+      return sized.reduce((s, g) => s + g.devices.length, 0) / sized.length;
+    };
+    assert.ok(mean("small") < mean("large"), `${type}: small homes should have fewer devices`);
+  }
+});
+
+test("no outdoor area in apartments or studios; floors follow the type", () => {
+  for (const g of batch) {
+    if (g.home.homeType === "apartment" || g.home.homeType === "studio") {
+      assert.ok(
+        g.areas.every((a) => a.indoor),
+        `${g.home.homeId} has an outdoor area`,
+      );
+    }
+    const [fLo, fHi] = HOME_TYPE_SPECS[g.home.homeType].floors;
+    assert.ok(g.home.floors >= fLo && g.home.floors <= fHi);
+    for (const a of g.areas) assert.ok(a.floor >= -1 && a.floor < g.home.floors);
+  }
+  assert.ok(batch.some((g) => g.home.homeType === "ranch_house" && g.areas.some((a) => !a.indoor)));
+});
+
+test("entity_ids are valid Home Assistant ids, unique per home, in a known area", () => {
+  const pattern = /^[a-z_]+\.[a-z0-9_]+$/;
+  for (const g of batch.slice(0, 2000)) {
+    const ids = g.devices.map((d) => d.entityId);
+    assert.is(new Set(ids).size, ids.length, g.home.homeId);
+    const areaIds = new Set(g.areas.map((a) => a.areaId));
+    for (const d of g.devices) {
+      assert.ok(pattern.test(d.entityId), d.entityId);
+      assert.ok(d.entityId.startsWith(`${d.domain}.`));
+      assert.ok(areaIds.has(d.areaId));
+    }
+  }
+});
+
+test("homes span both hemispheres, several zones and every schedule archetype", () => {
+  assert.ok(batch.some((g) => g.home.latitude < 0) && batch.some((g) => g.home.latitude > 0));
+  assert.ok(new Set(batch.map((g) => g.home.timezone)).size >= 20);
+  assert.is(new Set(batch.map((g) => g.home.schedule)).size, 4);
+  assert.ok(batch.every((g) => g.home.occupants >= 1));
+});
+
+test.run();
