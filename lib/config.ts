@@ -44,6 +44,12 @@ const homeTypeMixSchema = z
     }
   });
 
+const rate = z
+  .number({ error: "must be a rate between 0 and 1" })
+  .min(0, { error: "must be a rate between 0 and 1" })
+  .max(1, { error: "must be a rate between 0 and 1" })
+  .default(0);
+
 /** The generation config: every field validated, every default written down. */
 export const generationConfigSchema = z
   .object({
@@ -92,6 +98,16 @@ export const generationConfigSchema = z
       })
       .optional(),
     format: z.enum(["parquet", "arrow"], { error: 'must be "parquet" or "arrow"' }).default("parquet"),
+    /** Seeded data-quality faults on events, as per-event rates; all off by default. */
+    faults: z
+      .object({ drop: rate, duplicate: rate, outOfOrder: rate })
+      .strict()
+      .default({ drop: 0, duplicate: 0, outOfOrder: 0 }),
+    /** Device failures: the share of devices that fail during the horizon. */
+    failures: z
+      .object({ share: z.number({ error: "must be a share between 0 and 1" }).min(0).max(1).default(0.08) })
+      .strict()
+      .default({ share: 0.08 }),
   })
   .strict();
 
