@@ -173,7 +173,9 @@ function arrowToColumns(table: arrow.Table, schema: TableSchema): ColumnTable {
   for (const spec of schema.columns) {
     const vector = table.getChild(spec.name);
     if (!vector) throw new Error(`column ${spec.name} missing from Arrow file`);
-    columns[spec.name] = fromValues(spec, vector.toArray() as unknown as unknown[]);
+    // get(i) (not toArray) so that nulls stay nulls instead of reading as 0
+    const values = Array.from({ length: vector.length }, (_, i) => vector.get(i) as unknown);
+    columns[spec.name] = fromValues(spec, values);
   }
   return { schema, rows: table.numRows, columns };
 }
@@ -184,9 +186,13 @@ function fromValues(spec: ColumnSpec, values: ArrayLike<unknown>): ColumnData {
     case "string":
       return Array.from(values as ArrayLike<string | null>);
     case "int32":
-      return Int32Array.from(values as ArrayLike<number>);
+      return spec.nullable
+        ? Array.from(values as ArrayLike<number | null | undefined>, (v) => (v === null || v === undefined ? null : Number(v)))
+        : Int32Array.from(values as ArrayLike<number>);
     case "float64":
-      return Float64Array.from(values as ArrayLike<number | null>, (v) => (v === null ? Number.NaN : v));
+      return Float64Array.from(values as ArrayLike<number | null | undefined>, (v) =>
+        v === null || v === undefined ? Number.NaN : v,
+      );
     case "bool":
       return Uint8Array.from(values as ArrayLike<boolean>, (v) => (v ? 1 : 0));
     case "timestamp_ms":

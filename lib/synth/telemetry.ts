@@ -1,0 +1,519 @@
+import {
+  AREA_HUMIDITY,
+  BASEMENT_DB,
+  BATTERY_DATA_RATE_FACTOR,
+  BATTERY_SWAP_DAILY,
+  BATTERY_SWAP_THRESHOLD,
+  CLIMATE_WEATHER,
+  COLD_DRAIN_PER_C,
+  DROPS_DB_SCALE,
+  DROPS_REFERENCE_DBM,
+  type FailureScenario,
+  FLAKY_FACTOR,
+  FLAKY_SHARE,
+  GLITCH_ERROR_RATE,
+  GLITCH_LATENCY_RATE,
+  HEALTH_BASELINES,
+  HEALTH_FEATURES,
+  type HealthBaseline,
+  type HealthFeature,
+  HOT_DRAIN,
+  INDOOR_HUMIDITY,
+  INDOOR_TEMPERATURE_C,
+  INDOOR_WINTER_DROP_C,
+  MISSING_VALUE_RATE,
+  RADIO_EFFECTS,
+  type RadioEffect,
+  WEATHER_ANOMALY_SD,
+  WEATHER_PERSISTENCE,
+} from "./catalog/health.js";
+import { type DeviceFailurePlan, planHomeFailures } from "./failures.js";
+import type { Area, Device, GeneratedHome, Home } from "./homes.js";
+import { DAY_MS, zoneOffsetMs } from "./localTime.js";
+import { seasonal, seasonalAmplitude, weekendPeak, weekly, winterness } from "./patterns.js";
+import { Rng } from "./random.js";
+
+/*
+ * Daily device-health telemetry. Per day and device: usage follows the health type's
+ * calendar rhythm (weekly, weekend_peak), season (lighting in winter, climate with heating)
+ * and occupancy (vacations); outdoor devices follow a seeded daily weather series (climate
+ * zone, hemisphere-aware season, AR(1) anomalies), indoor ones their room; signal comes from
+ * the home's radio environment, the device's floor and outdoor placement, with weekend
+ * crowding where neighbours' networks interfere; drops grow as the signal weakens; batteries
+ * drain faster in the cold and users swap them at a drawn low level; DST days are 23 or 25
+ * hours long (usage, uptime). Hour-of-day patterns average out at a daily grain and are not
+ * used. Failure scenarios (failures.ts) add their signature from onset to failure day.
+ */
+
+/** `daysToFailure` of a row whose device has no failure ahead in the horizon. */
+export const NO_FAILURE_SCHEDULED = -1;
+
+/** Rows before the failure day on which `fails_within_7d` is 1. */
+export const FAILURE_LABEL_WINDOW_DAYS = 7;
+
+/** What telemetry generation needs from the config (a GenerationConfig fits). */
+export interface TelemetryContext {
+  seed: number;
+  /** First local date of the horizon, YYYY-MM-DD. */
+  start: string;
+  days: number;
+  failures: { share: number };
+}
+
+/**
+ * One home's device-health telemetry, as columns: one row per device per reporting day,
+ * ordered by device (the home's device order) and then by day.
+ *
+ * A device with a failure reports on days 0 … failureDay − 1, is silent from its failure
+ * day until its replacement day (a gap of at least 7 days), and from then on the
+ * replacement reports under the same entity_id, with a fresh baseline and no failure.
+ */
+export interface HomeTelemetry {
+  homeId: string;
+  rows: number;
+  /** Index of the row's device in `generated.devices`. */
+  entityIndex: Int32Array;
+  /** Local calendar date, as days since 1970-01-01. */
+  day: Int32Array;
+  /** One column per health feature; NaN = not reported. */
+  features: Record<HealthFeature, Float64Array>;
+  /** 1 on the 7 days before the failure day, else 0. */
+  failsWithin7d: Int32Array;
+  /** failureDay − day while a failure lies ahead, else NO_FAILURE_SCHEDULED (−1). Truth. */
+  daysToFailure: Int32Array;
+  /** The scenario of the failure ahead, else null. Truth, never a feature. */
+  failureScenario: (FailureScenario | null)[];
+  /** Failure plan per device (same order as `generated.devices`), null = no failure. */
+  failures: (DeviceFailurePlan | null)[];
+}
+
+/** The home's calendar and weather: one entry per day of the horizon. */
+interface HomeDays {
+  dayNumber: Int32Array;
+  dayOfWeek: Uint8Array;
+  dayOfYear: Uint16Array;
+  /** Local day length in hours: 23 or 25 on DST change days. */
+  hours: Float64Array;
+  /** 0 while the home is away on vacation. */
+  occupied: Uint8Array;
+  /** Local winterness × seasonal amplitude: +1 deep winter at high latitude, 0 in the tropics. */
+  winter: Float64Array;
+  outdoorTemp: Float64Array;
+  outdoorHumidity: Float64Array;
+}
+
+/** A device's drawn constants: one per installed unit (the original, or its replacement). */
+interface DeviceProfile {
+  baseline: HealthBaseline;
+  battery: boolean;
+  outdoor: boolean;
+  responseMs: number;
+  errorRate: number;
+  signalDbm: number;
+  /** Expected drops per day at the reference signal, with interference. */
+  dropsPerDay: number;
+  usagePerDay: number;
+  dataKbps: number;
+  restartsPerDay: number;
+  /** This unit's offset from its room's temperature, °C. */
+  temperatureOffsetC: number;
+  humidityOffset: number;
+  batteryLevel: number;
+  batteryDrain: number;
+  swapThreshold: number;
+  uptimeHours: number;
+}
+
+/** One installed unit: the original device over days [from, to), or its replacement. */
+interface Unit {
+  entityIndex: number;
+  from: number;
+  to: number;
+  profile: DeviceProfile;
+  plan: DeviceFailurePlan | null;
+  rng: Rng;
+}
+
+/** What every unit of a home shares: the output columns, the calendar, the home and its radio. */
+interface Scene {
+  out: Output;
+  cal: HomeDays;
+  home: Home;
+  radio: RadioEffect;
+}
+
+interface Output {
+  entityIndex: Int32Array;
+  day: Int32Array;
+  f: Float64Array[];
+  failsWithin7d: Int32Array;
+  daysToFailure: Int32Array;
+  failureScenario: (FailureScenario | null)[];
+}
+
+const F = Object.fromEntries(HEALTH_FEATURES.map((name, i) => [name, i])) as Record<HealthFeature, number>;
+const FEATURE_COUNT = HEALTH_FEATURES.length;
+
+/**
+ * Generates one home's daily device-health telemetry with its failures. A pure function
+ * of (ctx, generated home): every draw comes from a stream derived from (seed, home index,
+ * entity_id, purpose), so a home is identical alone or in a batch.
+ */
+export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryContext): HomeTelemetry {
+  const { home, devices } = generated;
+  const days = ctx.days;
+  const failures = planHomeFailures(generated, { seed: ctx.seed, days, share: ctx.failures.share });
+  let rows = 0;
+  for (const plan of failures)
+    rows += plan ? plan.failureDay + Math.max(0, days - plan.replacementDay) : days;
+
+  const out: Output = {
+    entityIndex: new Int32Array(rows),
+    day: new Int32Array(rows),
+    f: HEALTH_FEATURES.map(() => new Float64Array(rows)),
+    failsWithin7d: new Int32Array(rows),
+    daysToFailure: new Int32Array(rows),
+    failureScenario: new Array<FailureScenario | null>(rows).fill(null),
+  };
+  const areas = new Map<string, Area>(generated.areas.map((a) => [a.areaId, a]));
+  const radio = RADIO_EFFECTS[home.radio];
+
+  const scene: Scene = { out, cal: homeDays(home, ctx), home, radio };
+  let row = 0;
+  devices.forEach((device, index) => {
+    const area = areas.get(device.areaId)!;
+    const plan = failures[index];
+    const first = row;
+    const rng = Rng.derive(ctx.seed, home.index, device.entityId, "telemetry");
+    const profile = drawProfile(rng, device, area, radio, false);
+    const to = plan ? plan.failureDay : days;
+    row = simulate(scene, { entityIndex: index, from: 0, to, profile, plan, rng }, row);
+    if (plan && plan.replacementDay < days) {
+      const fresh = Rng.derive(ctx.seed, home.index, device.entityId, "replacement");
+      const replacement = drawProfile(fresh, device, area, radio, true);
+      const unit: Unit = {
+        entityIndex: index,
+        from: plan.replacementDay,
+        to: days,
+        profile: replacement,
+        plan: null,
+        rng: fresh,
+      };
+      row = simulate(scene, unit, row);
+    }
+    blankMissing(out.f, first, row, Rng.derive(ctx.seed, home.index, device.entityId, "missing"));
+  });
+
+  const features = {} as Record<HealthFeature, Float64Array>;
+  HEALTH_FEATURES.forEach((name, i) => {
+    features[name] = out.f[i];
+  });
+  return {
+    homeId: home.homeId,
+    rows,
+    entityIndex: out.entityIndex,
+    day: out.day,
+    features,
+    failsWithin7d: out.failsWithin7d,
+    daysToFailure: out.daysToFailure,
+    failureScenario: out.failureScenario,
+    failures,
+  };
+}
+
+/** Days since 1970-01-01 of an ISO date. */
+export function isoDayNumber(isoDate: string): number {
+  return Math.floor(Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS);
+}
+
+function homeDays(home: Home, ctx: TelemetryContext): HomeDays {
+  const n = ctx.days;
+  const cal: HomeDays = {
+    dayNumber: new Int32Array(n),
+    dayOfWeek: new Uint8Array(n),
+    dayOfYear: new Uint16Array(n),
+    hours: new Float64Array(n),
+    occupied: new Uint8Array(n).fill(1),
+    winter: new Float64Array(n),
+    outdoorTemp: new Float64Array(n),
+    outdoorHumidity: new Float64Array(n),
+  };
+  const first = isoDayNumber(ctx.start);
+  const climate = CLIMATE_WEATHER[home.climateZone];
+  const amplitude = seasonalAmplitude(home.latitude);
+  const rng = Rng.derive(ctx.seed, home.index, "telemetry_weather");
+  const innovationSd = WEATHER_ANOMALY_SD * Math.sqrt(1 - WEATHER_PERSISTENCE ** 2);
+  let anomaly = rng.normal(0, WEATHER_ANOMALY_SD);
+  const offsets = noonOffsets(first - 1, n + 1, home.timezone);
+  for (let d = 0; d < n; d++) {
+    const dayNumber = first + d;
+    const date = new Date(dayNumber * DAY_MS);
+    cal.dayNumber[d] = dayNumber;
+    cal.dayOfWeek[d] = date.getUTCDay();
+    cal.dayOfYear[d] = Math.floor((dayNumber * DAY_MS - Date.UTC(date.getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
+    // a DST change in the night before day d makes it 23 or 25 hours long
+    cal.hours[d] = 24 - (offsets[d + 1] - offsets[d]) / 3_600_000;
+    const w = winterness(cal.dayOfYear[d], home.latitude);
+    cal.winter[d] = w * amplitude;
+    if (d > 0) anomaly = WEATHER_PERSISTENCE * anomaly + rng.normal(0, innovationSd);
+    cal.outdoorTemp[d] = climate.meanC - climate.swingC * w + anomaly;
+    cal.outdoorHumidity[d] = clamp(climate.humidity - 1.2 * anomaly + rng.normal(0, 4), 5, 100);
+  }
+  for (const v of home.vacations) cal.occupied.fill(0, v.startDay, Math.min(n, v.startDay + v.days));
+  return cal;
+}
+
+function drawProfile(
+  rng: Rng,
+  device: Device,
+  area: Area,
+  radio: RadioEffect,
+  fresh: boolean,
+): DeviceProfile {
+  const b = HEALTH_BASELINES[device.healthType];
+  const battery = device.powerSource === "battery";
+  const outdoor = !area.indoor;
+  const flaky = rng.next() < FLAKY_SHARE ? FLAKY_FACTOR : 1;
+  const floorLoss =
+    area.floor < 0 ? BASEMENT_DB : area.floor * radio.perFloorDb + (outdoor ? radio.outdoorDb : 0);
+  return {
+    baseline: b,
+    battery,
+    outdoor,
+    responseMs: b.responseTimeMs * radio.latency * rng.logNormal(1, 0.2),
+    errorRate: b.errorRate * flaky * rng.logNormal(1, 0.4),
+    signalDbm: radio.signalDbm - floorLoss + rng.normal(0, 4),
+    dropsPerDay: b.dropsPerDay * radio.interference * flaky * rng.logNormal(1, 0.3),
+    usagePerDay: b.usagePerDay * rng.logNormal(1, 0.3),
+    dataKbps: b.dataRateKbps * (battery ? BATTERY_DATA_RATE_FACTOR : 1) * rng.logNormal(1, 0.3),
+    restartsPerDay: b.restartsPerDay * (flaky > 1 ? 2 : 1) * rng.logNormal(1, 0.4),
+    temperatureOffsetC: rng.normal(0, 1),
+    humidityOffset: (AREA_HUMIDITY[area.kind] ?? 0) + rng.normal(0, 3),
+    batteryLevel: !battery ? 100 : fresh ? 100 : rng.uniform(10, 100),
+    batteryDrain: b.batteryDrainPerDay * rng.logNormal(1, 0.3),
+    swapThreshold: rng.uniform(BATTERY_SWAP_THRESHOLD[0], BATTERY_SWAP_THRESHOLD[1]),
+    uptimeHours: fresh ? 0 : rng.uniform(0, 2000),
+  };
+}
+
+/**
+ * Simulates one installed unit over its days, writing one row per day from `row`; returns
+ * the next free row. The unit's failure plan shapes the days before its failure day.
+ */
+function simulate(scene: Scene, unit: Unit, row: number): number {
+  const { out, cal, home, radio } = scene;
+  const { entityIndex, from, to, profile: p, plan, rng } = unit;
+  const b = p.baseline;
+  const f = out.f;
+  const responseTime = f[F.response_time];
+  const errorRateCol = f[F.error_rate];
+  const batteryLevel = f[F.battery_level];
+  const signalStrength = f[F.signal_strength];
+  const usageFrequency = f[F.usage_frequency];
+  const temperatureCol = f[F.temperature];
+  const humidityCol = f[F.humidity];
+  const uptimeHours = f[F.uptime_hours];
+  const restartCount = f[F.restart_count];
+  const connectionDrops = f[F.connection_drops];
+  const dataTransferRate = f[F.data_transfer_rate];
+  const scenario = plan?.scenario ?? null;
+  // how strongly this failure shows, device to device
+  const strength = plan ? rng.uniform(0.5, 1.5) : 0;
+  const depletionCurve = rng.uniform(1.6, 3);
+  let level = p.batteryLevel;
+  let levelAtOnset = Number.NaN;
+  let uptime = p.uptimeHours;
+
+  for (let d = from; d < to; d++, row++) {
+    const dow = cal.dayOfWeek[d];
+    const hours = cal.hours[d];
+    const dayShare = hours / 24;
+    const progress = plan && d > plan.onsetDay ? (d - plan.onsetDay) / (plan.failureDay - plan.onsetDay) : 0;
+
+    const rhythm =
+      b.usageRhythm === "weekly" ? weekly(dow) : b.usageRhythm === "weekend_peak" ? weekendPeak(dow) : 1;
+    const season = b.usageSeason ? seasonal(cal.dayOfYear[d], home.latitude, b.usageSeason) : 1;
+    const presence = b.needsOccupants && cal.occupied[d] === 0 ? 0.1 : 1;
+    const usage = count(rng, p.usagePerDay * rhythm * season * presence * dayShare);
+
+    let temperature = p.outdoor
+      ? cal.outdoorTemp[d] + 0.5 * b.selfHeatingC + rng.normal(0, 1.2)
+      : INDOOR_TEMPERATURE_C -
+        INDOOR_WINTER_DROP_C * cal.winter[d] +
+        b.selfHeatingC +
+        p.temperatureOffsetC +
+        rng.normal(0, 0.6);
+    const humidity = p.outdoor
+      ? clamp(cal.outdoorHumidity[d] + rng.normal(0, 5), 5, 100)
+      : clamp(
+          INDOOR_HUMIDITY +
+            p.humidityOffset -
+            6 * cal.winter[d] +
+            0.2 * (cal.outdoorHumidity[d] - 60) +
+            rng.normal(0, 3),
+          5,
+          100,
+        );
+    // neighbours' networks crowd the air on weekends: worse where interference is high
+    const crowdingDb = 2 * (radio.interference - 1) * (weekendPeak(dow) - 1);
+    let signal = p.signalDbm - crowdingDb + rng.normal(0, 1.5);
+    let errorRate = p.errorRate * Math.exp(rng.normal(0, 0.45));
+    let latency = Math.exp(rng.normal(0, 0.18));
+    let dataFactor = Math.exp(rng.normal(0, 0.2));
+    let restartsMean = p.restartsPerDay;
+    let dropsFactor = 1;
+    let extraDrops = 0;
+    let extraRestarts = 0;
+
+    if (progress > 0) {
+      switch (scenario) {
+        case "progressive": {
+          const s = progress * progress * strength;
+          errorRate += 0.12 * s;
+          latency *= 1 + 2.5 * s;
+          restartsMean += 0.5 * s;
+          temperature += 4 * s;
+          dataFactor *= Math.max(0.2, 1 - 0.3 * s);
+          break;
+        }
+        case "sudden":
+          // at most a faint hint the day before: little warning, by design
+          if (d === plan!.failureDay - 1 && rng.next() < 0.35) {
+            errorRate += rng.uniform(0.01, 0.08);
+            extraRestarts += 1;
+          }
+          break;
+        case "intermittent":
+          if (rng.next() < Math.min(0.9, 0.06 + 0.55 * progress ** 1.5 * strength)) {
+            errorRate += rng.uniform(0.04, 0.3);
+            extraDrops += 1 + count(rng, 3);
+            extraRestarts += 1;
+            latency *= rng.uniform(1.5, 4);
+            dataFactor *= 0.6;
+          }
+          break;
+        case "network_issues": {
+          const s = progress ** 1.5 * strength;
+          signal -= 14 * s + rng.normal(0, 3 * s);
+          dropsFactor *= 1 + 6 * s;
+          extraDrops += count(rng, 3 * s);
+          latency *= 1 + 1.5 * s;
+          errorRate += 0.03 * s;
+          dataFactor *= Math.max(0.1, 1 - 0.5 * s);
+          break;
+        }
+        case "battery_depletion":
+          break; // below, with the battery
+      }
+    }
+
+    if (p.battery) {
+      if (scenario === "battery_depletion" && progress > 0) {
+        // the cell fails: an ever faster drain that reaches empty on the last reporting day,
+        // and no one swaps it in time
+        if (Number.isNaN(levelAtOnset)) levelAtOnset = level;
+        const drained = (d + 1 - plan!.onsetDay) / (plan!.failureDay - plan!.onsetDay);
+        level = Math.max(0.5, levelAtOnset * (1 - drained ** depletionCurve) + rng.normal(0, 0.4));
+        const sag = Math.max(0, (15 - level) / 15);
+        latency *= 1 + 1.5 * sag;
+        errorRate += 0.05 * sag;
+        extraDrops += count(rng, 1.5 * sag);
+      } else {
+        const cold = temperature < 5 ? 1 + COLD_DRAIN_PER_C * (5 - temperature) : 1;
+        const heat = temperature > 35 ? HOT_DRAIN : 1;
+        level -= p.batteryDrain * cold * heat * dayShare * Math.exp(rng.normal(0, 0.1));
+        if (level < p.swapThreshold && (level < 2 || rng.next() < BATTERY_SWAP_DAILY)) {
+          level = rng.uniform(97, 100);
+          extraRestarts += 1;
+        }
+        if (level < 0) level = 0;
+      }
+    }
+
+    // transient glitches on any day: they fool threshold rules
+    if (rng.next() < GLITCH_ERROR_RATE) errorRate += rng.uniform(0.05, 0.25);
+    if (rng.next() < GLITCH_LATENCY_RATE) latency *= rng.uniform(3, 12);
+
+    const drops =
+      count(
+        rng,
+        p.dropsPerDay * dropsFactor * Math.exp((DROPS_REFERENCE_DBM - signal) / DROPS_DB_SCALE) * dayShare,
+      ) + extraDrops;
+    const restarts = count(rng, restartsMean * dayShare) + extraRestarts;
+    uptime = restarts > 0 ? rng.uniform(0, hours) : uptime + hours;
+
+    out.entityIndex[row] = entityIndex;
+    out.day[row] = cal.dayNumber[d];
+    responseTime[row] = p.responseMs * latency * (1 + 0.04 * drops);
+    errorRateCol[row] = Math.min(1, errorRate);
+    batteryLevel[row] = p.battery ? Math.round(level) : 100;
+    signalStrength[row] = Math.round(signal * 10) / 10;
+    usageFrequency[row] = usage;
+    temperatureCol[row] = Math.round(temperature * 10) / 10;
+    humidityCol[row] = Math.round(humidity * 10) / 10;
+    uptimeHours[row] = Math.round(uptime * 10) / 10;
+    restartCount[row] = restarts;
+    connectionDrops[row] = drops;
+    dataTransferRate[row] = p.dataKbps * Math.sqrt(rhythm * presence) * dataFactor;
+    if (plan) {
+      const ahead = plan.failureDay - d;
+      out.daysToFailure[row] = ahead;
+      out.failsWithin7d[row] = ahead <= FAILURE_LABEL_WINDOW_DAYS ? 1 : 0;
+      out.failureScenario[row] = scenario;
+    } else {
+      out.daysToFailure[row] = NO_FAILURE_SCHEDULED;
+    }
+  }
+  return row;
+}
+
+/**
+ * Zone offsets (ms) at local noon of `count` consecutive days from day number `firstDay`.
+ * Offsets change at most twice a year (DST), so they are read a week apart and only the
+ * weeks whose ends differ are read day by day: about 1/7 of the Intl look-ups.
+ */
+function noonOffsets(firstDay: number, count: number, timeZone: string): Float64Array {
+  const out = new Float64Array(count);
+  const guess = zoneOffsetMs(firstDay * DAY_MS + DAY_MS / 2, timeZone);
+  // within an hour of local noon, far from the small-hours DST switches
+  const at = (i: number) => zoneOffsetMs((firstDay + i) * DAY_MS + DAY_MS / 2 - guess, timeZone);
+  out[0] = at(0);
+  for (let i = 0; i < count - 1; ) {
+    const j = Math.min(i + 7, count - 1);
+    const end = at(j);
+    if (end === out[i]) out.fill(end, i + 1, j + 1);
+    else {
+      for (let k = i + 1; k < j; k++) out[k] = at(k);
+      out[j] = end;
+    }
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Blanks a small seeded share of feature values (rows [from, to)): geometric gaps between
+ * missing values, so the cost is one draw per missing value rather than one per value.
+ */
+function blankMissing(f: Float64Array[], from: number, to: number, rng: Rng): void {
+  const cells = (to - from) * FEATURE_COUNT;
+  const logKeep = Math.log(1 - MISSING_VALUE_RATE);
+  for (
+    let k = Math.floor(Math.log(1 - rng.next()) / logKeep);
+    k < cells;
+    k += 1 + Math.floor(Math.log(1 - rng.next()) / logKeep)
+  ) {
+    f[k % FEATURE_COUNT][from + Math.floor(k / FEATURE_COUNT)] = Number.NaN;
+  }
+}
+
+/** A count with the given mean: Poisson for small means, a rounded normal above 15 (cheaper, close). */
+function count(rng: Rng, mean: number): number {
+  if (mean <= 0) return 0;
+  if (mean < 15) return rng.poisson(mean);
+  return Math.max(0, Math.round(rng.normal(mean, Math.sqrt(mean))));
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}

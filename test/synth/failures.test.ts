@@ -1,0 +1,105 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parseGenerationConfig } from "../../lib/config.js";
+import { homeGenerationSpec } from "../../lib/pipeline/homeSpec.js";
+import { FAILURE_SCENARIOS, REPLACEMENT_GAP_DAYS, SCENARIO_SPECS } from "../../lib/synth/catalog/health.js";
+import { type DeviceFailurePlan, planHomeFailures } from "../../lib/synth/failures.js";
+import { type GeneratedHome, generateHome } from "../../lib/synth/homes.js";
+
+const DAYS = 90;
+const spec = homeGenerationSpec(parseGenerationConfig({ seed: 11, homes: 3000, days: DAYS }));
+const homes: GeneratedHome[] = Array.from({ length: 3000 }, (_, i) => generateHome(spec, i));
+const plan = (g: GeneratedHome, share: number, seed = 11) => planHomeFailures(g, { seed, days: DAYS, share });
+
+function realisedShare(share: number): number {
+  let devices = 0;
+  let failing = 0;
+  for (const g of homes) {
+    for (const p of plan(g, share)) {
+      devices++;
+      if (p) failing++;
+    }
+  }
+  return failing / devices;
+}
+
+test("over many homes the realised share of failing devices matches the configured share", () => {
+  // ~90 000 devices: the standard error of a share of 0.08 is under 0.001
+  for (const share of [0.02, 0.08, 0.3]) {
+    const realised = realisedShare(share);
+    assert.ok(Math.abs(realised - share) < 0.005, `share ${share}: realised ${realised}`);
+  }
+  assert.is(realisedShare(0), 0);
+  assert.is(realisedShare(1), 1);
+});
+
+test("every plan lies in the horizon: onset before failure, replacement ≥ 7 days later, durations in range", () => {
+  for (const g of homes.slice(0, 1000)) {
+    for (const p of plan(g, 0.5)) {
+      if (!p) continue;
+      assert.ok(p.failureDay >= 1 && p.failureDay <= DAYS - 1, `failure day ${p.failureDay}`);
+      const [lo, hi] = SCENARIO_SPECS[p.scenario].durationDays;
+      const duration = p.failureDay - p.onsetDay;
+      assert.ok(duration >= lo && duration <= hi, `${p.scenario} lasts ${duration} days`);
+      const gap = p.replacementDay - p.failureDay;
+      assert.ok(gap >= REPLACEMENT_GAP_DAYS[0] && gap <= REPLACEMENT_GAP_DAYS[1], `gap ${gap}`);
+    }
+  }
+});
+
+test("battery_depletion happens only to battery-powered devices, never to mains devices", () => {
+  let batteryDepletions = 0;
+  let mainsFailures = 0;
+  for (const g of homes) {
+    plan(g, 1).forEach((p, i) => {
+      const device = g.devices[i];
+      if (device.powerSource === "mains") {
+        mainsFailures++;
+        assert.is.not(p!.scenario, "battery_depletion", `${g.home.homeId} ${device.entityId}`);
+      } else if (p!.scenario === "battery_depletion") batteryDepletions++;
+    });
+  }
+  assert.ok(mainsFailures > 10_000, "many mains devices were checked");
+  assert.ok(batteryDepletions > 1000, "battery devices do deplete");
+});
+
+test("all five scenarios occur, and network_issues is likelier in congested and thick-walled homes", () => {
+  const byRadio = new Map<string, { network: number; all: number }>();
+  const seen = new Set<string>();
+  for (const g of homes) {
+    const counts = byRadio.get(g.home.radio) ?? { network: 0, all: 0 };
+    for (const p of plan(g, 1) as DeviceFailurePlan[]) {
+      seen.add(p.scenario);
+      counts.all++;
+      if (p.scenario === "network_issues") counts.network++;
+    }
+    byRadio.set(g.home.radio, counts);
+  }
+  assert.equal([...seen].sort(), [...FAILURE_SCENARIOS].sort());
+  const share = (radio: string) => byRadio.get(radio)!.network / byRadio.get(radio)!.all;
+  assert.ok(
+    share("congested") > 2 * share("clean"),
+    `congested ${share("congested")} clean ${share("clean")}`,
+  );
+  assert.ok(
+    share("thick_walls") > 1.5 * share("moderate"),
+    `thick ${share("thick_walls")} vs ${share("moderate")}`,
+  );
+});
+
+test("plans are seeded per device: same home alone or in a batch, different seed differs", () => {
+  const alone = generateHome(spec, 2345);
+  assert.equal(plan(alone, 0.3), plan(homes[2345], 0.3));
+  let differ = 0;
+  for (const g of homes.slice(0, 50)) {
+    if (JSON.stringify(plan(g, 0.3)) !== JSON.stringify(plan(g, 0.3, 12))) differ++;
+  }
+  assert.ok(differ >= 45, `${differ} of 50 homes differ under another seed`);
+});
+
+test("a one-day horizon has no day to fail on", () => {
+  const g = homes[0];
+  assert.ok(planHomeFailures(g, { seed: 11, days: 1, share: 1 }).every((p) => p === null));
+});
+
+test.run();
