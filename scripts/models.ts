@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { isHomeforgeError } from "../lib/errors.js";
+import { defaultModelsRoot } from "../lib/info.js";
+import { type Aliases, ModelRegistry } from "../lib/models/registry.js";
+
+/** `homeforge models …`: list, show, promote, rollback, delete and check registry versions. */
+export function buildModelsCli(): Command {
+  const program = new Command("models")
+    .description("the model registry: list, show, promote, rollback, delete, check")
+    .option("--models <dir>", "registry root (default: $HOMEFORGE_MODELS_DIR or ./models)")
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  const registry = () => new ModelRegistry(program.opts().models ?? defaultModelsRoot());
+  const aliasLine = (name: string, a: Aliases) =>
+    `${name}: production ${a.production ?? "-"}, candidate ${a.candidate ?? "-"}`;
+
+  program
+    .command("list")
+    .description("models, their versions and aliases")
+    .option("--json", "print JSON")
+    .action((opts) => {
+      const models = registry().list();
+      if (opts.json) return console.log(JSON.stringify(models, null, 2));
+      if (models.length === 0) console.log(`no models in ${registry().root}`);
+      for (const m of models) {
+        console.log(
+          `${m.name}  versions ${m.versions.join(", ") || "-"}  production ${m.production ?? "-"}  candidate ${m.candidate ?? "-"}`,
+        );
+        for (const p of m.problems) console.log(`  problem: ${p}`);
+      }
+    });
+
+  program
+    .command("show <name> [ref]")
+    .description("a verified version's meta and metrics (ref: production, candidate, v3; default production)")
+    .action((name: string, ref: string | undefined) => {
+      const info = registry().show(name, ref ?? "production");
+      console.log(
+        JSON.stringify(
+          {
+            version: info.version,
+            dir: info.dir,
+            aliases: info.aliases,
+            meta: info.meta,
+            metrics: info.metrics,
+          },
+          null,
+          2,
+        ),
+      );
+    });
+
+  program
+    .command("promote <name> [ref]")
+    .description("point production at a version (default: the candidate)")
+    .action(async (name: string, ref: string | undefined) => {
+      console.log(aliasLine(name, await registry().promote(name, ref ?? "candidate")));
+    });
+
+  program
+    .command("rollback <name>")
+    .description("move production back to the previous production version")
+    .action(async (name: string) => {
+      console.log(aliasLine(name, await registry().rollback(name)));
+    });
+
+  program
+    .command("delete <name> <version>")
+    .description("delete a version that is not in production")
+    .action(async (name: string, version: string) => {
+      await registry().delete(name, version);
+      console.log(`deleted ${name} ${version}`);
+    });
+
+  program
+    .command("check <name>")
+    .description("verify every version's files and the aliases; exit 1 on a problem")
+    .action((name: string) => {
+      const problems = registry().check(name);
+      for (const p of problems) console.log(`problem: ${p}`);
+      if (problems.length === 0) console.log(`${name}: every version verified`);
+      else process.exitCode = 1;
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildModelsCli().parseAsync(argv, { from: "user" });
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isHomeforgeError(e)) {
+      console.error(`error: ${e.message}`);
+      return e.exitCode;
+    }
+    console.error(`error: ${(e as Error)?.stack ?? e}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && /models\.(ts|js)$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

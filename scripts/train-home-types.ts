@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { numberFlag } from "../lib/config.js";
+import { HomeforgeError, isHomeforgeError } from "../lib/errors.js";
+import { defaultModelsRoot } from "../lib/info.js";
+import { chooseBackend } from "../lib/models/backend.js";
+import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
+import { formatComparisonTable, trainHomeTypes } from "../lib/models/trainHomeTypes.js";
+
+function wholeNumber(field: string, text: string | undefined, min: number): number | undefined {
+  const value = numberFlag(field, text);
+  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+    throw new HomeforgeError(
+      field,
+      `"${text}" is not a whole number ≥ ${min}`,
+      `pass e.g. ${field} ${min + 1}`,
+    );
+  }
+  return value;
+}
+
+/** `npm run train:home-types`: per-home-type + global failure classifiers on a dataset. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("train-home-types")
+    .description(
+      "train one failure classifier per home type plus a global one; compare with baselines; register",
+    )
+    .requiredOption("--dataset <dir>", "dataset directory (manifest.json + telemetry table)")
+    .option("--models <dir>", "model registry root (default: $HOMEFORGE_MODELS_DIR or ./models)")
+    .option("--seed <n>", "seed for the split, initialisers and shuffling (default 42)")
+    .option("--epochs <n>", "maximum epochs per model (default 30; early stopping may end sooner)")
+    .option("--quiet", "print only the comparison table")
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  try {
+    program.parse(argv, { from: "user" });
+    const opts = program.opts();
+    const seed = wholeNumber("--seed", opts.seed, 0) ?? 42;
+    const epochs = wholeNumber("--epochs", opts.epochs, 1);
+    const modelsDir = opts.models ?? defaultModelsRoot();
+    // progress on a terminal only: quiet in CI and in pipes
+    const log =
+      opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
+    const { table, dataset } = await readTelemetryDataset(opts.dataset);
+    const choice = await chooseBackend();
+    log(`backend: ${choice.backend}${choice.forced ? " (HOMEFORGE_BACKEND)" : ""}`);
+    log(`dataset ${dataset.id}: ${table.rows} telemetry rows`);
+    const result = await trainHomeTypes(table, { modelsDir, seed, epochs, dataset, onProgress: log });
+    console.log(formatComparisonTable(result));
+    for (const r of result.registered) {
+      console.log(
+        `${r.name} ${r.version}: ${r.promoted ? "promoted to production" : `kept as candidate: ${r.blocked_by.join("; ")}`}`,
+      );
+    }
+    console.log(`comparison written to ${result.comparison_file}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isHomeforgeError(e)) {
+      console.error(`error: ${e.message}`);
+      return e.exitCode;
+    }
+    console.error(`error: ${(e as Error)?.stack ?? e}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && /train-home-types\.(ts|js)$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

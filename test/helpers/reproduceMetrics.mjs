@@ -1,0 +1,44 @@
+// Scores a registry model version on its recorded test homes in a fresh process, with only
+// @tensorflow/tfjs (its default cpu backend) and homeforge's plain-TypeScript preprocessing.
+// Usage: node --import tsx test/helpers/reproduceMetrics.mjs <version dir> <dataset dir>
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { buildFeatures } from "../../lib/models/features.js";
+import "../../lib/models/fileIO.js";
+import { binaryMetrics } from "../../lib/models/metrics.js";
+import { Standardizer } from "../../lib/models/standardizer.js";
+import { readTableFile } from "../../lib/pipeline/io.js";
+import { TELEMETRY_SCHEMA } from "../../lib/pipeline/tables.js";
+
+const [versionDir, datasetDir] = process.argv.slice(2);
+const json = (path) => JSON.parse(readFileSync(path, "utf8"));
+const pre = json(join(versionDir, "preprocess.json"));
+const split = json(join(versionDir, "split.json"));
+const recorded = json(join(versionDir, "metrics.json"));
+const manifest = json(join(datasetDir, "manifest.json"));
+const table = await readTableFile(
+  join(datasetDir, manifest.tables.telemetry.files[0].path),
+  TELEMETRY_SCHEMA,
+);
+
+const set = buildFeatures(table, pre.feature_spec);
+const testHomes = new Set(split.homes.test);
+const rows = [];
+for (let i = 0; i < set.rows; i++) {
+  const typeMatches = recorded.home_type === "all" || set.homeTypes[i] === recorded.home_type;
+  if (testHomes.has(set.homeIds[i]) && typeMatches) rows.push(i);
+}
+const columns = pre.features.map((name) => set.columns[set.names.indexOf(name)]);
+const x = new Standardizer(pre.standardizer).transformRows(columns, rows);
+
+const model = await tf.loadLayersModel(`file://${join(versionDir, "model.json")}`);
+const proba = model.predict(tf.tensor2d(x, [rows.length, columns.length])).dataSync();
+const metrics = binaryMetrics(
+  rows.map((r) => set.labels[r]),
+  proba,
+  pre.threshold,
+);
+console.log(
+  JSON.stringify({ backend: tf.getBackend(), registered: Object.keys(tf.engine().registryFactory), metrics }),
+);
