@@ -108,6 +108,35 @@ export const generationConfigSchema = z
       .object({ share: z.number({ error: "must be a share between 0 and 1" }).min(0).max(1).default(0.08) })
       .strict()
       .default({ share: 0.08 }),
+    /** Worker threads for generation; default one per core. Never changes the output. */
+    workers: z
+      .number({ error: "must be a whole number of worker threads, e.g. --workers 2" })
+      .int({ error: "must be a whole number of worker threads, e.g. --workers 2" })
+      .min(1, { error: "must be at least 1" })
+      .max(256, { error: "must be at most 256" })
+      .optional(),
+    /** How long a generated dataset is reused before it is regenerated. */
+    cacheTtlHours: z
+      .number({ error: "must be a number of hours, e.g. --cache-ttl 24" })
+      .positive({ error: "must be more than 0 hours; pass --no-cache to skip the cache instead" })
+      .default(24),
+    /** Per-home checks; homes that fail are reported and left out, or fail the run. */
+    validation: z
+      .object({
+        minDevices: z
+          .number({ error: "must be a whole number of devices" })
+          .int({ error: "must be a whole number of devices" })
+          .min(0, { error: "must be 0 or more" })
+          .default(10),
+        minEvents: z
+          .number({ error: "must be a whole number of events" })
+          .int({ error: "must be a whole number of events" })
+          .min(0, { error: "must be 0 or more" })
+          .default(100),
+        failOnInvalidHome: z.boolean({ error: "must be true or false" }).default(false),
+      })
+      .strict()
+      .default({ minDevices: 10, minEvents: 100, failOnInvalidHome: false }),
   })
   .strict();
 

@@ -12,13 +12,15 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Clock for rate and ETA; injectable for tests. */
   now?: () => number;
+  /** Draw a redrawn bar; default: the stream is a TTY and $CI is not set. */
+  tty?: boolean;
 }
 
 export function createProgress(unit: string, total: number, options: ProgressOptions = {}): Progress {
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? (() => performance.now());
   if (options.quiet) return { update: () => {}, done: () => {} };
-  const tty = Boolean(stream.isTTY) && !process.env.CI;
+  const tty = options.tty ?? (Boolean(stream.isTTY) && !process.env.CI);
   const started = now();
   let lastDraw = -Infinity;
   let lastDecile = -1;

@@ -1,9 +1,21 @@
 #!/usr/bin/env node
+import { writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { numberFlag, parseMixFlag, readConfigFile, resolveGenerationConfig } from "../lib/config.js";
-import { isHomeforgeError } from "../lib/errors.js";
-import { collectInfo, formatInfo } from "../lib/info.js";
-import { generateDataset } from "../lib/pipeline/generate.js";
+import {
+  type GenerationConfig,
+  numberFlag,
+  parseMixFlag,
+  readConfigFile,
+  resolveGenerationConfig,
+} from "../lib/config.js";
+import { HomeforgeError, isHomeforgeError } from "../lib/errors.js";
+import { collectTrainingData, TRAINING_SETS, type TrainingSetKind } from "../lib/pipeline/collector.js";
+import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
+import { writeParquet } from "../lib/pipeline/exports/formats.js";
+import { EXPORTS, exportDataset, exportSpec } from "../lib/pipeline/exports/index.js";
+import { defaultLineagePath, LineageStore, type RunRecord } from "../lib/pipeline/lineage.js";
+import { DataGenerationManager, defaultDataRoot } from "../lib/pipeline/manager.js";
+import { describeInvalidHomes } from "../lib/pipeline/validate.js";
 import { createProgress } from "../lib/progress.js";
 import { packageVersion } from "../lib/version.js";
 
@@ -17,7 +29,7 @@ export function buildCli(): Command {
 
   program
     .command("generate")
-    .description("generate a dataset directory: manifest.json + homes, areas and devices tables")
+    .description("generate a dataset directory (manifest.json + tables), or reuse a cached one")
     .option("--config <file>", "JSON or YAML config file (flags override it)")
     .option("--homes <n>", "number of homes (default 100)")
     .option("--days <d>", "days of activity per home (default 30)")
@@ -30,10 +42,31 @@ export function buildCli(): Command {
       "--out <dir>",
       "dataset directory (default: data/<dataset-id>, or $HOMEFORGE_DATA_DIR/<dataset-id>)",
     )
+    .option(
+      "--workers <n>",
+      "worker threads (default: one per core, at most one per 32 homes); never changes the output",
+    )
+    .option("--no-cache", "regenerate even when a valid cached dataset exists")
+    .option("--cache-ttl <hours>", "reuse a cached dataset for this many hours (default 24)")
+    .option("--min-devices <n>", "a home needs at least this many devices (default 10)")
+    .option("--min-events <n>", "a home needs at least this many events (default 100)")
+    .option("--fail-on-invalid-home", "fail the run when a home fails validation (default: leave it out)")
+    .option(
+      "--lineage-db <file>",
+      "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
+    )
+    .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print nothing but errors")
     .action(async (opts) => {
+      const file = opts.config ? readConfigFile(opts.config) : undefined;
+      const validationFlags = definedOnly({
+        minDevices: numberFlag("--min-devices", opts.minDevices),
+        minEvents: numberFlag("--min-events", opts.minEvents),
+        failOnInvalidHome: opts.failOnInvalidHome ? true : undefined,
+      });
+      const fileValidation = (file?.validation ?? {}) as Record<string, unknown>;
       const config = resolveGenerationConfig({
-        file: opts.config ? readConfigFile(opts.config) : undefined,
+        file,
         env: process.env,
         flags: {
           homes: numberFlag("--homes", opts.homes),
@@ -47,21 +80,156 @@ export function buildCli(): Command {
                 .map((s: string) => s.trim())
             : undefined,
           format: opts.format,
+          workers: numberFlag("--workers", opts.workers),
+          cacheTtlHours: numberFlag("--cache-ttl", opts.cacheTtl),
+          validation:
+            Object.keys(validationFlags).length > 0 ? { ...fileValidation, ...validationFlags } : undefined,
         },
       });
-      const progress = createProgress("homes", config.homes, { quiet: opts.quiet });
-      const { dir, manifest } = await generateDataset(config, {
-        outDir: opts.out,
-        onProgress: progress.update,
-      });
-      progress.done();
-      if (!opts.quiet) {
-        console.log(`dataset ${manifest.dataset_id} written to ${dir}`);
-        for (const [name, table] of Object.entries(manifest.tables)) {
-          console.log(
-            `  ${name.padEnd(10)} ${String(table.rows).padStart(9)} rows  ${table.files.map((f) => f.path).join(", ")}`,
-          );
+      await runGenerate(config, opts);
+    });
+
+  program
+    .command("export")
+    .description("export a dataset for other tools; every file is read back and checked first")
+    .requiredOption("--dataset <id>", "dataset id (under $HOMEFORGE_DATA_DIR or ./data) or directory")
+    .requiredOption("--what <w>", `what to export: ${Object.keys(EXPORTS).join(", ")}`)
+    .requiredOption("--format <f>", "file format: json, parquet, sqlite or csv (depends on --what)")
+    .option("--out <dir>", "output directory (default <dataset>/exports/<what>/<format>)")
+    .option(
+      "--lineage-db <file>",
+      "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
+    )
+    .option("--no-lineage", "do not record lineage")
+    .option("--quiet", "print nothing but errors")
+    .action(async (opts) => {
+      exportSpec(opts.what, opts.format);
+      const datasetDir = resolveDatasetDir(opts.dataset, defaultDataRoot());
+      await withLineage(opts, async (lineage) => {
+        const { dir, manifest } = await exportDataset(datasetDir, opts.what, opts.format, {
+          outDir: opts.out,
+          lineage,
+        });
+        if (!opts.quiet) {
+          console.log(`${opts.what} (${opts.format}) of ${manifest.dataset_id} written to ${dir}`);
+          for (const f of manifest.files)
+            console.log(`  ${f.path.padEnd(28)} ${String(f.rows).padStart(9)} rows`);
         }
+      });
+    });
+
+  program
+    .command("collect")
+    .description("assemble a model's training set through quality filters and print what each dropped")
+    .requiredOption("--dataset <id>", "dataset id or directory")
+    .requiredOption("--for <kind>", `training set: ${Object.keys(TRAINING_SETS).join(", ")}`)
+    .option(
+      "--thresholds <file>",
+      "JSON or YAML file of thresholds, e.g. {telemetry: {maxMissingShare: 0.3}}",
+    )
+    .option("--out <file>", "write the training set as Parquet")
+    .option("--lineage-db <file>", "lineage SQLite file")
+    .option("--no-lineage", "do not record lineage")
+    .option("--quiet", "print nothing but errors")
+    .action(async (opts) => {
+      const datasetDir = resolveDatasetDir(opts.dataset, defaultDataRoot());
+      const thresholds = opts.thresholds ? readConfigFile(opts.thresholds) : undefined;
+      await withLineage(opts, async (lineage) => {
+        const set = await collectTrainingData(datasetDir, opts.for as TrainingSetKind, {
+          thresholds,
+          lineage,
+          log: opts.quiet ? () => {} : (line) => console.log(line),
+        });
+        if (opts.out) {
+          await writeParquet(opts.out, set.table);
+          if (!opts.quiet) console.log(`training set ${set.id} written to ${opts.out}`);
+        }
+      });
+    });
+
+  const lineage = program
+    .command("lineage")
+    .description("what produced an artifact, what was trained on it, the chain behind a model version")
+    .option("--db <file>", "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)")
+    .option("--json", "print JSON");
+  const openLineage = () => {
+    const path = lineage.opts().db ?? defaultLineagePath();
+    return LineageStore.open(path);
+  };
+  const print = (value: unknown, text: () => string) =>
+    console.log(lineage.opts().json ? JSON.stringify(value, null, 2) : text());
+  lineage
+    .command("runs")
+    .description("recent runs")
+    .option("--job <job>", "only runs of this job (generate, export, collect, train …)")
+    .option("--limit <n>", "how many (default 20)")
+    .action((opts) => {
+      const store = openLineage();
+      try {
+        const runs = store.runs({ job: opts.job, limit: numberFlag("--limit", opts.limit) ?? 20 });
+        print(runs, () =>
+          runs
+            .map((r) => `${r.run_id}  ${r.job.padEnd(10)} ${r.status.padEnd(9)} ${r.started_at}`)
+            .join("\n"),
+        );
+      } finally {
+        store.close();
+      }
+    });
+  lineage
+    .command("produced-by <artifact>")
+    .description("the runs that produced an artifact (dataset id, export, model:<name>@<version> …)")
+    .action((artifact) => {
+      const store = openLineage();
+      try {
+        const runs = store.producedBy(artifact);
+        requireFound(runs, artifact);
+        print(runs, () => runs.map(formatRun).join("\n"));
+      } finally {
+        store.close();
+      }
+    });
+  lineage
+    .command("trained-on <artifact>")
+    .description("the model versions trained on a dataset (directly or through training sets)")
+    .action((artifact) => {
+      const store = openLineage();
+      try {
+        const found = store.trainedOn(artifact);
+        print(found, () =>
+          found.length === 0
+            ? `nothing was trained on ${artifact}`
+            : found.map((f) => `${f.models.map((m) => m.id).join(", ")}  ← ${formatRun(f.run)}`).join("\n"),
+        );
+      } finally {
+        store.close();
+      }
+    });
+  lineage
+    .command("chain <artifact>")
+    .description("the full chain of runs behind an artifact, e.g. model:<name>@<version>, oldest first")
+    .action((artifact) => {
+      const store = openLineage();
+      try {
+        const chain = store.chain(artifact);
+        requireFound(chain, artifact);
+        print(chain, () => chain.map(formatRun).join("\n"));
+      } finally {
+        store.close();
+      }
+    });
+  lineage
+    .command("export")
+    .description("every lineage record as JSON, for audit")
+    .option("--out <file>", "write to a file instead of stdout")
+    .action((opts) => {
+      const store = openLineage();
+      try {
+        const text = `${JSON.stringify(store.exportJson(), null, 2)}\n`;
+        if (opts.out) writeFileSync(opts.out, text);
+        else process.stdout.write(text);
+      } finally {
+        store.close();
       }
     });
 
@@ -70,11 +238,102 @@ export function buildCli(): Command {
     .description("print the TensorFlow.js backend, versions and where data/ and models/ are")
     .option("--json", "print JSON")
     .action(async (opts) => {
+      // loaded on demand: it pulls in TensorFlow.js, which takes seconds to import
+      const { collectInfo, formatInfo } = await import("../lib/info.js");
       const info = await collectInfo();
       console.log(opts.json ? JSON.stringify(info, null, 2) : formatInfo(info));
     });
 
   return program;
+}
+
+function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+function requireFound(list: unknown[], artifact: string): void {
+  if (list.length === 0) {
+    throw new HomeforgeError(
+      "lineage",
+      `no completed run produced "${artifact}"`,
+      "pass an id from `homeforge lineage runs --json` (datasets: ds_…, models: model:<name>@<version>)",
+    );
+  }
+}
+
+function formatRun(r: RunRecord): string {
+  const lines = [`${r.run.run_id} ${r.run.job} ${r.run.status} ${r.run.started_at} (${r.run.code_version})`];
+  for (const i of r.inputs)
+    lines.push(`    in  ${i.id}${i.sha256 ? ` sha256 ${i.sha256.slice(0, 12)}` : ""}`);
+  for (const o of r.outputs)
+    lines.push(`    out ${o.id}${o.sha256 ? ` sha256 ${o.sha256.slice(0, 12)}` : ""}`);
+  for (const t of r.transformations) {
+    const rows =
+      t.rows_in !== null || t.rows_out !== null ? ` rows ${t.rows_in ?? "?"} → ${t.rows_out ?? "?"}` : "";
+    lines.push(`    step ${t.name}${rows}`);
+  }
+  return lines.join("\n");
+}
+
+async function withLineage<T>(
+  opts: { lineage?: boolean; lineageDb?: string },
+  body: (lineage: LineageStore | null) => Promise<T>,
+): Promise<T> {
+  const store = opts.lineage === false ? null : LineageStore.open(opts.lineageDb ?? defaultLineagePath());
+  try {
+    return await body(store);
+  } finally {
+    store?.close();
+  }
+}
+
+async function runGenerate(
+  config: GenerationConfig,
+  opts: { out?: string; quiet?: boolean; cache?: boolean; lineage?: boolean; lineageDb?: string },
+): Promise<void> {
+  const progress = createProgress("homes", config.homes, { quiet: opts.quiet });
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const options = {
+    outDir: opts.out,
+    cache: opts.cache,
+    onProgress: progress.update,
+    signal: interrupt.signal,
+  };
+  // bad destinations fail before anything (even the lineage store) is created
+  new DataGenerationManager(config, options).checkDestination();
+  try {
+    await withLineage(opts, async (lineage) => {
+      const manager = new DataGenerationManager(config, { ...options, lineage: lineage ?? false });
+      const result = await manager.run();
+      if (!result.cached) progress.done();
+      if (opts.quiet) return;
+      const { manifest, dir } = result;
+      if (result.cached) {
+        console.log(`dataset ${manifest.dataset_id} reused from the cache at ${dir}`);
+      } else {
+        const check = result.cacheCheck;
+        const why =
+          check && !check.hit && check.reason !== "absent" ? ` (cache ${check.reason}: ${check.detail})` : "";
+        console.log(`dataset ${manifest.dataset_id} written to ${dir} by ${result.workers} worker(s)${why}`);
+      }
+      if (result.invalidHomes.length > 0) {
+        console.log(
+          `  left out ${result.invalidHomes.length} home(s) that failed validation: ${describeInvalidHomes(result.invalidHomes)}`,
+        );
+      }
+      for (const [name, table] of Object.entries(manifest.tables)) {
+        console.log(
+          `  ${name.padEnd(10)} ${String(table.rows).padStart(9)} rows  ${table.files.map((f) => f.path).join(", ")}`,
+        );
+      }
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -75,7 +75,10 @@ test("generate writes a dataset and reports it; config file, env and flags combi
   const config = join(root, "config.yaml");
   writeFileSync(config, "homes: 4\ndays: 5\nseed: 1\n");
   const out = join(root, "good");
-  const r = runCli(["generate", "--config", config, "--days", "6", "--out", out], { HOMEFORGE_SEED: "9" });
+  const r = runCli(["generate", "--config", config, "--days", "6", "--out", out], {
+    HOMEFORGE_SEED: "9",
+    HOMEFORGE_LINEAGE_DB: join(root, "lineage.sqlite"),
+  });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /homes\s+4 rows/);
   const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));

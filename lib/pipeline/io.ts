@@ -187,7 +187,9 @@ function fromValues(spec: ColumnSpec, values: ArrayLike<unknown>): ColumnData {
       return Array.from(values as ArrayLike<string | null>);
     case "int32":
       return spec.nullable
-        ? Array.from(values as ArrayLike<number | null | undefined>, (v) => (v === null || v === undefined ? null : Number(v)))
+        ? Array.from(values as ArrayLike<number | null | undefined>, (v) =>
+            v === null || v === undefined ? null : Number(v),
+          )
         : Int32Array.from(values as ArrayLike<number>);
     case "float64":
       return Float64Array.from(values as ArrayLike<number | null | undefined>, (v) =>

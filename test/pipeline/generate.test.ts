@@ -14,12 +14,21 @@ const root = tempDir();
 test.after(() => removeDir(root));
 
 test("same seed ⇒ byte-identical files; a different seed differs", async () => {
-  const config = parseGenerationConfig({ seed: 11, homes: 60, days: 14 });
+  const config = parseGenerationConfig({ seed: 11, homes: 24, days: 5 });
   await generateDataset(config, { outDir: join(root, "a") });
   await generateDataset(config, { outDir: join(root, "b") });
   await generateDataset({ ...config, seed: 12 }, { outDir: join(root, "c") });
   const a = dirHashes(join(root, "a"));
-  assert.equal(Object.keys(a), ["areas.parquet", "devices.parquet", "homes.parquet", "manifest.json"]);
+  assert.equal(Object.keys(a), [
+    "areas.parquet",
+    "devices.parquet",
+    "events.parquet",
+    "homes.parquet",
+    "manifest.json",
+    "patterns.parquet",
+    "synergies.parquet",
+    "telemetry.parquet",
+  ]);
   assert.equal(dirHashes(join(root, "b")), a);
   const c = dirHashes(join(root, "c"));
   for (const name of Object.keys(a)) assert.not.equal(c[name], a[name], name);
@@ -39,7 +48,7 @@ test("the manifest records rows, bytes, sha256 and schema roles, and no wall clo
 });
 
 test("Parquet and Arrow files read back to the generated columns", async () => {
-  const config = parseGenerationConfig({ seed: 5, homes: 12, days: 7 });
+  const config = parseGenerationConfig({ seed: 5, homes: 12, days: 3 });
   const expected = homeTables(generateHomes(config));
   for (const format of ["parquet", "arrow"] as const) {
     const { dir, manifest } = await generateDataset(

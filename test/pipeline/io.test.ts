@@ -37,7 +37,11 @@ test("every column type round-trips through Parquet and Arrow, nulls included", 
     const back = await readTableFile(path, schema);
     assert.is(back.rows, 3, format);
     assert.equal(back.columns.id, ["a", "b", "c"], format);
-    assert.equal(Array.from(back.columns.when as Float64Array), Array.from(table.columns.when as Float64Array), format);
+    assert.equal(
+      Array.from(back.columns.when as Float64Array),
+      Array.from(table.columns.when as Float64Array),
+      format,
+    );
     assert.equal(Array.from(back.columns.day as Int32Array), [20089, 20090, 20091], format);
     const x = back.columns.x as Float64Array;
     assert.ok(x[0] === 1.5 && Number.isNaN(x[1]) && x[2] === -2, `${format}: ${Array.from(x)}`);

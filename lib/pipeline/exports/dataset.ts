@@ -1,0 +1,68 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { HomeforgeError } from "../../errors.js";
+import { readTableFile } from "../io.js";
+import type { DatasetManifest } from "../manager.js";
+import { MANIFEST_FILE, sha256 } from "../manifest.js";
+import { type ColumnTable, concatTables, type TableSchema } from "../schema.js";
+
+/** A dataset directory opened for reading: its manifest and a way to load its tables. */
+export interface OpenDataset {
+  dir: string;
+  manifest: DatasetManifest;
+  /** sha256 of manifest.json: the dataset's hash in lineage. */
+  manifestSha256: string;
+  has(table: string): boolean;
+  /** Reads a table whole, with the schema its manifest records. */
+  table(name: string): Promise<ColumnTable>;
+}
+
+/**
+ * Finds a dataset by id (under `dataRoot`) or by directory path. `field` names the flag or
+ * setting for the one-line error when it is not there.
+ */
+export function resolveDatasetDir(idOrDir: string, dataRoot: string, field = "--dataset"): string {
+  const candidates = [resolve(idOrDir), join(dataRoot, idOrDir)];
+  for (const dir of candidates) {
+    if (existsSync(join(dir, MANIFEST_FILE)) && statSync(dir).isDirectory()) return dir;
+  }
+  throw new HomeforgeError(
+    field,
+    `no dataset "${idOrDir}" (looked in ${dataRoot} and as a directory)`,
+    "pass a dataset id printed by `homeforge generate` or the path of a dataset directory",
+  );
+}
+
+export function openDataset(dir: string, field = "--dataset"): OpenDataset {
+  let manifest: DatasetManifest;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(dir, MANIFEST_FILE));
+    manifest = JSON.parse(bytes.toString("utf8")) as DatasetManifest;
+  } catch (e) {
+    throw new HomeforgeError(
+      field,
+      `cannot read ${join(dir, MANIFEST_FILE)} (${(e as Error).message})`,
+      "regenerate the dataset with `homeforge generate`",
+    );
+  }
+  return {
+    dir,
+    manifest,
+    manifestSha256: sha256(bytes),
+    has: (name) => Boolean(manifest.tables?.[name]),
+    async table(name) {
+      const entry = manifest.tables?.[name];
+      if (!entry) {
+        throw new HomeforgeError(
+          field,
+          `dataset ${manifest.dataset_id} has no ${name} table`,
+          `regenerate it with a homeforge version whose generator writes ${name}`,
+        );
+      }
+      const schema: TableSchema = { name, columns: entry.schema };
+      const parts = await Promise.all(entry.files.map((f) => readTableFile(join(dir, f.path), schema)));
+      return parts.length === 1 ? parts[0] : concatTables(schema, parts);
+    },
+  };
+}

@@ -1,0 +1,467 @@
+/**
+ * DataGenerationManager: config → dataset directory, on worker threads, cached, validated,
+ * streamed, atomic, with lineage.
+ *
+ * Homes are cut into fixed batches of consecutive indices. Workers take batches as they
+ * free up; the manager writes results strictly in batch order, holding at most a few
+ * batches per worker, so files are identical for any worker count and memory does not grow
+ * with the number of homes.
+ */
+import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { GenerationConfig } from "../config.js";
+import { HomeforgeError } from "../errors.js";
+import { GENERATOR_VERSION } from "../version.js";
+import { type BatchResult, batchRange, type PackedBatch, produceBatch, unpackBatch } from "./batch.js";
+import { type CacheCheck, checkCache, removeCacheEntry, writeCacheEntry } from "./cache.js";
+import { dataConfig } from "./homeSpec.js";
+import { LineageStore } from "./lineage.js";
+import {
+  datasetId,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_VERSION,
+  type Manifest,
+  manifestJson,
+} from "./manifest.js";
+import { assertWritableDatasetDir, writeDirAtomically } from "./outputDir.js";
+import { DEFAULT_PRODUCER_MODULE, loadHomeProducer } from "./producerModule.js";
+import { producersId, tableProducers } from "./producers.js";
+import { removeStaleTempDirs } from "./staleTemps.js";
+import { DatasetWriter } from "./tableWriter.js";
+import { describeInvalidHomes, type InvalidHome, validationRules } from "./validate.js";
+import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
+
+/**
+ * Home-days per batch: a batch is a few homes of events in memory at once (≈ 850 events per
+ * home-day), so long horizons get fewer homes per batch. Batch size never changes the files.
+ */
+export const BATCH_HOME_DAYS = 120;
+
+export function defaultBatchHomes(days: number): number {
+  return Math.min(16, Math.max(1, Math.round(BATCH_HOME_DAYS / days)));
+}
+/** Without an explicit worker count, a run gets one worker per this many homes (up to one per core). */
+export const HOMES_PER_AUTO_WORKER = 32;
+
+export interface ManagerOptions {
+  /** Dataset directory. Default: `<dataRoot>/<dataset-id>`. */
+  outDir?: string;
+  /** Root for datasets when outDir is not given. Default: $HOMEFORGE_DATA_DIR or ./data. */
+  dataRoot?: string;
+  /** Worker threads; overrides config.workers. 1 runs in this thread. Default: see workerCount. */
+  workers?: number;
+  /** Reuse a valid, unexpired dataset (default true). */
+  cache?: boolean;
+  /** Wall clock (epoch ms) for the cache TTL and lineage; injectable for tests. */
+  now?: () => number;
+  /** Called after each written batch with (homes done, homes total). */
+  onProgress?: (done: number, total: number) => void;
+  /** Lineage store, or a path to one; none by default. */
+  lineage?: LineageStore | string | false;
+  /** File URL of a module exporting `tableProducers`; default the built-in list. Part of the dataset id. */
+  producerModule?: string;
+  /** Homes per batch (does not change the files); default defaultBatchHomes(days). */
+  batchHomes?: number;
+  /** Rows per Parquet row group / Arrow record batch (changes file layout, not data). */
+  groupRows?: number;
+  /** Stops the run (the temp directory is removed). */
+  signal?: AbortSignal;
+}
+
+/** The manifest plus what validation left out. */
+export interface DatasetManifest extends Manifest {
+  validation?: {
+    min_devices: number;
+    min_events: number;
+    homes_generated: number;
+    homes_kept: number;
+    excluded: { home_id: string; reasons: string[] }[];
+  };
+}
+
+export interface GenerationResult {
+  dir: string;
+  datasetId: string;
+  manifest: DatasetManifest;
+  /** True when an existing dataset was reused. */
+  cached: boolean;
+  /** Why the cache was (not) used; null when the cache was off. */
+  cacheCheck: CacheCheck | null;
+  invalidHomes: InvalidHome[];
+  workers: number;
+  runId: string | null;
+}
+
+export function defaultDataRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.HOMEFORGE_DATA_DIR || "data");
+}
+
+/** Content id: the data config, the generator version and which producers made the tables. */
+export function datasetIdFor(config: GenerationConfig, producerModule = DEFAULT_PRODUCER_MODULE): string {
+  const producers = producerModule === DEFAULT_PRODUCER_MODULE ? producersId(tableProducers) : producerModule;
+  return datasetId(dataConfig(config), `${GENERATOR_VERSION}|${producers}`);
+}
+
+export class DataGenerationManager {
+  readonly config: GenerationConfig;
+  readonly options: ManagerOptions;
+
+  constructor(config: GenerationConfig, options: ManagerOptions = {}) {
+    this.config = config;
+    this.options = options;
+  }
+
+  get datasetId(): string {
+    return datasetIdFor(this.config, this.options.producerModule);
+  }
+
+  get dir(): string {
+    const o = this.options;
+    return resolve(o.outDir ?? join(o.dataRoot ?? defaultDataRoot(), this.datasetId));
+  }
+
+  /**
+   * Worker threads this run uses: as asked, else one per core but no more than one per
+   * HOMES_PER_AUTO_WORKER homes (starting a thread costs more than a few homes); never
+   * more than there are batches.
+   */
+  get workerCount(): number {
+    const auto = Math.min(availableParallelism(), Math.ceil(this.config.homes / HOMES_PER_AUTO_WORKER));
+    const wanted = this.options.workers ?? this.config.workers ?? auto;
+    return Math.max(1, Math.min(wanted, this.batchCount));
+  }
+
+  private get batchHomes(): number {
+    return this.options.batchHomes ?? defaultBatchHomes(this.config.days);
+  }
+
+  private get batchCount(): number {
+    return Math.ceil(this.config.homes / this.batchHomes);
+  }
+
+  /** Throws a one-line error when the destination cannot take a dataset; creates nothing. */
+  checkDestination(): void {
+    assertWritableDatasetDir(this.dir, this.options.outDir ? "--out" : "HOMEFORGE_DATA_DIR");
+  }
+
+  async run(): Promise<GenerationResult> {
+    const { options, config } = this;
+    const id = this.datasetId;
+    const dir = this.dir;
+    this.checkDestination();
+    const now = options.now ?? Date.now;
+    const lineage =
+      typeof options.lineage === "string"
+        ? LineageStore.open(options.lineage, { now })
+        : options.lineage || null;
+    try {
+      removeStaleTempDirs(dir);
+      let cacheCheck: CacheCheck | null = null;
+      if (options.cache !== false) {
+        cacheCheck = await checkCache(dir, id, { ttlHours: config.cacheTtlHours, now });
+        if (cacheCheck.hit) return this.reuse(id, dir, cacheCheck, lineage);
+      }
+      return await this.generate(id, dir, cacheCheck, lineage, now);
+    } finally {
+      if (typeof options.lineage === "string") lineage?.close();
+    }
+  }
+
+  private reuse(
+    id: string,
+    dir: string,
+    cacheCheck: Extract<CacheCheck, { hit: true }>,
+    lineage: LineageStore | null,
+  ): GenerationResult {
+    const manifest = cacheCheck.manifest as DatasetManifest;
+    let runId: string | null = null;
+    if (lineage) {
+      // a reuse reads (and verifies) the dataset; the run that wrote it stays its producer
+      runId = lineage.startRun("generate", dataConfig(this.config));
+      lineage.recordInput(runId, { id, kind: "dataset", uri: dir, sha256: cacheCheck.entry.manifest_sha256 });
+      lineage.recordTransformation(runId, {
+        name: "reuse_cached",
+        input: id,
+        detail: { dir, age_hours: cacheCheck.ageHours },
+      });
+      lineage.completeRun(runId);
+    }
+    const invalidHomes = (manifest.validation?.excluded ?? []).map((h) => ({
+      homeId: h.home_id,
+      index: Number(h.home_id.replace(/\D/g, "")),
+      reasons: h.reasons,
+    }));
+    return { dir, datasetId: id, manifest, cached: true, cacheCheck, invalidHomes, workers: 0, runId };
+  }
+
+  private async generate(
+    id: string,
+    dir: string,
+    cacheCheck: CacheCheck | null,
+    lineage: LineageStore | null,
+    now: () => number,
+  ): Promise<GenerationResult> {
+    const { config, options } = this;
+    const runId = lineage?.startRun("generate", dataConfig(config)) ?? null;
+    const workers = this.workerCount;
+    const invalid: InvalidHome[] = [];
+    try {
+      // the old dataset is about to be replaced: it must not look reusable if we die half-way
+      removeCacheEntry(dir);
+      const manifest = await writeDirAtomically(dir, async (tmp) => {
+        const writer = new DatasetWriter(tmp, config.format, { groupRows: options.groupRows });
+        let done = 0;
+        try {
+          await this.produceBatches(workers, async (result) => {
+            invalid.push(...result.invalid);
+            // a run that will fail keeps generating, to report every failing home, but stops writing
+            const failing = invalid.length > 0 && config.validation.failOnInvalidHome;
+            if (!failing) await writer.append(result.tables);
+            done += result.homes;
+            options.onProgress?.(done, config.homes);
+          });
+        } catch (e) {
+          writer.abort();
+          throw e;
+        }
+        this.assertValid(invalid);
+        const tables = await writer.finish();
+        const kept = config.homes - invalid.length;
+        const m: DatasetManifest = {
+          format: MANIFEST_FORMAT,
+          format_version: MANIFEST_FORMAT_VERSION,
+          dataset_id: id,
+          generator: { name: "homeforge", version: GENERATOR_VERSION },
+          seed: config.seed,
+          reference_date: config.start,
+          config: dataConfig(config),
+          tables,
+          validation: {
+            min_devices: config.validation.minDevices,
+            min_events: config.validation.minEvents,
+            homes_generated: config.homes,
+            homes_kept: kept,
+            excluded: invalid.map((h) => ({ home_id: h.homeId, reasons: h.reasons })),
+          },
+        };
+        writeFileSync(join(tmp, MANIFEST_FILE), manifestJson(m));
+        return m;
+      });
+      const manifestText = manifestJson(manifest);
+      const entry = writeCacheEntry(dir, manifestText, id, now());
+      if (lineage && runId) {
+        recordDatasetOutputs(lineage, runId, dir, manifest, entry.manifest_sha256);
+        recordGenerationSteps(lineage, runId, manifest);
+        lineage.completeRun(runId);
+      }
+      return {
+        dir,
+        datasetId: id,
+        manifest,
+        cached: false,
+        cacheCheck,
+        invalidHomes: invalid,
+        workers,
+        runId,
+      };
+    } catch (e) {
+      if (lineage && runId) lineage.failRun(runId, e);
+      throw e;
+    }
+  }
+
+  private assertValid(invalid: InvalidHome[]): void {
+    const { config } = this;
+    if (invalid.length === 0) return;
+    invalid.sort((a, b) => a.index - b.index);
+    const summary = `${invalid.length} of ${config.homes} homes failed validation: ${describeInvalidHomes(invalid)}`;
+    if (config.validation.failOnInvalidHome) {
+      throw new HomeforgeError(
+        "validation",
+        summary,
+        "lower validation.minDevices / validation.minEvents (--min-devices, --min-events), or drop --fail-on-invalid-home to leave such homes out",
+      );
+    }
+    if (invalid.length === config.homes) {
+      throw new HomeforgeError(
+        "validation",
+        summary,
+        "every home was left out; lower validation.minDevices / validation.minEvents (--min-devices, --min-events)",
+      );
+    }
+  }
+
+  /** Runs every batch, here or on workers, and hands results to `write` in batch order. */
+  private async produceBatches(
+    workers: number,
+    write: (result: BatchResult) => Promise<void>,
+  ): Promise<void> {
+    const { config, options } = this;
+    const rules = validationRules(config);
+    const producerModule = options.producerModule ?? DEFAULT_PRODUCER_MODULE;
+    if (workers <= 1) {
+      const producer = await loadHomeProducer(producerModule);
+      for (let batch = 0; batch < this.batchCount; batch++) {
+        throwIfAborted(options.signal);
+        const [start, end] = batchRange(batch, this.batchHomes, config.homes);
+        await write(produceBatch(producer, config, rules, batch, start, end));
+        // yield to the event loop, so signals and progress redraws get through
+        await new Promise((r) => setImmediate(r));
+      }
+      return;
+    }
+    const init: WorkerInit = { config, rules, producerModule, batchHomes: this.batchHomes };
+    await runOnWorkers(workers, this.batchCount, init, write, options.signal);
+  }
+}
+
+function interrupted(): HomeforgeError {
+  return new HomeforgeError("generate", "interrupted, nothing was written", "run the command again", 130);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw interrupted();
+}
+
+/**
+ * Starts a generation worker. From dist/ it runs worker.js; from TypeScript sources (tsx) a
+ * worker cannot load a .ts entry even with `--import tsx` on Node 20, so a tiny bootstrap
+ * registers tsx's loader inside the worker first and then imports worker.ts.
+ */
+export function startGenerationWorker(init: WorkerInit): Worker {
+  const fromSource = import.meta.url.endsWith(".ts");
+  if (!fromSource) return new Worker(new URL("./worker.js", import.meta.url), { workerData: init });
+  const entry = new URL("./worker.ts", import.meta.url).href;
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: init });
+}
+
+function runOnWorkers(
+  count: number,
+  batches: number,
+  init: WorkerInit,
+  write: (result: BatchResult) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const pool = Array.from({ length: count }, () => startGenerationWorker(init));
+  // batches handed out but not yet written: bounds the results held in memory
+  const maxAhead = count * 2;
+  return new Promise<void>((resolvePromise, rejectPromise) => {
+    let next = 0;
+    let written = 0;
+    let writing = false;
+    let settled = false;
+    // results wait packed (see packBatch) until their turn to be written
+    const ready = new Map<number, PackedBatch>();
+    const idle: Worker[] = [];
+
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", onAbort);
+      for (const w of pool) {
+        w.removeAllListeners();
+        w.on("error", () => {});
+        void w.terminate();
+      }
+      if (error) rejectPromise(error);
+      else resolvePromise();
+    };
+    const onAbort = () => finish(interrupted());
+    signal?.addEventListener("abort", onAbort);
+    if (signal?.aborted) return onAbort();
+
+    const dispatch = () => {
+      while (idle.length > 0 && next < batches && next - written < maxAhead) {
+        const w = idle.shift()!;
+        w.postMessage({ type: "batch", batch: next++ } satisfies WorkerRequest);
+      }
+    };
+    const drain = async () => {
+      if (writing) return;
+      writing = true;
+      try {
+        while (!settled && ready.has(written)) {
+          const packed = ready.get(written)!;
+          ready.delete(written);
+          await write(unpackBatch(packed));
+          written++;
+          dispatch();
+        }
+      } catch (e) {
+        finish(e);
+        return;
+      } finally {
+        writing = false;
+      }
+      if (written === batches) finish();
+    };
+
+    for (const w of pool) {
+      w.on("message", (reply: WorkerReply) => {
+        if (settled) return;
+        if (reply.type === "error") {
+          finish(
+            new Error(`generation worker failed: ${reply.message}${reply.stack ? `\n${reply.stack}` : ""}`),
+          );
+          return;
+        }
+        if (reply.type === "result") {
+          const { type: _type, ...packed } = reply;
+          ready.set(packed.batch, packed);
+          void drain();
+        }
+        idle.push(w);
+        dispatch();
+      });
+      w.on("error", (e) => finish(e));
+      w.on("exit", (code) => {
+        if (!settled) finish(new Error(`generation worker exited early with code ${code}`));
+      });
+    }
+  });
+}
+
+function recordDatasetOutputs(
+  lineage: LineageStore,
+  runId: string,
+  dir: string,
+  manifest: DatasetManifest,
+  manifestSha256: string,
+): void {
+  lineage.recordOutput(runId, { id: manifest.dataset_id, kind: "dataset", uri: dir, sha256: manifestSha256 });
+  for (const [name, table] of Object.entries(manifest.tables)) {
+    const file = table.files[0];
+    lineage.recordOutput(runId, {
+      id: `${manifest.dataset_id}/${name}`,
+      kind: "table",
+      uri: join(dir, file.path),
+      sha256: file.sha256,
+    });
+  }
+}
+
+function recordGenerationSteps(lineage: LineageStore, runId: string, manifest: DatasetManifest): void {
+  const v = manifest.validation;
+  if (v) {
+    lineage.recordTransformation(runId, {
+      name: "validate_homes",
+      output: manifest.dataset_id,
+      rowsIn: v.homes_generated,
+      rowsOut: v.homes_kept,
+      detail: { min_devices: v.min_devices, min_events: v.min_events, excluded: v.excluded },
+    });
+  }
+  for (const [name, table] of Object.entries(manifest.tables)) {
+    lineage.recordTransformation(runId, {
+      name: `produce_${name}`,
+      output: `${manifest.dataset_id}/${name}`,
+      rowsIn: v?.homes_kept,
+      rowsOut: table.rows,
+    });
+  }
+}

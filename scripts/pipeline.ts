@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { numberFlag, resolveGenerationConfig } from "../lib/config.js";
+import { HomeforgeError, isHomeforgeError } from "../lib/errors.js";
+import { defaultModelsRoot } from "../lib/info.js";
+import { chooseBackend } from "../lib/models/backend.js";
+import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
+import { formatComparisonTable, trainHomeTypes } from "../lib/models/trainHomeTypes.js";
+import { generateDataset } from "../lib/pipeline/generate.js";
+import { defaultLineagePath, LineageStore, modelVersionId } from "../lib/pipeline/lineage.js";
+import { createProgress } from "../lib/progress.js";
+
+/**
+ * The main job (`npm run pipeline`): generate the default dataset → train the per-home-type
+ * and global failure classifiers → evaluate each against its production version → register,
+ * promote what passes → print a summary and where everything was written.
+ * The defaults are sized to finish end to end in about two minutes on a 2-core machine.
+ */
+export const PIPELINE_DEFAULTS = { homes: 200, days: 60, epochs: 12 } as const;
+
+function wholeNumber(field: string, text: string | undefined, min: number): number | undefined {
+  const value = numberFlag(field, text);
+  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+    throw new HomeforgeError(
+      field,
+      `"${text}" is not a whole number ≥ ${min}`,
+      `pass e.g. ${field} ${min + 1}`,
+    );
+  }
+  return value;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("pipeline")
+    .description("generate the default dataset, train and evaluate failure classifiers, register what passes")
+    .option("--homes <n>", `homes to generate (default ${PIPELINE_DEFAULTS.homes})`)
+    .option("--days <d>", `days per home (default ${PIPELINE_DEFAULTS.days})`)
+    .option("--seed <s>", "root seed for data and training (default 42, env HOMEFORGE_SEED)")
+    .option("--epochs <n>", `maximum epochs per model (default ${PIPELINE_DEFAULTS.epochs})`)
+    .option("--workers <n>", "generation worker threads (default: one per core)")
+    .option("--models <dir>", "model registry root (default $HOMEFORGE_MODELS_DIR or ./models)")
+    .option("--quiet", "print only the summary")
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  let lineage: LineageStore | undefined;
+  let runId: string | undefined;
+  try {
+    program.parse(argv, { from: "user" });
+    const opts = program.opts();
+    const started = performance.now();
+    const config = resolveGenerationConfig({
+      env: process.env,
+      flags: {
+        homes: wholeNumber("--homes", opts.homes, 1) ?? PIPELINE_DEFAULTS.homes,
+        days: wholeNumber("--days", opts.days, 1) ?? PIPELINE_DEFAULTS.days,
+        seed: numberFlag("--seed", opts.seed),
+        workers: wholeNumber("--workers", opts.workers, 1),
+      },
+    });
+    const epochs = wholeNumber("--epochs", opts.epochs, 1) ?? PIPELINE_DEFAULTS.epochs;
+    const modelsDir = opts.models ?? defaultModelsRoot();
+    const say = opts.quiet ? () => {} : (m: string) => console.log(m);
+
+    say(`1/3 generate ${config.homes} homes × ${config.days} days (seed ${config.seed})`);
+    lineage = LineageStore.open(defaultLineagePath());
+    const progress = createProgress("homes", config.homes, { quiet: opts.quiet });
+    const generated = await generateDataset(config, { lineage, onProgress: progress.update });
+    progress.done();
+    say(
+      `    dataset ${generated.manifest.dataset_id}${generated.cached ? " (cached)" : ""}: ${generated.dir}`,
+    );
+
+    say("2/3 train per-home-type and global classifiers, with baselines");
+    const { table, dataset } = await readTelemetryDataset(generated.dir);
+    const backend = await chooseBackend();
+    say(`    backend ${backend.backend}; ${table.rows} telemetry rows`);
+    runId = lineage.startRun("pipeline:train-home-types", { seed: config.seed, epochs, dataset: dataset.id });
+    lineage.recordInput(runId, { id: dataset.id, kind: "dataset", uri: generated.dir, sha256: dataset.hash });
+    const store = lineage;
+    const run = runId;
+    const log =
+      opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
+    const result = await trainHomeTypes(table, {
+      modelsDir,
+      seed: config.seed,
+      epochs,
+      dataset,
+      lineageRunId: run,
+      onProgress: log,
+      onRegistered: (m) => {
+        store.recordModelOutput(run, {
+          name: m.name,
+          version: m.version,
+          uri: m.dir,
+          sha256: m.weights_sha256,
+        });
+      },
+      onVerdict: (v) => {
+        store.recordTransformation(run, {
+          name: "evaluate",
+          input: dataset.id,
+          output: modelVersionId(v.model, v.candidate.version),
+          detail: v,
+        });
+      },
+    });
+    lineage.completeRun(run);
+
+    say("3/3 summary");
+    console.log(formatComparisonTable(result));
+    for (const r of result.registered) {
+      console.log(
+        `  ${r.name} ${r.version}: ${r.promoted ? "promoted to production" : `kept as candidate (${r.blocked_by.join("; ")})`}`,
+      );
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    console.log(`dataset:     ${generated.dir}`);
+    console.log(`models:      ${modelsDir}`);
+    console.log(`comparison:  ${result.comparison_file}`);
+    console.log(`lineage:     ${lineage.path} (run ${run})`);
+    console.log(`done in ${seconds} s`);
+    return 0;
+  } catch (e) {
+    if (lineage && runId) lineage.failRun(runId, e);
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isHomeforgeError(e)) {
+      console.error(`error: ${e.message}`);
+      return e.exitCode;
+    }
+    console.error(`error: ${(e as Error)?.stack ?? e}`);
+    return 1;
+  } finally {
+    lineage?.close();
+  }
+}
+
+if (process.argv[1] && /pipeline\.(ts|js)$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,188 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parseGenerationConfig } from "../../lib/config.js";
+import { DataGenerationManager } from "../../lib/pipeline/manager.js";
+import { main } from "../../scripts/cli.js";
+import { PIPELINE_PRODUCERS } from "../helpers/pipelineProducers.js";
+import { removeDir, runCli, tempDir } from "../helpers/tmp.js";
+
+const root = tempDir();
+test.after(() => removeDir(root));
+
+const env = { HOMEFORGE_DATA_DIR: join(root, "data"), HOMEFORGE_LINEAGE_DB: join(root, "lineage.sqlite") };
+const BIG = [
+  "generate",
+  "--homes",
+  "400",
+  "--days",
+  "1",
+  "--workers",
+  "1",
+  "--min-devices",
+  "0",
+  "--min-events",
+  "0",
+];
+
+function startCli(args: string[]): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stderr: string }>;
+} {
+  const child = spawn(process.execPath, ["--import", "tsx", join(process.cwd(), "scripts/cli.ts"), ...args], {
+    env: { ...process.env, CI: "true", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, stderr })),
+  );
+  return { child, done };
+}
+
+/** Waits until the run has a temp dir with table files in it: it is writing. */
+async function waitUntilWriting(parent: string, name: string): Promise<string> {
+  for (let i = 0; i < 1500; i++) {
+    const tmp = existsSync(parent)
+      ? readdirSync(parent).find((n) => n.startsWith(`.${name}.tmp-`))
+      : undefined;
+    if (tmp) {
+      const files = readdirSync(join(parent, tmp), { withFileTypes: true }).filter((f) =>
+        f.name.endsWith(".parquet"),
+      );
+      if (files.length > 0) return tmp;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("the run never started writing");
+}
+
+test("a run killed half-way leaves no complete-looking dataset; the next run succeeds", async () => {
+  const out = join(root, "killed");
+  const { child, done } = startCli([...BIG, "--out", out]);
+  await waitUntilWriting(root, "killed");
+  child.kill("SIGKILL");
+  await done;
+  assert.ok(!existsSync(join(out, "manifest.json")), "no manifest");
+  assert.ok(!existsSync(out), "no dataset directory");
+  assert.ok(!existsSync(join(root, ".killed.cache.json")), "no cache entry");
+  const again = runCli([...BIG, "--out", out], env);
+  assert.is(again.status, 0, again.stderr);
+  const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+  assert.is(manifest.tables.homes.rows, 400);
+  assert.equal(
+    readdirSync(root).filter((n) => n.startsWith(".killed.tmp-")),
+    [],
+    "the dead run's temp dir is swept",
+  );
+});
+
+test("Ctrl-C stops a run cleanly: exit 130, one line, temp dir removed", async () => {
+  const out = join(root, "interrupted");
+  const { child, done } = startCli([...BIG, "--out", out]);
+  await waitUntilWriting(root, "interrupted");
+  child.kill("SIGINT");
+  const { code, stderr } = await done;
+  assert.is(code, 130);
+  assert.equal(stderr.trim().split("\n"), [
+    "error: generate: interrupted, nothing was written; run the command again",
+  ]);
+  assert.equal(
+    readdirSync(root).filter((n) => n.includes("interrupted")),
+    [],
+  );
+});
+
+/** Runs the CLI in this process (fast); returns exit code and what it printed. */
+async function cliHere(args: string[]) {
+  const saved = { log: console.log, error: console.error };
+  const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const out: string[] = [];
+  const err: string[] = [];
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  console.error = (...a: unknown[]) => err.push(a.join(" "));
+  Object.assign(process.env, env);
+  try {
+    const status = await main(args);
+    return { status, stdout: out.join("\n"), stderr: err.join("\n") };
+  } finally {
+    console.log = saved.log;
+    console.error = saved.error;
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+test("generate reuses the cache, --no-cache regenerates, --quiet prints nothing", async () => {
+  const args = ["generate", "--homes", "40", "--days", "2", "--workers", "2", "--min-devices", "0"];
+  const first = runCli(args, env);
+  assert.is(first.status, 0, first.stderr);
+  assert.match(first.stdout, /written to .* by 2 worker\(s\)/);
+  const second = await cliHere(args);
+  assert.match(second.stdout, /reused from the cache/);
+  const third = await cliHere([...args, "--workers", "1", "--no-cache", "--quiet"]);
+  assert.is(third.status, 0);
+  assert.is(third.stdout, "");
+  assert.is(third.stderr, "");
+  const bad = await cliHere([...args, "--workers", "0"]);
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr.trim(), /^error: config\.workers: must be at least 1/);
+  const lineage = await cliHere(["lineage", "--json", "runs", "--limit", "3"]);
+  assert.equal(
+    JSON.parse(lineage.stdout).map((r: { job: string; status: string }) => `${r.job}:${r.status}`),
+    ["generate:completed", "generate:completed", "generate:completed"],
+  );
+});
+
+test("export, collect and lineage commands; bad flags fail in one line and write nothing", async () => {
+  const config = parseGenerationConfig({
+    seed: 3,
+    homes: 6,
+    days: 2,
+    validation: { minDevices: 0, minEvents: 0 },
+  });
+  const ds = await new DataGenerationManager(config, {
+    producerModule: PIPELINE_PRODUCERS,
+    workers: 1,
+    dataRoot: env.HOMEFORGE_DATA_DIR,
+    lineage: env.HOMEFORGE_LINEAGE_DB,
+  }).run();
+  const id = ds.datasetId;
+  const ok = await cliHere(["export", "--dataset", id, "--what", "soft-prompt", "--format", "sqlite"]);
+  assert.is(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /pairs\.sqlite\s+\d+ rows/);
+  assert.ok(existsSync(join(ds.dir, "exports", "soft-prompt", "sqlite", "pairs.sqlite")));
+
+  const bad = await cliHere(["export", "--dataset", id, "--what", "gnn", "--format", "csv"]);
+  assert.is(bad.status, 2);
+  assert.equal(bad.stderr.trim().split("\n"), [
+    'error: --format: "csv" is not a format of --what gnn; use json or parquet',
+  ]);
+  assert.ok(!existsSync(join(ds.dir, "exports", "gnn")));
+  const missing = await cliHere(["export", "--dataset", "ds_nope", "--what", "gnn", "--format", "json"]);
+  assert.is(missing.status, 2);
+  assert.match(missing.stderr.trim(), /^error: --dataset: no dataset "ds_nope"/);
+
+  const collect = await cliHere(["collect", "--dataset", id, "--for", "failure"]);
+  assert.is(collect.status, 0, collect.stderr);
+  assert.match(collect.stdout, /dropped \d+ of \d+ rows: device-days with impossible values/);
+
+  const chain = await cliHere(["lineage", "chain", `export:${id}/soft-prompt/sqlite`]);
+  assert.is(chain.status, 0, chain.stderr);
+  assert.match(chain.stdout, /generate completed[\s\S]*out ds_\w+[\s\S]*export completed/);
+  const unknown = await cliHere(["lineage", "chain", "model:nope@1"]);
+  assert.is(unknown.status, 2);
+  assert.match(unknown.stderr, /^error: lineage: no completed run produced "model:nope@1"/);
+  const audit = join(root, "audit.json");
+  assert.is((await cliHere(["lineage", "export", "--out", audit])).status, 0);
+  assert.ok(JSON.parse(readFileSync(audit, "utf8")).runs.length >= 3);
+});
+
+test.run();

@@ -1,0 +1,47 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { LineageStore } from "../lib/pipeline/lineage.js";
+import { removeDir, tempDir } from "./helpers/tmp.js";
+
+const root = tempDir();
+test.after(() => removeDir(root));
+
+test("the main job generates, trains, evaluates and registers, and the per-type models beat the fixed rule", async () => {
+  process.env.HOMEFORGE_DATA_DIR = join(root, "data");
+  process.env.HOMEFORGE_MODELS_DIR = join(root, "models");
+  const { main } = await import("../scripts/pipeline.js");
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => lines.push(args.join(" "));
+  let code: number;
+  try {
+    code = await main(["--homes", "60", "--days", "40", "--epochs", "6", "--quiet", "--workers", "1"]);
+  } finally {
+    console.log = log;
+  }
+  assert.is(code, 0, lines.join("\n"));
+  const comparison = JSON.parse(readFileSync(join(root, "models", "comparison_results.json"), "utf8"));
+  const all = comparison.comparison.find((c: { home_type: string }) => c.home_type === "all");
+  const perType = all.models.per_type;
+  const rule = all.models.rule;
+  assert.ok(perType.pr_auc > rule.pr_auc, `per-type PR-AUC ${perType.pr_auc} vs rule ${rule.pr_auc}`);
+  assert.ok(perType.f1 > rule.f1, `per-type F1 ${perType.f1} vs rule ${rule.f1}`);
+  assert.ok(Array.isArray(comparison.per_type_beats_global));
+  assert.ok(lines.some((l) => /per-type model beats the global model|per-type model does not beat/.test(l)));
+  assert.ok(existsSync(join(root, "models", "failure-global", "aliases.json")));
+  const lineage = LineageStore.open(join(root, "data", "lineage.sqlite"));
+  try {
+    const runs = lineage.runs({ job: "pipeline:train-home-types" });
+    assert.is(runs.length, 1);
+    assert.is(runs[0].status, "completed");
+    const record = lineage.run(runs[0].run_id)!;
+    assert.ok(record.outputs.some((o) => o.id.startsWith("model:failure-global@")));
+    assert.ok(record.inputs.some((i) => i.kind === "dataset"));
+  } finally {
+    lineage.close();
+  }
+});
+
+test.run();
