@@ -244,6 +244,31 @@ export function buildCli(): Command {
       console.log(opts.json ? JSON.stringify(info, null, 2) : formatInfo(info));
     });
 
+  // Model commands live in their own scripts (they import TensorFlow.js, so load on demand)
+  // and keep their own flags: everything after the command name is handed over unchanged.
+  const delegate = (name: string, description: string, run: (argv: string[]) => Promise<number>) =>
+    program
+      .command(name)
+      .description(description)
+      .helpOption(false)
+      .allowUnknownOption()
+      .argument("[args...]")
+      .action(async (args: string[]) => {
+        const code = await run(args);
+        if (code !== 0) throw new CommanderError(code, "homeforge.delegate", "");
+      });
+  delegate("pipeline", "main job: generate → train → evaluate → register (see --help)", async (argv) =>
+    (await import("./pipeline.js")).main(argv),
+  );
+  delegate(
+    "train",
+    "train per-home-type and global failure classifiers on a dataset (see --help)",
+    async (argv) => (await import("./train-home-types.js")).main(argv),
+  );
+  delegate("models", "the model registry: list, show, promote, rollback, delete, check", async (argv) =>
+    (await import("./models.js")).main(argv),
+  );
+
   return program;
 }
 
@@ -341,7 +366,10 @@ export async function main(argv: string[]): Promise<number> {
     await buildCli().parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CommanderError) {
+      if (e.code === "homeforge.delegate") return e.exitCode; // the delegate printed its own error
+      return e.exitCode === 0 ? 0 : 2;
+    }
     if (isHomeforgeError(e)) {
       console.error(`error: ${e.message}`);
       return e.exitCode;
