@@ -8,7 +8,7 @@ import {
   readConfigFile,
   resolveGenerationConfig,
 } from "../lib/config.js";
-import { HomeforgeError, isHomeforgeError } from "../lib/errors.js";
+import { HomeforgeError } from "../lib/errors.js";
 import { collectTrainingData, TRAINING_SETS, type TrainingSetKind } from "../lib/pipeline/collector.js";
 import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
 import { writeParquet } from "../lib/pipeline/exports/formats.js";
@@ -18,6 +18,7 @@ import { DataGenerationManager, defaultDataRoot } from "../lib/pipeline/manager.
 import { describeInvalidHomes } from "../lib/pipeline/validate.js";
 import { createProgress } from "../lib/progress.js";
 import { packageVersion } from "../lib/version.js";
+import { DELEGATE_EXIT, reportError } from "./cliSupport.js";
 
 /** The `homeforge` command line. Parses flags, calls lib/, prints. */
 export function buildCli(): Command {
@@ -255,7 +256,7 @@ export function buildCli(): Command {
       .argument("[args...]")
       .action(async (args: string[]) => {
         const code = await run(args);
-        if (code !== 0) throw new CommanderError(code, "homeforge.delegate", "");
+        if (code !== 0) throw new CommanderError(code, DELEGATE_EXIT, "");
       });
   delegate("pipeline", "main job: generate → train → evaluate → register (see --help)", async (argv) =>
     (await import("./pipeline.js")).main(argv),
@@ -366,16 +367,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildCli().parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === "homeforge.delegate") return e.exitCode; // the delegate printed its own error
-      return e.exitCode === 0 ? 0 : 2;
-    }
-    if (isHomeforgeError(e)) {
-      console.error(`error: ${e.message}`);
-      return e.exitCode;
-    }
-    console.error(`error: ${(e as Error)?.stack ?? e}`);
-    return 1;
+    return reportError(e);
   }
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
-import { isHomeforgeError } from "../lib/errors.js";
+import { Command } from "commander";
 import { defaultModelsRoot } from "../lib/info.js";
 import { type Aliases, ModelRegistry } from "../lib/models/registry.js";
+import { reportError, runIfEntry } from "./cliSupport.js";
 
 /** `homeforge models …`: list, show, promote, rollback, delete and check registry versions. */
 export function buildModelsCli(): Command {
@@ -90,18 +90,8 @@ export async function main(argv: string[]): Promise<number> {
     await buildModelsCli().parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (isHomeforgeError(e)) {
-      console.error(`error: ${e.message}`);
-      return e.exitCode;
-    }
-    console.error(`error: ${(e as Error)?.stack ?? e}`);
-    return 1;
+    return reportError(e);
   }
 }
 
-if (process.argv[1] && /models\.(ts|js)$/.test(process.argv[1])) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+runIfEntry(/models\.(ts|js)$/, main);

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { numberFlag, resolveGenerationConfig } from "../lib/config.js";
-import { HomeforgeError, isHomeforgeError } from "../lib/errors.js";
 import { defaultModelsRoot } from "../lib/info.js";
 import { chooseBackend } from "../lib/models/backend.js";
 import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
@@ -9,6 +8,7 @@ import { formatComparisonTable, trainHomeTypes } from "../lib/models/trainHomeTy
 import { generateDataset } from "../lib/pipeline/generate.js";
 import { defaultLineagePath, LineageStore, modelVersionId } from "../lib/pipeline/lineage.js";
 import { createProgress } from "../lib/progress.js";
+import { reportError, runIfEntry, wholeNumberFlag } from "./cliSupport.js";
 
 /**
  * The main job (`npm run pipeline`): generate the default dataset → train the per-home-type
@@ -17,18 +17,6 @@ import { createProgress } from "../lib/progress.js";
  * The defaults are sized to finish end to end in about two minutes on a 2-core machine.
  */
 export const PIPELINE_DEFAULTS = { homes: 200, days: 60, epochs: 12 } as const;
-
-function wholeNumber(field: string, text: string | undefined, min: number): number | undefined {
-  const value = numberFlag(field, text);
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw new HomeforgeError(
-      field,
-      `"${text}" is not a whole number ≥ ${min}`,
-      `pass e.g. ${field} ${min + 1}`,
-    );
-  }
-  return value;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("pipeline")
@@ -51,13 +39,13 @@ export async function main(argv: string[]): Promise<number> {
     const config = resolveGenerationConfig({
       env: process.env,
       flags: {
-        homes: wholeNumber("--homes", opts.homes, 1) ?? PIPELINE_DEFAULTS.homes,
-        days: wholeNumber("--days", opts.days, 1) ?? PIPELINE_DEFAULTS.days,
+        homes: wholeNumberFlag("--homes", opts.homes, 1) ?? PIPELINE_DEFAULTS.homes,
+        days: wholeNumberFlag("--days", opts.days, 1) ?? PIPELINE_DEFAULTS.days,
         seed: numberFlag("--seed", opts.seed),
-        workers: wholeNumber("--workers", opts.workers, 1),
+        workers: wholeNumberFlag("--workers", opts.workers, 1),
       },
     });
-    const epochs = wholeNumber("--epochs", opts.epochs, 1) ?? PIPELINE_DEFAULTS.epochs;
+    const epochs = wholeNumberFlag("--epochs", opts.epochs, 1) ?? PIPELINE_DEFAULTS.epochs;
     const modelsDir = opts.models ?? defaultModelsRoot();
     const say = opts.quiet ? () => {} : (m: string) => console.log(m);
 
@@ -122,20 +110,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (lineage && runId) lineage.failRun(runId, e);
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (isHomeforgeError(e)) {
-      console.error(`error: ${e.message}`);
-      return e.exitCode;
-    }
-    console.error(`error: ${(e as Error)?.stack ?? e}`);
-    return 1;
+    return reportError(e);
   } finally {
     lineage?.close();
   }
 }
 
-if (process.argv[1] && /pipeline\.(ts|js)$/.test(process.argv[1])) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+runIfEntry(/pipeline\.(ts|js)$/, main);

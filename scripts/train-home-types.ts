@@ -1,23 +1,10 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
-import { numberFlag } from "../lib/config.js";
-import { HomeforgeError, isHomeforgeError } from "../lib/errors.js";
+import { Command } from "commander";
 import { defaultModelsRoot } from "../lib/info.js";
 import { chooseBackend } from "../lib/models/backend.js";
 import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
 import { formatComparisonTable, trainHomeTypes } from "../lib/models/trainHomeTypes.js";
-
-function wholeNumber(field: string, text: string | undefined, min: number): number | undefined {
-  const value = numberFlag(field, text);
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw new HomeforgeError(
-      field,
-      `"${text}" is not a whole number ≥ ${min}`,
-      `pass e.g. ${field} ${min + 1}`,
-    );
-  }
-  return value;
-}
+import { reportError, runIfEntry, wholeNumberFlag } from "./cliSupport.js";
 
 /** `npm run train:home-types`: per-home-type + global failure classifiers on a dataset. */
 export async function main(argv: string[]): Promise<number> {
@@ -35,8 +22,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     program.parse(argv, { from: "user" });
     const opts = program.opts();
-    const seed = wholeNumber("--seed", opts.seed, 0) ?? 42;
-    const epochs = wholeNumber("--epochs", opts.epochs, 1);
+    const seed = wholeNumberFlag("--seed", opts.seed, 0) ?? 42;
+    const epochs = wholeNumberFlag("--epochs", opts.epochs, 1);
     const modelsDir = opts.models ?? defaultModelsRoot();
     // progress on a terminal only: quiet in CI and in pipes
     const log =
@@ -55,18 +42,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`comparison written to ${result.comparison_file}`);
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (isHomeforgeError(e)) {
-      console.error(`error: ${e.message}`);
-      return e.exitCode;
-    }
-    console.error(`error: ${(e as Error)?.stack ?? e}`);
-    return 1;
+    return reportError(e);
   }
 }
 
-if (process.argv[1] && /train-home-types\.(ts|js)$/.test(process.argv[1])) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+runIfEntry(/train-home-types\.(ts|js)$/, main);
