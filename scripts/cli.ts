@@ -18,7 +18,7 @@ import { DataGenerationManager, defaultDataRoot } from "../lib/pipeline/manager.
 import { describeInvalidHomes } from "../lib/pipeline/validate.js";
 import { createProgress } from "../lib/progress.js";
 import { packageVersion } from "../lib/version.js";
-import { DELEGATE_EXIT, reportError } from "./cliSupport.js";
+import { DELEGATE_EXIT, quietOnClosedPipe, reportError } from "./cliSupport.js";
 
 /** The `homeforge` command line. Parses flags, calls lib/, prints. */
 export function buildCli(): Command {
@@ -373,6 +373,7 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  quietOnClosedPipe();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

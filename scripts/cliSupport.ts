@@ -39,8 +39,17 @@ export function wholeNumberFlag(field: string, text: string | undefined, min: nu
 /** Runs `main` when this file is the process entry point (not when imported). */
 export function runIfEntry(scriptPattern: RegExp, main: (argv: string[]) => Promise<number>): void {
   if (process.argv[1] && scriptPattern.test(process.argv[1])) {
+    quietOnClosedPipe();
     main(process.argv.slice(2)).then((code) => {
       process.exitCode = code;
     });
   }
+}
+
+/** `homeforge models list | head` closes stdout early: that is the reader's choice, not an error. */
+export function quietOnClosedPipe(): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
 }
