@@ -1,3 +1,4 @@
+import { HEALTH_FEATURES } from "../synth/catalog/health.js";
 import type { ColumnSpec, TableSchema } from "./schema.js";
 
 /** The dataset table contracts (DESIGN.md §4). Column order here is the file column order. */
@@ -77,19 +78,8 @@ export const EVENTS_SCHEMA: TableSchema = {
   ],
 };
 
-export const TELEMETRY_FEATURES = [
-  "response_time",
-  "error_rate",
-  "battery_level",
-  "signal_strength",
-  "usage_frequency",
-  "temperature",
-  "humidity",
-  "uptime_hours",
-  "restart_count",
-  "connection_drops",
-  "data_transfer_rate",
-] as const;
+/** The 11 health features, defined once by the generator's catalog. */
+export const TELEMETRY_FEATURES = HEALTH_FEATURES;
 export type TelemetryFeature = (typeof TELEMETRY_FEATURES)[number];
 
 export const TELEMETRY_SCHEMA: TableSchema = {
