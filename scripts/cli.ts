@@ -153,9 +153,14 @@ export function buildCli(): Command {
     .description("what produced an artifact, what was trained on it, the chain behind a model version")
     .option("--db <file>", "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)")
     .option("--json", "print JSON");
-  const openLineage = () => {
-    const path = lineage.opts().db ?? defaultLineagePath();
-    return LineageStore.open(path);
+  /** Runs `query` against the lineage store and always closes it. */
+  const queryLineage = <T>(query: (store: LineageStore) => T): T => {
+    const store = LineageStore.open(lineage.opts().db ?? defaultLineagePath());
+    try {
+      return query(store);
+    } finally {
+      store.close();
+    }
   };
   const print = (value: unknown, text: () => string) =>
     console.log(lineage.opts().json ? JSON.stringify(value, null, 2) : text());
@@ -165,73 +170,58 @@ export function buildCli(): Command {
     .option("--job <job>", "only runs of this job (generate, export, collect, train …)")
     .option("--limit <n>", "how many (default 20)")
     .action((opts) => {
-      const store = openLineage();
-      try {
+      queryLineage((store) => {
         const runs = store.runs({ job: opts.job, limit: numberFlag("--limit", opts.limit) ?? 20 });
         print(runs, () =>
           runs
             .map((r) => `${r.run_id}  ${r.job.padEnd(10)} ${r.status.padEnd(9)} ${r.started_at}`)
             .join("\n"),
         );
-      } finally {
-        store.close();
-      }
+      });
     });
   lineage
     .command("produced-by <artifact>")
     .description("the runs that produced an artifact (dataset id, export, model:<name>@<version> …)")
     .action((artifact) => {
-      const store = openLineage();
-      try {
+      queryLineage((store) => {
         const runs = store.producedBy(artifact);
         requireFound(runs, artifact);
         print(runs, () => runs.map(formatRun).join("\n"));
-      } finally {
-        store.close();
-      }
+      });
     });
   lineage
     .command("trained-on <artifact>")
     .description("the model versions trained on a dataset (directly or through training sets)")
     .action((artifact) => {
-      const store = openLineage();
-      try {
+      queryLineage((store) => {
         const found = store.trainedOn(artifact);
         print(found, () =>
           found.length === 0
             ? `nothing was trained on ${artifact}`
             : found.map((f) => `${f.models.map((m) => m.id).join(", ")}  ← ${formatRun(f.run)}`).join("\n"),
         );
-      } finally {
-        store.close();
-      }
+      });
     });
   lineage
     .command("chain <artifact>")
     .description("the full chain of runs behind an artifact, e.g. model:<name>@<version>, oldest first")
     .action((artifact) => {
-      const store = openLineage();
-      try {
+      queryLineage((store) => {
         const chain = store.chain(artifact);
         requireFound(chain, artifact);
         print(chain, () => chain.map(formatRun).join("\n"));
-      } finally {
-        store.close();
-      }
+      });
     });
   lineage
     .command("export")
     .description("every lineage record as JSON, for audit")
     .option("--out <file>", "write to a file instead of stdout")
     .action((opts) => {
-      const store = openLineage();
-      try {
+      queryLineage((store) => {
         const text = `${JSON.stringify(store.exportJson(), null, 2)}\n`;
         if (opts.out) writeFileSync(opts.out, text);
         else process.stdout.write(text);
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
