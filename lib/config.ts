@@ -115,6 +115,15 @@ export const generationConfigSchema = z
       .min(1, { error: "must be at least 1" })
       .max(256, { error: "must be at most 256" })
       .optional(),
+    /**
+     * Heap cap (MB) of each pipeline worker thread; default estimated from the batch size.
+     * Bounds peak memory; raise it if a run stops with "ran out of its … MB heap".
+     */
+    workerHeapMb: z
+      .number({ error: "must be a whole number of megabytes, e.g. --worker-heap-mb 512" })
+      .int({ error: "must be a whole number of megabytes, e.g. --worker-heap-mb 512" })
+      .min(64, { error: "must be at least 64 MB" })
+      .optional(),
     /** How long a generated dataset is reused before it is regenerated. */
     cacheTtlHours: z
       .number({ error: "must be a number of hours, e.g. --cache-ttl 24" })

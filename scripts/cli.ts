@@ -47,6 +47,10 @@ export function buildCli(): Command {
       "--workers <n>",
       "worker threads (default: one per core, at most one per 32 homes); never changes the output",
     )
+    .option(
+      "--worker-heap-mb <mb>",
+      "heap cap per worker thread in MB (default: estimated from the batch size); bounds peak memory",
+    )
     .option("--no-cache", "regenerate even when a valid cached dataset exists")
     .option("--cache-ttl <hours>", "reuse a cached dataset for this many hours (default 24)")
     .option("--min-devices <n>", "a home needs at least this many devices (default 10)")
@@ -82,6 +86,7 @@ export function buildCli(): Command {
             : undefined,
           format: opts.format,
           workers: numberFlag("--workers", opts.workers),
+          workerHeapMb: numberFlag("--worker-heap-mb", opts.workerHeapMb),
           cacheTtlHours: numberFlag("--cache-ttl", opts.cacheTtl),
           validation:
             Object.keys(validationFlags).length > 0 ? { ...fileValidation, ...validationFlags } : undefined,

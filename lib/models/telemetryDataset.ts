@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HomeforgeError } from "../errors.js";
 import { readTableFile } from "../pipeline/io.js";
-import { MANIFEST_FILE, type Manifest, sha256 } from "../pipeline/manifest.js";
+import { MANIFEST_FILE, type Manifest, tableSha256 } from "../pipeline/manifest.js";
 import { type ColumnTable, concatTables } from "../pipeline/schema.js";
 import { TELEMETRY_SCHEMA } from "../pipeline/tables.js";
 
@@ -56,7 +56,5 @@ export async function readTelemetryDataset(dir: string, field = "--dataset"): Pr
     parts.push(await readTableFile(path, TELEMETRY_SCHEMA));
   }
   const table = parts.length === 1 ? parts[0] : concatTables(TELEMETRY_SCHEMA, parts);
-  const hash =
-    entry.files.length === 1 ? entry.files[0].sha256 : sha256(entry.files.map((f) => f.sha256).join("\n"));
-  return { dir: root, manifest, table, dataset: { id: manifest.dataset_id, hash } };
+  return { dir: root, manifest, table, dataset: { id: manifest.dataset_id, hash: tableSha256(entry) } };
 }

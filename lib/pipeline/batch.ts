@@ -79,7 +79,7 @@ export interface PackedTable {
 }
 
 export interface PackedBatch extends Omit<BatchResult, "tables"> {
-  tables: Partial<Record<TableName, PackedTable>>;
+  tables: PackedTables;
 }
 
 function packColumn(data: ColumnData): ColumnData | PackedColumn {
@@ -120,35 +120,54 @@ function unpackColumn(column: ColumnData | PackedColumn): ColumnData {
   return out;
 }
 
-/** A batch ready to post to another thread, and the buffers to transfer with it. */
-export function packBatch(result: BatchResult): { packed: PackedBatch; transfer: ArrayBuffer[] } {
-  const buffers = new Set<ArrayBuffer>();
-  const tables: Partial<Record<TableName, PackedTable>> = {};
-  for (const [name, table] of Object.entries(result.tables) as [TableName, ColumnTable][]) {
+/** A batch's tables, packed. */
+export type PackedTables = Partial<Record<TableName, PackedTable>>;
+
+/** Tables ready to post to another thread, and the buffers to transfer with them. */
+export function packTables(tables: HomeTables): { packed: PackedTables; transfer: ArrayBuffer[] } {
+  const packed: PackedTables = {};
+  for (const [name, table] of Object.entries(tables) as [TableName, ColumnTable][]) {
     const columns: Record<string, ColumnData | PackedColumn> = {};
-    for (const [col, data] of Object.entries(table.columns)) {
-      const packed = packColumn(data);
-      columns[col] = packed;
-      const view = ArrayBuffer.isView(packed)
-        ? packed
-        : "codes" in packed
-          ? packed.codes
-          : "data" in packed
-            ? packed.data
-            : null;
-      if (view && view.buffer instanceof ArrayBuffer) buffers.add(view.buffer);
-    }
-    tables[name] = { schema: table.schema, rows: table.rows, columns };
+    for (const [col, data] of Object.entries(table.columns)) columns[col] = packColumn(data);
+    packed[name] = { schema: table.schema, rows: table.rows, columns };
   }
-  return { packed: { ...result, tables }, transfer: [...buffers] };
+  return { packed, transfer: transferList(packed) };
 }
 
-export function unpackBatch(packed: PackedBatch): BatchResult {
+/** The buffers behind packed tables, to transfer (not copy) when posting them on. */
+export function transferList(packed: PackedTables): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const table of Object.values(packed) as PackedTable[]) {
+    for (const column of Object.values(table.columns)) {
+      const view = ArrayBuffer.isView(column)
+        ? column
+        : Array.isArray(column)
+          ? null
+          : "codes" in column
+            ? column.codes
+            : column.data;
+      if (view && view.buffer instanceof ArrayBuffer) buffers.add(view.buffer);
+    }
+  }
+  return [...buffers];
+}
+
+export function unpackTables(packed: PackedTables): HomeTables {
   const tables: HomeTables = {};
-  for (const [name, table] of Object.entries(packed.tables) as [TableName, PackedTable][]) {
+  for (const [name, table] of Object.entries(packed) as [TableName, PackedTable][]) {
     const columns: Record<string, ColumnData> = {};
     for (const [col, data] of Object.entries(table.columns)) columns[col] = unpackColumn(data);
     tables[name] = { schema: table.schema, rows: table.rows, columns };
   }
-  return { ...packed, tables };
+  return tables;
+}
+
+/** A batch ready to post to another thread, and the buffers to transfer with it. */
+export function packBatch(result: BatchResult): { packed: PackedBatch; transfer: ArrayBuffer[] } {
+  const { packed, transfer } = packTables(result.tables);
+  return { packed: { ...result, tables: packed }, transfer };
+}
+
+export function unpackBatch(packed: PackedBatch): BatchResult {
+  return { ...packed, tables: unpackTables(packed.tables) };
 }

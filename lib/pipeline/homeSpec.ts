@@ -12,10 +12,10 @@ export function homeGenerationSpec(config: GenerationConfig): HomeGenerationSpec
 
 /**
  * The part of the config that determines the data, and so the dataset id: everything but
- * the run settings (worker count, cache TTL, whether an invalid home fails the run).
+ * the run settings (worker count and heap cap, cache TTL, whether an invalid home fails the run).
  */
 export function dataConfig(config: GenerationConfig): Record<string, unknown> {
-  const { workers: _workers, cacheTtlHours: _ttl, ...data } = config;
+  const { workers: _workers, workerHeapMb: _heap, cacheTtlHours: _ttl, ...data } = config;
   const { failOnInvalidHome: _fail, ...validation } = config.validation;
   // JSON round trip: drops unset optional fields, so the id and manifest see what the file holds
   return JSON.parse(JSON.stringify({ ...data, validation }));

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as arrow from "apache-arrow";
 import { tableFromIPC, tableToIPC, type Vector, vectorFromArray } from "apache-arrow";
-import { parquetRead } from "hyparquet";
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
 import { type ColumnSource, parquetWriteBuffer } from "hyparquet-writer";
 import type { ColumnData, ColumnSpec, ColumnTable, TableSchema } from "./schema.js";
 
@@ -166,6 +166,47 @@ export async function readTableFile(path: string, schema: TableSchema): Promise<
   const columns: Record<string, ColumnData> = {};
   for (const spec of schema.columns) columns[spec.name] = fromValues(spec, raw[spec.name]);
   return { schema, rows: raw[schema.columns[0].name].length, columns };
+}
+
+/**
+ * Reads a table file a row group (Parquet) or record batch (Arrow IPC) at a time, so
+ * aggregations over big tables hold one group, not the file. Parquet is read by byte
+ * ranges; an Arrow IPC file is mapped whole and handed out batch by batch.
+ */
+export async function* readTableChunks(path: string, schema: TableSchema): AsyncGenerator<ColumnTable> {
+  if (path.endsWith(".arrow")) {
+    const table = tableFromIPC(readFileSync(path));
+    for (const batch of table.batches) yield arrowToColumns(new arrow.Table(batch), schema);
+    return;
+  }
+  const file = await asyncBufferFromFile(path);
+  const metadata = await parquetMetadataAsync(file);
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    const raw: Record<string, unknown[]> = {};
+    for (const spec of schema.columns) raw[spec.name] = new Array(rowEnd - rowStart);
+    await parquetRead({
+      file,
+      metadata,
+      rowStart,
+      rowEnd,
+      columns: schema.columns.map((c) => c.name),
+      onChunk: (chunk) => {
+        const target = raw[chunk.columnName];
+        if (!target) return;
+        // chunks can start before rowStart when a page straddles the group boundary
+        for (let i = 0; i < chunk.columnData.length; i++) {
+          const row = chunk.rowStart + i;
+          if (row >= rowStart && row < rowEnd) target[row - rowStart] = chunk.columnData[i];
+        }
+      },
+    });
+    const columns: Record<string, ColumnData> = {};
+    for (const spec of schema.columns) columns[spec.name] = fromValues(spec, raw[spec.name]);
+    yield { schema, rows: rowEnd - rowStart, columns };
+    rowStart = rowEnd;
+  }
 }
 
 function arrowToColumns(table: arrow.Table, schema: TableSchema): ColumnTable {

@@ -9,13 +9,15 @@
  */
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
-import { Worker } from "node:worker_threads";
+import { extname, join, resolve } from "node:path";
+import type { ResourceLimits, Worker } from "node:worker_threads";
 import type { GenerationConfig } from "../config.js";
 import { HomeforgeError } from "../errors.js";
 import { GENERATOR_VERSION } from "../version.js";
-import { type BatchResult, batchRange, type PackedBatch, produceBatch, unpackBatch } from "./batch.js";
+import { batchRange, type PackedBatch, produceBatch } from "./batch.js";
+import { localSink, type ProducedBatch, workerSink } from "./batchSink.js";
 import { type CacheCheck, checkCache, removeCacheEntry, writeCacheEntry } from "./cache.js";
+import { type PipelineWorkerRole, workerFailure, workerResourceLimits } from "./heapLimits.js";
 import { dataConfig } from "./homeSpec.js";
 import { LineageStore } from "./lineage.js";
 import {
@@ -24,13 +26,15 @@ import {
   MANIFEST_FORMAT,
   MANIFEST_FORMAT_VERSION,
   type Manifest,
+  type ManifestTable,
   manifestJson,
+  tableSha256,
 } from "./manifest.js";
 import { assertWritableDatasetDir, writeDirAtomically } from "./outputDir.js";
 import { DEFAULT_PRODUCER_MODULE, loadHomeProducer } from "./producerModule.js";
 import { producersId, tableProducers } from "./producers.js";
 import { removeStaleTempDirs } from "./staleTemps.js";
-import { DatasetWriter } from "./tableWriter.js";
+import { startPipelineWorker } from "./startWorker.js";
 import { describeInvalidHomes, type InvalidHome, validationRules } from "./validate.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
 
@@ -67,6 +71,8 @@ export interface ManagerOptions {
   batchHomes?: number;
   /** Rows per Parquet row group / Arrow record batch (changes file layout, not data). */
   groupRows?: number;
+  /** Rows per file before a table rolls over to its next file (changes file layout, not data). */
+  fileRows?: number;
   /** Stops the run (the temp directory is removed). */
   signal?: AbortSignal;
 }
@@ -212,23 +218,29 @@ export class DataGenerationManager {
       // the old dataset is about to be replaced: it must not look reusable if we die half-way
       removeCacheEntry(dir);
       const manifest = await writeDirAtomically(dir, async (tmp) => {
-        const writer = new DatasetWriter(tmp, config.format, { groupRows: options.groupRows });
+        const writerOptions = { groupRows: options.groupRows, fileRows: options.fileRows };
+        const sink =
+          workers > 1
+            ? workerSink(tmp, config.format, writerOptions, this.heapLimits("writer"))
+            : localSink(tmp, config.format, writerOptions);
         let done = 0;
+        let tables: Record<string, ManifestTable>;
         try {
-          await this.produceBatches(workers, async (result) => {
+          await this.produceBatches(workers, async (produced) => {
+            const { result } = produced;
             invalid.push(...result.invalid);
             // a run that will fail keeps generating, to report every failing home, but stops writing
             const failing = invalid.length > 0 && config.validation.failOnInvalidHome;
-            if (!failing) await writer.append(result.tables);
+            if (!failing) await sink.append(produced);
             done += result.homes;
             options.onProgress?.(done, config.homes);
           });
+          this.assertValid(invalid);
+          tables = await sink.finish();
         } catch (e) {
-          writer.abort();
+          await sink.abort();
           throw e;
         }
-        this.assertValid(invalid);
-        const tables = await writer.finish();
         const kept = config.homes - invalid.length;
         const m: DatasetManifest = {
           format: MANIFEST_FORMAT,
@@ -294,10 +306,16 @@ export class DataGenerationManager {
     }
   }
 
+  /** Heap caps for this run's worker threads (see heapLimits.ts). */
+  heapLimits(role: PipelineWorkerRole): ResourceLimits {
+    const batchHomeDays = Math.min(this.batchHomes, this.config.homes) * this.config.days;
+    return workerResourceLimits(role, batchHomeDays, this.config.workerHeapMb);
+  }
+
   /** Runs every batch, here or on workers, and hands results to `write` in batch order. */
   private async produceBatches(
     workers: number,
-    write: (result: BatchResult) => Promise<void>,
+    write: (produced: ProducedBatch) => Promise<void>,
   ): Promise<void> {
     const { config, options } = this;
     const rules = validationRules(config);
@@ -307,14 +325,14 @@ export class DataGenerationManager {
       for (let batch = 0; batch < this.batchCount; batch++) {
         throwIfAborted(options.signal);
         const [start, end] = batchRange(batch, this.batchHomes, config.homes);
-        await write(produceBatch(producer, config, rules, batch, start, end));
+        await write({ packed: false, result: produceBatch(producer, config, rules, batch, start, end) });
         // yield to the event loop, so signals and progress redraws get through
         await new Promise((r) => setImmediate(r));
       }
       return;
     }
     const init: WorkerInit = { config, rules, producerModule, batchHomes: this.batchHomes };
-    await runOnWorkers(workers, this.batchCount, init, write, options.signal);
+    await runOnWorkers(workers, this.batchCount, init, this.heapLimits("generation"), write, options.signal);
   }
 }
 
@@ -326,28 +344,15 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw interrupted();
 }
 
-/**
- * Starts a generation worker. From dist/ it runs worker.js; from TypeScript sources (tsx) a
- * worker cannot load a .ts entry even with `--import tsx` on Node 20, so a tiny bootstrap
- * registers tsx's loader inside the worker first and then imports worker.ts.
- */
-export function startGenerationWorker(init: WorkerInit): Worker {
-  const fromSource = import.meta.url.endsWith(".ts");
-  if (!fromSource) return new Worker(new URL("./worker.js", import.meta.url), { workerData: init });
-  const entry = new URL("./worker.ts", import.meta.url).href;
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: init });
-}
-
 function runOnWorkers(
   count: number,
   batches: number,
   init: WorkerInit,
-  write: (result: BatchResult) => Promise<void>,
+  limits: ResourceLimits,
+  write: (produced: ProducedBatch) => Promise<void>,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const pool = Array.from({ length: count }, () => startGenerationWorker(init));
+  const pool = Array.from({ length: count }, () => startPipelineWorker("worker", init, limits));
   // batches handed out but not yet written: bounds the results held in memory
   const maxAhead = count * 2;
   return new Promise<void>((resolvePromise, rejectPromise) => {
@@ -388,7 +393,8 @@ function runOnWorkers(
         while (!settled && ready.has(written)) {
           const packed = ready.get(written)!;
           ready.delete(written);
-          await write(unpackBatch(packed));
+          // packed as the worker sent it: the writer unpacks it on its own thread
+          await write({ packed: true, result: packed });
           written++;
           dispatch();
         }
@@ -418,7 +424,7 @@ function runOnWorkers(
         idle.push(w);
         dispatch();
       });
-      w.on("error", (e) => finish(e));
+      w.on("error", (e) => finish(workerFailure("generation", limits, e)));
       w.on("exit", (code) => {
         if (!settled) finish(new Error(`generation worker exited early with code ${code}`));
       });
@@ -435,12 +441,14 @@ function recordDatasetOutputs(
 ): void {
   lineage.recordOutput(runId, { id: manifest.dataset_id, kind: "dataset", uri: dir, sha256: manifestSha256 });
   for (const [name, table] of Object.entries(manifest.tables)) {
-    const file = table.files[0];
     lineage.recordOutput(runId, {
       id: `${manifest.dataset_id}/${name}`,
       kind: "table",
-      uri: join(dir, file.path),
-      sha256: file.sha256,
+      uri:
+        table.files.length === 1
+          ? join(dir, table.files[0].path)
+          : join(dir, `${name}-*${extname(table.files[0].path)}`),
+      sha256: tableSha256(table),
     });
   }
 }

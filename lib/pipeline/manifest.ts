@@ -40,6 +40,13 @@ export function sha256(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/** A table's content hash: its file's sha256, or for several files the sha256 of their hashes in order. */
+export function tableSha256(table: ManifestTable): string {
+  return table.files.length === 1
+    ? table.files[0].sha256
+    : sha256(table.files.map((f) => f.sha256).join("\n"));
+}
+
 /** JSON with object keys sorted at every level: the canonical form hashed into ids. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));

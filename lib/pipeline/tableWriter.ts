@@ -6,13 +6,13 @@
  */
 
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { join, relative } from "node:path";
 import * as arrow from "apache-arrow";
 import type { SchemaElement } from "hyparquet";
 import { fileWriter, ParquetWriter } from "hyparquet-writer";
 import { FORMAT_EXTENSION, type TableFormat } from "./io.js";
-import type { ManifestTable } from "./manifest.js";
+import type { ManifestFile, ManifestTable } from "./manifest.js";
 import type { HomeTables } from "./producers.js";
 import {
   type ColumnData,
@@ -49,6 +49,13 @@ export function groupRowsFor(schema: TableSchema, budgetBytes = GROUP_BUDGET_BYT
   const rows = Math.floor(budgetBytes / perRow / 4096) * 4096;
   return Math.min(262_144, Math.max(16_384, rows));
 }
+/**
+ * Row groups per file. A Parquet writer keeps every row group's footer metadata (column
+ * chunks, statistics, offset indexes) until the file closes, so a table with more groups
+ * than this rolls over to a new file: what a writer holds stays bounded however many homes
+ * a dataset has (DuckDB's COPY … ROW_GROUPS_PER_FILE does the same).
+ */
+export const FILE_ROW_GROUPS = 64;
 const DAY_MS = 86_400_000;
 
 export interface WrittenFile {
@@ -70,6 +77,8 @@ export interface TableFileWriter {
 export interface TableWriterOptions {
   /** Rows per row group; default groupRowsFor(schema). */
   groupRows?: number;
+  /** Rows per file of a dataset table (a whole number of groups); default groupRows × FILE_ROW_GROUPS. */
+  fileRows?: number;
 }
 
 /** Rows [start, end) of a table; typed columns are views, not copies. */
@@ -371,11 +380,85 @@ export async function hashFile(path: string): Promise<string> {
 }
 
 /**
- * Writes a dataset's tables as batches of homes arrive: one streaming file per table,
- * opened when the table first appears. Tables are listed in contract order.
+ * One dataset table as a sequence of files of at most `fileRows` rows each. Parts are
+ * written as `<name>-00000.parquet`, `<name>-00001.parquet`, …; a table that fits in one
+ * part is renamed to `<name>.parquet` when it finishes. File boundaries, like group
+ * boundaries, depend only on the row sequence, so the files are the same for any worker
+ * count or batch size. `<name>*.parquet` globs both layouts in DuckDB, polars or pyarrow.
+ */
+export class PartitionedTableWriter {
+  private readonly groupRows: number;
+  private readonly fileRows: number;
+  private readonly written: WrittenFile[] = [];
+  private current: TableFileWriter;
+  private rowsInCurrent = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+    readonly schema: TableSchema,
+    private readonly format: TableFormat,
+    options: TableWriterOptions = {},
+  ) {
+    this.groupRows = options.groupRows ?? groupRowsFor(schema);
+    const fileRows = options.fileRows ?? this.groupRows * FILE_ROW_GROUPS;
+    // whole groups per file, so a file's last group is short only in the table's last file
+    this.fileRows = Math.max(1, Math.round(fileRows / this.groupRows)) * this.groupRows;
+    this.current = this.openPart();
+  }
+
+  private partName(index: number): string {
+    return `${this.name}-${String(index).padStart(5, "0")}${FORMAT_EXTENSION[this.format]}`;
+  }
+
+  private openPart(): TableFileWriter {
+    const path = join(this.dir, this.partName(this.written.length));
+    return openTableWriter(path, this.schema, this.format, { groupRows: this.groupRows });
+  }
+
+  async append(table: ColumnTable): Promise<void> {
+    let start = 0;
+    while (start < table.rows) {
+      if (this.rowsInCurrent === this.fileRows) {
+        this.written.push(await this.current.finish());
+        this.current = this.openPart();
+        this.rowsInCurrent = 0;
+      }
+      const end = Math.min(table.rows, start + this.fileRows - this.rowsInCurrent);
+      await this.current.append(start === 0 && end === table.rows ? table : sliceTable(table, start, end));
+      this.rowsInCurrent += end - start;
+      start = end;
+    }
+  }
+
+  /** Closes the last part; the files in order, paths relative to the dataset directory. */
+  async finish(): Promise<ManifestFile[]> {
+    this.written.push(await this.current.finish());
+    if (this.written.length === 1) {
+      const single = join(this.dir, `${this.name}${FORMAT_EXTENSION[this.format]}`);
+      renameSync(this.written[0].path, single);
+      this.written[0] = { ...this.written[0], path: single };
+    }
+    return this.written.map((f) => ({
+      path: relative(this.dir, f.path),
+      rows: f.rows,
+      bytes: f.bytes,
+      sha256: f.sha256,
+    }));
+  }
+
+  abort(): void {
+    this.current.abort();
+    for (const f of this.written) rmSync(f.path, { force: true });
+  }
+}
+
+/**
+ * Writes a dataset's tables as batches of homes arrive: one partitioned, streaming writer
+ * per table, opened when the table first appears. Tables are listed in contract order.
  */
 export class DatasetWriter {
-  private readonly writers = new Map<TableName, TableFileWriter>();
+  private readonly writers = new Map<TableName, PartitionedTableWriter>();
 
   constructor(
     private readonly dir: string,
@@ -389,19 +472,11 @@ export class DatasetWriter {
       if (!table) continue;
       let writer = this.writers.get(name);
       if (!writer) {
-        writer = openTableWriter(this.filePath(name), table.schema, this.format, this.options);
+        writer = new PartitionedTableWriter(this.dir, name, table.schema, this.format, this.options);
         this.writers.set(name, writer);
       }
       await writer.append(table);
     }
-  }
-
-  fileName(name: TableName): string {
-    return `${name}${FORMAT_EXTENSION[this.format]}`;
-  }
-
-  private filePath(name: TableName): string {
-    return join(this.dir, this.fileName(name));
   }
 
   /** Closes every file; the manifest's table entries. */
@@ -410,11 +485,11 @@ export class DatasetWriter {
     for (const name of Object.keys(TABLE_SCHEMAS) as TableName[]) {
       const writer = this.writers.get(name);
       if (!writer) continue;
-      const file = await writer.finish();
+      const files = await writer.finish();
       tables[name] = {
         format: this.format,
-        rows: file.rows,
-        files: [{ path: this.fileName(name), rows: file.rows, bytes: file.bytes, sha256: file.sha256 }],
+        rows: files.reduce((n, f) => n + f.rows, 0),
+        files,
         schema: [...writer.schema.columns],
       };
     }

@@ -134,6 +134,12 @@ test("generate reuses the cache, --no-cache regenerates, --quiet prints nothing"
   const bad = await cliHere([...args, "--workers", "0"]);
   assert.is(bad.status, 2);
   assert.match(bad.stderr.trim(), /^error: config\.workers: must be at least 1/);
+  const smallHeap = await cliHere([...args, "--worker-heap-mb", "16"]);
+  assert.is(smallHeap.status, 2);
+  assert.match(smallHeap.stderr.trim(), /^error: config\.workerHeapMb: must be at least 64 MB[^\n]*$/);
+  const heap = await cliHere([...args, "--worker-heap-mb", "256"]);
+  assert.is(heap.status, 0, heap.stderr);
+  assert.match(heap.stdout, /reused from the cache/, "a run setting: same dataset id");
   const lineage = await cliHere(["lineage", "--json", "runs", "--limit", "3"]);
   assert.equal(
     JSON.parse(lineage.stdout).map((r: { job: string; status: string }) => `${r.job}:${r.status}`),

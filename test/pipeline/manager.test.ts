@@ -4,11 +4,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseGenerationConfig } from "../../lib/config.js";
 import { HomeforgeError } from "../../lib/errors.js";
+import { openDataset } from "../../lib/pipeline/exports/dataset.js";
 import { generateHomes } from "../../lib/pipeline/generate.js";
 import { readTableFile } from "../../lib/pipeline/io.js";
 import { LineageStore } from "../../lib/pipeline/lineage.js";
 import { DataGenerationManager, type ManagerOptions } from "../../lib/pipeline/manager.js";
 import { EVENTS_SCHEMA, HOMES_SCHEMA } from "../../lib/pipeline/tables.js";
+import { GREEDY_PRODUCERS } from "../helpers/greedyProducers.js";
 import { EVENTS_PER_DEVICE_DAY, PIPELINE_PRODUCERS } from "../helpers/pipelineProducers.js";
 import { dirHashes, removeDir, tempDir } from "../helpers/tmp.js";
 
@@ -58,6 +60,79 @@ test("1 and 2 workers (and any batch size) write identical files, several row gr
   assert.ok(events.rows > 4 * 500);
   const homeIds = events.columns.home_id as string[];
   for (let i = 1; i < homeIds.length; i++) assert.ok(homeIds[i - 1] <= homeIds[i], "rows in home order");
+});
+
+test("large tables roll over to several files, identical on 1 and 2 workers; readers see every row", async () => {
+  const one = await run("parts1", { workers: 1, fileRows: 1_000 });
+  const two = await run("parts2", { workers: 2, batchHomes: 3, fileRows: 1_000 });
+  assert.equal(dirHashes(two.dir), dirHashes(one.dir));
+  const events = one.manifest.tables.events;
+  const devices = generateHomes(config).reduce((n, h) => n + h.devices.length, 0);
+  const expected = devices * config.days * EVENTS_PER_DEVICE_DAY;
+  assert.is(events.files.length, Math.ceil(expected / 1_000));
+  assert.equal(
+    events.files.map((f) => f.path),
+    events.files.map((_, i) => `events-${String(i).padStart(5, "0")}.parquet`),
+  );
+  assert.ok(events.files.slice(0, -1).every((f) => f.rows === 1_000));
+  assert.is(events.rows, expected);
+  // a table that fits in one file keeps the plain name
+  assert.equal(
+    one.manifest.tables.homes.files.map((f) => f.path),
+    ["homes.parquet"],
+  );
+  const read = await openDataset(one.dir).table("events");
+  assert.is(read.rows, expected);
+  const single = await run("parts-single", { workers: 1 });
+  const whole = await readTableFile(join(single.dir, "events.parquet"), EVENTS_SCHEMA);
+  assert.equal(read.columns.home_id, whole.columns.home_id, "same rows as the one-file layout");
+  assert.equal(Array.from(read.columns.time as Float64Array), Array.from(whole.columns.time as Float64Array));
+  // the cache verifies every part: corrupting the last one forces a regeneration
+  const last = join(one.dir, events.files.at(-1)!.path);
+  const bytes = readFileSync(last);
+  bytes[8] ^= 0xff;
+  writeFileSync(last, bytes);
+  const again = await run("parts1", { workers: 1, fileRows: 1_000 });
+  assert.is(again.cached, false);
+});
+
+test("a worker over its heap cap stops the run with a one-line error naming workerHeapMb; nothing is left", async () => {
+  const out = join(root, "greedy");
+  const cfg = { ...config, homes: 60, workerHeapMb: 64 };
+  const manager = new DataGenerationManager(cfg, {
+    ...base,
+    producerModule: GREEDY_PRODUCERS,
+    workers: 2,
+    batchHomes: 1,
+    outDir: out,
+  });
+  assert.equal(manager.heapLimits("generation").maxOldGenerationSizeMb, 64);
+  const error = await manager.run().then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.instance(error, HomeforgeError);
+  assert.is((error as HomeforgeError).field, "workerHeapMb");
+  assert.match((error as Error).message, /generation worker ran out of its 64 MB heap/);
+  assert.match((error as Error).message, /--worker-heap-mb 128/);
+  assert.not.match((error as Error).message, /\n/);
+  assert.not.ok(existsSync(out));
+  assert.equal(
+    readdirSync(root).filter((n) => n.startsWith(".greedy")),
+    [],
+  );
+});
+
+test("heap caps follow the batch: long horizons get more, the override wins", () => {
+  const cap = (days: number, extra = {}) =>
+    new DataGenerationManager(parseGenerationConfig({ seed: 1, homes: 10, days, ...extra }), {}).heapLimits(
+      "generation",
+    ).maxOldGenerationSizeMb!;
+  assert.ok(cap(1825) > cap(180) + 300, "5 years per batch need more heap than 180 days");
+  assert.ok(cap(180) >= 128 && cap(180) < 256);
+  assert.is(cap(180, { workerHeapMb: 900 }), 900);
+  const writer = new DataGenerationManager(parseGenerationConfig({ seed: 1, homes: 10, days: 180 }), {});
+  assert.ok(writer.heapLimits("writer").maxOldGenerationSizeMb! > cap(180));
 });
 
 test("the built-in producers (synergies → events → patterns, telemetry) are identical on 1 and 2 workers", async () => {

@@ -1,13 +1,18 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as arrow from "apache-arrow";
 import { parquetMetadata } from "hyparquet";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readTableFile } from "../../lib/pipeline/io.js";
-import { type ColumnTable, columnTable } from "../../lib/pipeline/schema.js";
+import { readTableChunks, readTableFile } from "../../lib/pipeline/io.js";
+import { type ColumnTable, columnTable, concatTables } from "../../lib/pipeline/schema.js";
 import { EVENTS_SCHEMA, TELEMETRY_FEATURES, TELEMETRY_SCHEMA } from "../../lib/pipeline/tables.js";
-import { hashFile, openTableWriter, sliceTable } from "../../lib/pipeline/tableWriter.js";
+import {
+  hashFile,
+  openTableWriter,
+  PartitionedTableWriter,
+  sliceTable,
+} from "../../lib/pipeline/tableWriter.js";
 import { Rng } from "../../lib/synth/random.js";
 import { duckdb, duckdbTypes } from "../helpers/duckdb.js";
 import { removeDir, tempDir } from "../helpers/tmp.js";
@@ -133,6 +138,92 @@ test("DuckDB reads the files with the right types: timestamps, dates, nulls, str
     `SELECT min(time)::VARCHAR AS t FROM read_parquet('${join(root, "events.parquet")}')`,
   );
   assert.match(String(t.rows[0].t), /^2025-01-01 00:00:00/);
+});
+
+test("tables read back a row group at a time equal the whole-file read (Parquet and Arrow)", async () => {
+  const table = eventsTable(2_500);
+  for (const format of ["parquet", "arrow"] as const) {
+    const path = join(root, `chunks.${format}`);
+    await write(path, table, format, [333], 1000);
+    const chunks: ColumnTable[] = [];
+    for await (const chunk of readTableChunks(path, EVENTS_SCHEMA)) chunks.push(chunk);
+    assert.equal(
+      chunks.map((c) => c.rows),
+      [1000, 1000, 500],
+      format,
+    );
+    const joined = concatTables(EVENTS_SCHEMA, chunks);
+    const whole = await readTableFile(path, EVENTS_SCHEMA);
+    assert.equal(joined.columns.entity_id, whole.columns.entity_id, format);
+    assert.equal(joined.columns.state, table.columns.state, format);
+    assert.equal(
+      Array.from(joined.columns.time as Float64Array),
+      Array.from(table.columns.time as Float64Array),
+    );
+    const v = joined.columns.value as Float64Array;
+    const w = whole.columns.value as Float64Array;
+    assert.ok(
+      v.every((x, i) => (Number.isNaN(x) ? Number.isNaN(w[i]) : x === w[i])),
+      format,
+    );
+  }
+});
+
+test("a dataset table rolls over to part files at fileRows; DuckDB reads the parts as one table", async () => {
+  const table = eventsTable(2_500);
+  const writeParts = async (dir: string, splits: number[]) => {
+    mkdirSync(dir, { recursive: true });
+    const writer = new PartitionedTableWriter(dir, "events", EVENTS_SCHEMA, "parquet", {
+      groupRows: 300,
+      fileRows: 1_000,
+    });
+    let start = 0;
+    for (const end of [...splits, table.rows]) {
+      await writer.append(sliceTable(table, start, end));
+      start = end;
+    }
+    return writer.finish();
+  };
+  const a = await writeParts(join(root, "parts-a"), [999, 1000, 1001, 2400]);
+  const b = await writeParts(join(root, "parts-b"), []);
+  assert.equal(a, b, "same files whatever the batching");
+  // fileRows is rounded to whole groups: 3 × 300 = 900 rows per file
+  assert.equal(
+    a.map((f) => [f.path, f.rows]),
+    [
+      ["events-00000.parquet", 900],
+      ["events-00001.parquet", 900],
+      ["events-00002.parquet", 700],
+    ],
+  );
+  assert.equal(
+    readdirSync(join(root, "parts-a")).sort(),
+    a.map((f) => f.path),
+  );
+  const glob = `read_parquet('${join(root, "parts-a", "events*.parquet")}')`;
+  const { rows } = await duckdb(`SELECT count(*) AS n, count(DISTINCT home_id) AS homes FROM ${glob}`);
+  assert.is(Number(rows[0].n), table.rows);
+  assert.is(Number(rows[0].homes), 25);
+  // one part keeps the table's plain name
+  mkdirSync(join(root, "parts-one"));
+  const one = new PartitionedTableWriter(join(root, "parts-one"), "events", EVENTS_SCHEMA, "arrow", {
+    groupRows: 300,
+  });
+  await one.append(table);
+  assert.equal(
+    (await one.finish()).map((f) => f.path),
+    ["events.arrow"],
+  );
+  // aborting removes the finished parts too
+  mkdirSync(join(root, "parts-abort"));
+  const aborted = new PartitionedTableWriter(join(root, "parts-abort"), "events", EVENTS_SCHEMA, "parquet", {
+    groupRows: 300,
+    fileRows: 900,
+  });
+  await aborted.append(table);
+  assert.ok(readdirSync(join(root, "parts-abort")).length > 1);
+  aborted.abort();
+  assert.equal(readdirSync(join(root, "parts-abort")), []);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HomeforgeError } from "../../errors.js";
-import { readTableFile } from "../io.js";
+import { readTableChunks, readTableFile } from "../io.js";
 import type { DatasetManifest } from "../manager.js";
 import { MANIFEST_FILE, sha256 } from "../manifest.js";
 import { type ColumnTable, concatTables, type TableSchema } from "../schema.js";
@@ -15,6 +15,8 @@ export interface OpenDataset {
   has(table: string): boolean;
   /** Reads a table whole, with the schema its manifest records. */
   table(name: string): Promise<ColumnTable>;
+  /** Reads a table a row group at a time, in row order: for aggregations over big tables. */
+  chunks(name: string): AsyncGenerator<ColumnTable>;
 }
 
 /**
@@ -46,23 +48,31 @@ export function openDataset(dir: string, field = "--dataset"): OpenDataset {
       "regenerate the dataset with `homeforge generate`",
     );
   }
+  const tableEntry = (name: string) => {
+    const entry = manifest.tables?.[name];
+    if (!entry) {
+      throw new HomeforgeError(
+        field,
+        `dataset ${manifest.dataset_id} has no ${name} table`,
+        `regenerate it with a homeforge version whose generator writes ${name}`,
+      );
+    }
+    const schema: TableSchema = { name, columns: entry.schema };
+    return { entry, schema };
+  };
   return {
     dir,
     manifest,
     manifestSha256: sha256(bytes),
     has: (name) => Boolean(manifest.tables?.[name]),
     async table(name) {
-      const entry = manifest.tables?.[name];
-      if (!entry) {
-        throw new HomeforgeError(
-          field,
-          `dataset ${manifest.dataset_id} has no ${name} table`,
-          `regenerate it with a homeforge version whose generator writes ${name}`,
-        );
-      }
-      const schema: TableSchema = { name, columns: entry.schema };
+      const { entry, schema } = tableEntry(name);
       const parts = await Promise.all(entry.files.map((f) => readTableFile(join(dir, f.path), schema)));
       return parts.length === 1 ? parts[0] : concatTables(schema, parts);
+    },
+    async *chunks(name) {
+      const { entry, schema } = tableEntry(name);
+      for (const f of entry.files) yield* readTableChunks(join(dir, f.path), schema);
     },
   };
 }

@@ -32,7 +32,6 @@ export const deviceIntelligenceExport: ExportSpec = {
   formats: ["json", "csv"],
   async build(dataset) {
     const { homes, byKey } = indexDevices(await dataset.table("devices"), await dataset.table("areas"));
-    const tel = await dataset.table("telemetry");
     const homeType = new Map<string, string>();
     const h = await dataset.table("homes");
     for (let i = 0; i < h.rows; i++)
@@ -47,21 +46,25 @@ export const deviceIntelligenceExport: ExportSpec = {
     const days = new Int32Array(n);
     const flagged = new Int32Array(n);
     const scenario: (string | null)[] = new Array(n).fill(null);
-    const t = tel.columns;
-    const features = TELEMETRY_FEATURES.map((f) => t[f] as Float64Array);
-    for (let i = 0; i < tel.rows; i++) {
-      const r = row.get(deviceKey(t.home_id[i] as string, t.entity_id[i] as string));
-      if (r === undefined || !byKey.has(deviceKey(t.home_id[i] as string, t.entity_id[i] as string))) {
-        throw new Error(`telemetry of unknown device ${t.home_id[i]}/${t.entity_id[i]}`);
-      }
-      days[r]++;
-      if ((t.fails_within_7d as Int32Array)[i] === 1) flagged[r]++;
-      scenario[r] ??= (t.failure_scenario[i] as string | null) ?? null;
-      for (let f = 0; f < F; f++) {
-        const v = features[f][i];
-        if (!Number.isNaN(v)) {
-          sums[r * F + f] += v;
-          counts[r * F + f]++;
+    // telemetry is the big table: aggregate it a row group at a time
+    for await (const tel of dataset.chunks("telemetry")) {
+      const t = tel.columns;
+      const features = TELEMETRY_FEATURES.map((f) => t[f] as Float64Array);
+      for (let i = 0; i < tel.rows; i++) {
+        const key = deviceKey(t.home_id[i] as string, t.entity_id[i] as string);
+        const r = row.get(key);
+        if (r === undefined || !byKey.has(key)) {
+          throw new Error(`telemetry of unknown device ${t.home_id[i]}/${t.entity_id[i]}`);
+        }
+        days[r]++;
+        if ((t.fails_within_7d as Int32Array)[i] === 1) flagged[r]++;
+        scenario[r] ??= (t.failure_scenario[i] as string | null) ?? null;
+        for (let f = 0; f < F; f++) {
+          const v = features[f][i];
+          if (!Number.isNaN(v)) {
+            sums[r * F + f] += v;
+            counts[r * F + f]++;
+          }
         }
       }
     }
