@@ -32,6 +32,7 @@ export * from "./pipeline/exports/index.js";
 export { PATTERN_EXPORT_SCHEMA } from "./pipeline/exports/patterns.js";
 export * from "./pipeline/frames.js";
 export * from "./pipeline/generate.js";
+export * from "./pipeline/heapLimits.js";
 export * from "./pipeline/homeSpec.js";
 export * from "./pipeline/homeTables.js";
 export * from "./pipeline/io.js";

@@ -347,7 +347,7 @@ async function runGenerate(
       }
       for (const [name, table] of Object.entries(manifest.tables)) {
         console.log(
-          `  ${name.padEnd(10)} ${String(table.rows).padStart(9)} rows  ${table.files.map((f) => f.path).join(", ")}`,
+          `  ${name.padEnd(10)} ${String(table.rows).padStart(9)} rows  ${describeFiles(table.files.map((f) => f.path))}`,
         );
       }
     });
@@ -372,4 +372,9 @@ if (invokedDirectly) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** `events.parquet`, or for a split table `events-00000.parquet … events-00054.parquet (55 files)`. */
+function describeFiles(paths: string[]): string {
+  return paths.length <= 2 ? paths.join(", ") : `${paths[0]} … ${paths.at(-1)} (${paths.length} files)`;
 }
