@@ -1,7 +1,8 @@
 /**
  * Memory benchmark: generates 200 homes × 180 days and 2 000 homes × 180 days, each in a
  * fresh child process, and prints
- * - peak RSS of the run (main thread and workers together), and
+ * - peak RSS of the run (main thread and workers together), and the peak reached after
+ *   each tenth of the homes (memory that grew with the homes would climb steadily), and
  * - with --live, also the largest live heap after a full GC, sampled every 4 batches of a
  *   second, single-thread run (`--expose-gc`): the memory the pipeline actually holds,
  *   without V8's GC slack, which grows with run length on its own.
@@ -9,6 +10,9 @@
  *
  *   node --import tsx bench/memory.ts [--homes 200,2000] [--days 180] [--workers N] [--live]
  *   npx tsx bench/index.ts memory     (or as part of `npm run bench`)
+ *
+ * The environment passes through to the children, so `MALLOC_ARENA_MAX=2 npm run
+ * bench:memory` measures glibc with fewer malloc arenas.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -27,6 +31,13 @@ interface Measurement {
   peakRssMb: number;
   /** Largest heap after a forced full GC; only in --live runs. */
   liveHeapMb: number | null;
+  /** Peak RSS so far when each tenth of the homes was done: flat means bounded. */
+  peakRssByTenthMb: number[];
+}
+
+function maxRssMb(): number {
+  // maxRSS is in KiB and covers every thread of the process
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 function flag(name: string, fallback: string): string {
@@ -39,7 +50,9 @@ async function child(homes: number, days: number, workers: number | undefined, l
   const gc = (globalThis as { gc?: () => void }).gc;
   let liveHeap = 0;
   let batches = 0;
-  const onProgress = () => {
+  const byTenth: number[] = [];
+  const onProgress = (done: number, total: number) => {
+    while (byTenth.length < Math.floor((10 * done) / total)) byTenth.push(maxRssMb());
     if (!live || !gc || ++batches % 4 !== 0) return;
     gc();
     liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
@@ -58,9 +71,9 @@ async function child(homes: number, days: number, workers: number | undefined, l
       workers: result.workers,
       rows: Object.fromEntries(Object.entries(result.manifest.tables).map(([k, t]) => [k, t.rows])),
       seconds: (performance.now() - started) / 1000,
-      // maxRSS is in KiB and covers every thread of the process
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakRssMb: maxRssMb(),
       liveHeapMb: live ? liveHeap / 2 ** 20 : null,
+      peakRssByTenthMb: byTenth,
     };
     process.stdout.write(`${JSON.stringify(m)}\n`);
   } finally {
@@ -105,6 +118,9 @@ function parent(): void {
       `${String(m.homes).padStart(6)} homes × ${m.days} days: peak RSS ${m.peakRssMb.toFixed(0).padStart(5)} MB ` +
         `(${m.seconds.toFixed(1)} s on ${m.workers} worker(s))` +
         `${m.liveHeapMb === null ? "" : `; live heap ≤ ${m.liveHeapMb.toFixed(0)} MB`} (${rows})`,
+    );
+    console.log(
+      `        peak RSS after each tenth of the homes: ${m.peakRssByTenthMb.map((x) => x.toFixed(0)).join(" ")} MB`,
     );
   }
   if (results.length >= 2) {
