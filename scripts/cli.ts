@@ -9,11 +9,18 @@ import {
   resolveGenerationConfig,
 } from "../lib/config.js";
 import { HomeforgeError } from "../lib/errors.js";
+import { defaultModelsRoot } from "../lib/info.js";
 import { collectTrainingData, TRAINING_SETS, type TrainingSetKind } from "../lib/pipeline/collector.js";
 import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
 import { writeParquet } from "../lib/pipeline/exports/formats.js";
 import { EXPORTS, exportDataset, exportSpec } from "../lib/pipeline/exports/index.js";
-import { defaultLineagePath, LineageStore, type RunRecord } from "../lib/pipeline/lineage.js";
+import {
+  defaultLineagePath,
+  LineageStore,
+  modelVersionId,
+  parseArtifact,
+  type RunRecord,
+} from "../lib/pipeline/lineage.js";
 import { DataGenerationManager, defaultDataRoot } from "../lib/pipeline/manager.js";
 import { describeInvalidHomes } from "../lib/pipeline/validate.js";
 import { createProgress } from "../lib/progress.js";
@@ -157,7 +164,12 @@ export function buildCli(): Command {
     .command("lineage")
     .description("what produced an artifact, what was trained on it, the chain behind a model version")
     .option("--db <file>", "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)")
+    .option(
+      "--models <dir>",
+      "registry that resolves NAME@production (default $HOMEFORGE_MODELS_DIR or ./models)",
+    )
     .option("--json", "print JSON");
+  const artifactId = (input: string) => lineageArtifactId(input, lineage.opts().models);
   /** Runs `query` against the lineage store and always closes it. */
   const queryLineage = <T>(query: (store: LineageStore) => T): T => {
     const store = LineageStore.open(lineage.opts().db ?? defaultLineagePath());
@@ -186,8 +198,9 @@ export function buildCli(): Command {
     });
   lineage
     .command("produced-by <artifact>")
-    .description("the runs that produced an artifact (dataset id, export, model:<name>@<version> …)")
-    .action((artifact) => {
+    .description("the runs that produced an artifact (dataset id, export, <model>@<version|alias> …)")
+    .action(async (input) => {
+      const artifact = await artifactId(input);
       queryLineage((store) => {
         const runs = store.producedBy(artifact);
         requireFound(runs, artifact);
@@ -197,7 +210,8 @@ export function buildCli(): Command {
   lineage
     .command("trained-on <artifact>")
     .description("the model versions trained on a dataset (directly or through training sets)")
-    .action((artifact) => {
+    .action(async (input) => {
+      const artifact = await artifactId(input);
       queryLineage((store) => {
         const found = store.trainedOn(artifact);
         print(found, () =>
@@ -209,8 +223,9 @@ export function buildCli(): Command {
     });
   lineage
     .command("chain <artifact>")
-    .description("the full chain of runs behind an artifact, e.g. model:<name>@<version>, oldest first")
-    .action((artifact) => {
+    .description("the full chain of runs behind an artifact, e.g. failure-global@production, oldest first")
+    .action(async (input) => {
+      const artifact = await artifactId(input);
       queryLineage((store) => {
         const chain = store.chain(artifact);
         requireFound(chain, artifact);
@@ -272,12 +287,27 @@ function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * The lineage id of an artifact named on the command line: `failure-global@3` →
+ * `model:failure-global@v3`; an alias (`@production`) is looked up in the registry.
+ */
+async function lineageArtifactId(input: string, modelsDir: string | undefined): Promise<string> {
+  const parsed = parseArtifact(input);
+  if ("id" in parsed) return parsed.id;
+  const { name, ref } = parsed.model;
+  if (/^v[0-9]+$/.test(ref)) return modelVersionId(name, ref);
+  // loaded on demand: the registry imports TensorFlow.js, which takes seconds
+  const { ALIAS_NAMES, ModelRegistry } = await import("../lib/models/registry.js");
+  if (!(ALIAS_NAMES as readonly string[]).includes(ref)) return modelVersionId(name, ref);
+  return modelVersionId(name, new ModelRegistry(modelsDir ?? defaultModelsRoot()).resolve(name, ref));
+}
+
 function requireFound(list: unknown[], artifact: string): void {
   if (list.length === 0) {
     throw new HomeforgeError(
       "lineage",
       `no completed run produced "${artifact}"`,
-      "pass an id from `homeforge lineage runs --json` (datasets: ds_…, models: model:<name>@<version>)",
+      "pass an id from `homeforge lineage runs --json` (datasets: ds_…, models: <name>@<version> or <name>@production)",
     );
   }
 }

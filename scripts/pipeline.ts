@@ -5,8 +5,9 @@ import { defaultModelsRoot } from "../lib/info.js";
 import { chooseBackend } from "../lib/models/backend.js";
 import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
 import { formatComparisonTable, trainHomeTypes } from "../lib/models/trainHomeTypes.js";
+import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
 import { generateDataset } from "../lib/pipeline/generate.js";
-import { defaultLineagePath, LineageStore, modelVersionId } from "../lib/pipeline/lineage.js";
+import { defaultLineagePath, LineageStore } from "../lib/pipeline/lineage.js";
 import { createProgress } from "../lib/progress.js";
 import { reportError, runIfEntry, wholeNumberFlag } from "./cliSupport.js";
 
@@ -59,13 +60,16 @@ export async function main(argv: string[]): Promise<number> {
     );
 
     say("2/3 train per-home-type and global classifiers, with baselines");
-    const { table, dataset } = await readTelemetryDataset(generated.dir);
+    const telemetry = await readTelemetryDataset(generated.dir);
+    const { table, dataset } = telemetry;
     const backend = await chooseBackend();
     say(`    backend ${backend.backend}; ${table.rows} telemetry rows`);
-    runId = lineage.startRun("pipeline:train-home-types", { seed: config.seed, epochs, dataset: dataset.id });
-    lineage.recordInput(runId, { id: dataset.id, kind: "dataset", uri: generated.dir, sha256: dataset.hash });
-    const store = lineage;
-    const run = runId;
+    const run = lineage.startRun("pipeline:train-home-types", {
+      seed: config.seed,
+      epochs,
+      dataset: dataset.id,
+    });
+    runId = run;
     const log =
       opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
     const result = await trainHomeTypes(table, {
@@ -73,24 +77,8 @@ export async function main(argv: string[]): Promise<number> {
       seed: config.seed,
       epochs,
       dataset,
-      lineageRunId: run,
       onProgress: log,
-      onRegistered: (m) => {
-        store.recordModelOutput(run, {
-          name: m.name,
-          version: m.version,
-          uri: m.dir,
-          sha256: m.weights_sha256,
-        });
-      },
-      onVerdict: (v) => {
-        store.recordTransformation(run, {
-          name: "evaluate",
-          input: dataset.id,
-          output: modelVersionId(v.model, v.candidate.version),
-          detail: v,
-        });
-      },
+      ...recordTrainingLineage(lineage, run, telemetry),
     });
     lineage.completeRun(run);
 

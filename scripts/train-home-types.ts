@@ -3,7 +3,13 @@ import { Command } from "commander";
 import { defaultModelsRoot } from "../lib/info.js";
 import { chooseBackend } from "../lib/models/backend.js";
 import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
-import { formatComparisonTable, trainHomeTypes } from "../lib/models/trainHomeTypes.js";
+import {
+  formatComparisonTable,
+  type TrainHomeTypesOptions,
+  trainHomeTypes,
+} from "../lib/models/trainHomeTypes.js";
+import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
+import { defaultLineagePath, LineageStore } from "../lib/pipeline/lineage.js";
 import { reportError, runIfEntry, wholeNumberFlag } from "./cliSupport.js";
 
 /** `npm run train:home-types`: per-home-type + global failure classifiers on a dataset. */
@@ -16,6 +22,11 @@ export async function main(argv: string[]): Promise<number> {
     .option("--models <dir>", "model registry root (default: $HOMEFORGE_MODELS_DIR or ./models)")
     .option("--seed <n>", "seed for the split, initialisers and shuffling (default 42)")
     .option("--epochs <n>", "maximum epochs per model (default 30; early stopping may end sooner)")
+    .option(
+      "--lineage-db <file>",
+      "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
+    )
+    .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print only the comparison table")
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
@@ -28,11 +39,26 @@ export async function main(argv: string[]): Promise<number> {
     // progress on a terminal only: quiet in CI and in pipes
     const log =
       opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
-    const { table, dataset } = await readTelemetryDataset(opts.dataset);
+    const telemetry = await readTelemetryDataset(opts.dataset);
+    const { table, dataset } = telemetry;
     const choice = await chooseBackend();
     log(`backend: ${choice.backend}${choice.forced ? " (HOMEFORGE_BACKEND)" : ""}`);
     log(`dataset ${dataset.id}: ${table.rows} telemetry rows`);
-    const result = await trainHomeTypes(table, { modelsDir, seed, epochs, dataset, onProgress: log });
+    const train = (hooks: Partial<TrainHomeTypesOptions> = {}) =>
+      trainHomeTypes(table, { modelsDir, seed, epochs, dataset, onProgress: log, ...hooks });
+    let result: Awaited<ReturnType<typeof train>>;
+    if (opts.lineage === false) {
+      result = await train();
+    } else {
+      const lineage = LineageStore.open(opts.lineageDb ?? defaultLineagePath());
+      try {
+        result = await lineage.withRun("train-home-types", { seed, epochs, dataset: dataset.id }, (runId) =>
+          train(recordTrainingLineage(lineage, runId, telemetry)),
+        );
+      } finally {
+        lineage.close();
+      }
+    }
     console.log(formatComparisonTable(result));
     for (const r of result.registered) {
       console.log(

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -47,10 +48,32 @@ test("the main job on the default dataset: per-type models beat the fixed rule o
     assert.is(runs[0].status, "completed");
     const record = lineage.run(runs[0].run_id)!;
     assert.ok(record.outputs.some((o) => o.id.startsWith("model:failure-global@")));
-    assert.ok(record.inputs.some((i) => i.kind === "dataset"));
+    // the training run's inputs carry the ids and hashes the generate run wrote
+    const [generate] = lineage.runs({ job: "generate" });
+    const written = new Map(lineage.run(generate.run_id)!.outputs.map((o) => [o.id, o.sha256]));
+    const datasetInput = record.inputs.find((i) => i.kind === "dataset")!;
+    const manifest = readFileSync(join(datasetInput.uri!, "manifest.json"));
+    assert.is(datasetInput.sha256, createHash("sha256").update(manifest).digest("hex"));
+    for (const input of record.inputs) assert.is(input.sha256, written.get(input.id), input.id);
+    assert.ok(record.inputs.some((i) => i.id === `${datasetInput.id}/telemetry`));
+    assert.is(lineage.artifact(datasetInput.id)!.sha256, datasetInput.sha256);
   } finally {
     lineage.close();
   }
+  // the chain behind a model, named as a user would: NAME@production
+  const { main: cli } = await import("../scripts/cli.js");
+  lines.length = 0;
+  console.log = (...args: unknown[]) => lines.push(args.join(" "));
+  try {
+    assert.is(await cli(["lineage", "--json", "chain", "failure-global@production"]), 0);
+  } finally {
+    console.log = log;
+  }
+  const chain = JSON.parse(lines.join("\n")) as { run: { job: string } }[];
+  assert.equal(
+    chain.map((r) => r.run.job),
+    ["generate", "pipeline:train-home-types"],
+  );
 });
 
 test.run();

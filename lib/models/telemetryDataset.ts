@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HomeforgeError } from "../errors.js";
 import { readTableFile } from "../pipeline/io.js";
-import { MANIFEST_FILE, type Manifest, tableSha256 } from "../pipeline/manifest.js";
+import { MANIFEST_FILE, type Manifest, sha256, tableSha256 } from "../pipeline/manifest.js";
 import { type ColumnTable, concatTables } from "../pipeline/schema.js";
 import { TELEMETRY_SCHEMA } from "../pipeline/tables.js";
 
@@ -10,8 +10,11 @@ export interface TelemetryDataset {
   dir: string;
   manifest: Manifest;
   table: ColumnTable;
-  /** The dataset id and a hash of the telemetry files (from the manifest's sha256s). */
-  dataset: { id: string; hash: string };
+  /**
+   * The dataset id, a hash of the telemetry files (from the manifest's sha256s: what the
+   * model was trained on) and the sha256 of manifest.json (the dataset's hash in lineage).
+   */
+  dataset: { id: string; hash: string; manifestSha256: string };
 }
 
 /** Reads the telemetry table of a dataset directory (manifest.json + its table files). */
@@ -26,8 +29,10 @@ export async function readTelemetryDataset(dir: string, field = "--dataset"): Pr
     );
   }
   let manifest: Manifest;
+  let manifestBytes: Buffer;
   try {
-    manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+    manifestBytes = readFileSync(manifestPath);
+    manifest = JSON.parse(manifestBytes.toString("utf8"));
   } catch (e) {
     throw new HomeforgeError(
       field,
@@ -56,5 +61,10 @@ export async function readTelemetryDataset(dir: string, field = "--dataset"): Pr
     parts.push(await readTableFile(path, TELEMETRY_SCHEMA));
   }
   const table = parts.length === 1 ? parts[0] : concatTables(TELEMETRY_SCHEMA, parts);
-  return { dir: root, manifest, table, dataset: { id: manifest.dataset_id, hash: tableSha256(entry) } };
+  return {
+    dir: root,
+    manifest,
+    table,
+    dataset: { id: manifest.dataset_id, hash: tableSha256(entry), manifestSha256: sha256(manifestBytes) },
+  };
 }

@@ -73,6 +73,24 @@ export function modelVersionId(name: string, version: string): string {
   return `model:${name}@${version}`;
 }
 
+/** A model version as a user may name it: `name@3`, `name@v3`, `model:name@production` … */
+export interface ModelVersionRef {
+  name: string;
+  /** `v3`, or an alias (`production`, `candidate`) the registry has to resolve. */
+  ref: string;
+}
+
+/**
+ * Reads an artifact as typed on a command line. Model versions may drop the `model:`
+ * prefix and the `v` of the version (`failure-global@3` is `model:failure-global@v3`);
+ * everything else (datasets, exports, training sets) passes through as `id`.
+ */
+export function parseArtifact(input: string): { id: string } | { model: ModelVersionRef } {
+  const m = /^(?:model:)?([^:@/\s]+)@([^@/\s]+)$/.exec(input);
+  if (!m) return { id: input };
+  return { model: { name: m[1], ref: /^[0-9]+$/.test(m[2]) ? `v${m[2]}` : m[2] } };
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,10 +1,13 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ModelRegistry } from "../../lib/models/registry.js";
 import { COMPARISON_FILE, type HomeTypesResult } from "../../lib/models/trainHomeTypes.js";
+import { LineageStore } from "../../lib/pipeline/lineage.js";
+import { tableSha256 } from "../../lib/pipeline/manifest.js";
 import { makeTelemetryFixture, writeTelemetryDataset } from "../helpers/telemetryFixture.js";
 import { removeDir, tempDir } from "../helpers/tmp.js";
 
@@ -12,6 +15,7 @@ const TYPES = ["single_family_house", "apartment", "condo"];
 const root = tempDir();
 const datasetDir = join(root, "dataset");
 const modelsDir = join(root, "models");
+const lineageDb = join(root, "lineage.sqlite");
 writeTelemetryDataset(
   datasetDir,
   makeTelemetryFixture({ seed: 31, homes: 45, days: 24, devicesPerHome: 5, homeTypes: TYPES }),
@@ -20,7 +24,7 @@ writeTelemetryDataset(
 function node(args: string[]) {
   const r = spawnSync(process.execPath, ["--import", "tsx", ...args], {
     encoding: "utf8",
-    env: { ...process.env, CI: "true" },
+    env: { ...process.env, CI: "true", HOMEFORGE_LINEAGE_DB: lineageDb },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -135,6 +139,32 @@ test("a registered model loads in a fresh process with only @tensorflow/tfjs and
         `${name} ${k}: ${out.metrics[k]} vs ${recorded[k]}`,
       );
     }
+  }
+});
+
+test("lineage: the run reads the dataset and its telemetry (manifest and table hashes) and outputs every version", () => {
+  const manifestBytes = readFileSync(join(datasetDir, "manifest.json"));
+  const manifest = JSON.parse(manifestBytes.toString("utf8"));
+  const lineage = LineageStore.open(lineageDb);
+  try {
+    const [run] = lineage.runs({ job: "train-home-types" });
+    assert.is(run?.status, "completed");
+    const record = lineage.run(run.run_id)!;
+    const dataset = record.inputs.find((i) => i.id === manifest.dataset_id);
+    assert.is(dataset?.sha256, createHash("sha256").update(manifestBytes).digest("hex"));
+    const telemetry = record.inputs.find((i) => i.id === `${manifest.dataset_id}/telemetry`);
+    assert.is(telemetry?.sha256, tableSha256(manifest.tables.telemetry));
+    const versions = new ModelRegistry(modelsDir).list().map((m) => `model:${m.name}@${m.versions.at(-1)}`);
+    assert.equal(record.outputs.map((o) => o.id).sort(), versions.sort());
+    assert.equal(
+      lineage
+        .trainedOn(manifest.dataset_id)
+        .flatMap((t) => t.models.map((m) => m.id))
+        .sort(),
+      versions.sort(),
+    );
+  } finally {
+    lineage.close();
   }
 });
 

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { LineageStore, modelVersionId } from "../../lib/pipeline/lineage.js";
+import { LineageStore, modelVersionId, parseArtifact } from "../../lib/pipeline/lineage.js";
 import { removeDir, tempDir } from "../helpers/tmp.js";
 
 const root = tempDir();
@@ -135,6 +135,17 @@ test("withRun completes on success and records the failure on error", async () =
     );
   } finally {
     store.close();
+  }
+});
+
+test("artifacts as typed on a command line: model versions without prefix or v, aliases kept for the registry", () => {
+  assert.equal(parseArtifact("failure-global@3"), { model: { name: "failure-global", ref: "v3" } });
+  assert.equal(parseArtifact("model:failure-global@v3"), { model: { name: "failure-global", ref: "v3" } });
+  assert.equal(parseArtifact("failure-condo@production"), {
+    model: { name: "failure-condo", ref: "production" },
+  });
+  for (const id of ["ds_a", "ds_a/telemetry", "export:ds_a/gnn/json", "training_set:ds_a/failure/x"]) {
+    assert.equal(parseArtifact(id), { id });
   }
 });
 
