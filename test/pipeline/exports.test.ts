@@ -273,6 +273,26 @@ test("bad what/format and a missing table fail with one-line errors and write no
     assert.match((e as Error).message, /dataset ds_\w+ has no synergies table/);
   }
   assert.equal(readdirSync(plain).sort(), before);
+  // a table file the manifest lists, gone; and no dataset at all
+  rmSync(join(plain, "devices.parquet"));
+  try {
+    await exportDataset(plain, "device-intelligence", "json");
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, HomeforgeError);
+    assert.match(
+      (e as Error).message,
+      /devices file devices\.parquet listed in the manifest of ds_\w+ is missing/,
+    );
+  }
+  assert.equal(
+    readdirSync(plain).sort(),
+    before.filter((f) => f !== "devices.parquet"),
+  );
+  assert.throws(
+    () => openDataset(join(root, "nowhere")),
+    /holds no manifest\.json; point at a dataset directory/,
+  );
 });
 
 test("exports are recorded in lineage as outputs derived from the dataset", async () => {

@@ -35,27 +35,49 @@ export function resolveDatasetDir(idOrDir: string, dataRoot: string, field = "--
   );
 }
 
+/**
+ * Opens a dataset directory: reads its manifest now, its tables on demand. Every way it can
+ * be unusable (no manifest, bad JSON, a table or file the manifest lists missing) is a
+ * one-line error naming `field`.
+ */
 export function openDataset(dir: string, field = "--dataset"): OpenDataset {
+  const manifestPath = join(dir, MANIFEST_FILE);
+  if (!existsSync(manifestPath)) {
+    throw new HomeforgeError(
+      field,
+      `${dir} holds no ${MANIFEST_FILE}`,
+      "point at a dataset directory written by `homeforge generate`",
+    );
+  }
   let manifest: DatasetManifest;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(join(dir, MANIFEST_FILE));
+    bytes = readFileSync(manifestPath);
     manifest = JSON.parse(bytes.toString("utf8")) as DatasetManifest;
   } catch (e) {
     throw new HomeforgeError(
       field,
-      `cannot read ${join(dir, MANIFEST_FILE)} (${(e as Error).message})`,
+      `cannot read ${manifestPath} (${(e as Error).message})`,
       "regenerate the dataset with `homeforge generate`",
     );
   }
   const tableEntry = (name: string) => {
     const entry = manifest.tables?.[name];
-    if (!entry) {
+    if (!entry || entry.files.length === 0) {
       throw new HomeforgeError(
         field,
-        `dataset ${manifest.dataset_id} has no ${name} table`,
+        `dataset ${manifest.dataset_id ?? dir} has no ${name} table`,
         `regenerate it with a homeforge version whose generator writes ${name}`,
       );
+    }
+    for (const file of entry.files) {
+      if (!existsSync(join(dir, file.path))) {
+        throw new HomeforgeError(
+          field,
+          `${name} file ${file.path} listed in the manifest of ${manifest.dataset_id} is missing`,
+          "regenerate the dataset with `homeforge generate`",
+        );
+      }
     }
     const schema: TableSchema = { name, columns: entry.schema };
     return { entry, schema };
