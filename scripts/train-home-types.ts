@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { defaultModelsRoot } from "../lib/info.js";
 import { chooseBackend } from "../lib/models/backend.js";
@@ -9,7 +10,9 @@ import {
   trainHomeTypes,
 } from "../lib/models/trainHomeTypes.js";
 import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
+import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
 import { defaultLineagePath, LineageStore } from "../lib/pipeline/lineage.js";
+import { defaultDataRoot } from "../lib/pipeline/manager.js";
 import { reportError, runIfEntry, wholeNumberFlag } from "./cliSupport.js";
 
 /** `npm run train:home-types`: per-home-type + global failure classifiers on a dataset. */
@@ -18,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     .description(
       "train one failure classifier per home type plus a global one; compare with baselines; register",
     )
-    .requiredOption("--dataset <dir>", "dataset directory (manifest.json + telemetry table)")
+    .requiredOption("--dataset <id|dir>", "dataset id (under $HOMEFORGE_DATA_DIR or ./data) or directory")
     .option("--models <dir>", "model registry root (default: $HOMEFORGE_MODELS_DIR or ./models)")
     .option("--seed <n>", "seed for the split, initialisers and shuffling (default 42)")
     .option("--epochs <n>", "maximum epochs per model (default 30; early stopping may end sooner)")
@@ -39,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
     // progress on a terminal only: quiet in CI and in pipes
     const log =
       opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
-    const telemetry = await readTelemetryDataset(opts.dataset);
+    // an existing directory is read as given, so a wrong one is named for what it lacks
+    const dir = existsSync(opts.dataset) ? opts.dataset : resolveDatasetDir(opts.dataset, defaultDataRoot());
+    const telemetry = await readTelemetryDataset(dir);
     const { table, dataset } = telemetry;
     const choice = await chooseBackend();
     log(`backend: ${choice.backend}${choice.forced ? " (HOMEFORGE_BACKEND)" : ""}`);

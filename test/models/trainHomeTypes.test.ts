@@ -24,7 +24,7 @@ writeTelemetryDataset(
 function node(args: string[]) {
   const r = spawnSync(process.execPath, ["--import", "tsx", ...args], {
     encoding: "utf8",
-    env: { ...process.env, CI: "true", HOMEFORGE_LINEAGE_DB: lineageDb },
+    env: { ...process.env, CI: "true", HOMEFORGE_LINEAGE_DB: lineageDb, HOMEFORGE_DATA_DIR: root },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -166,6 +166,16 @@ test("lineage: the run reads the dataset and its telemetry (manifest and table h
   } finally {
     lineage.close();
   }
+});
+
+test("--dataset takes a dataset id under the data root as well as a directory", () => {
+  const other = join(root, "models-by-id");
+  const r = node(["scripts/train-home-types.ts", "--dataset", "dataset", "--models", other, "--epochs", "1"]);
+  assert.is(r.status, 0, r.stderr);
+  assert.ok(new ModelRegistry(other).list().some((m) => m.name === "failure-global"));
+  const missing = node(["scripts/train-home-types.ts", "--dataset", "ds_nope", "--models", other]);
+  assert.is(missing.status, 2);
+  assert.match(missing.stderr, /^error: --dataset: no dataset "ds_nope" \(looked in /);
 });
 
 test("bad flags and a dataset without telemetry are one-line errors with exit 2", () => {
