@@ -19,6 +19,7 @@ export * from "./models/standardizer.js";
 export * from "./models/synergyEvaluator.js";
 export * from "./models/telemetryDataset.js";
 export * from "./models/trainHomeTypes.js";
+export * from "./models/trainingLineage.js";
 export * from "./pipeline/batch.js";
 export * from "./pipeline/cache.js";
 export * from "./pipeline/collector.js";
