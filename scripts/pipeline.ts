@@ -64,12 +64,11 @@ export async function main(argv: string[]): Promise<number> {
     const { table, dataset } = telemetry;
     const backend = await chooseBackend();
     say(`    backend ${backend.backend}; ${table.rows} telemetry rows`);
-    const run = lineage.startRun("pipeline:train-home-types", {
+    runId = lineage.startRun("pipeline:train-home-types", {
       seed: config.seed,
       epochs,
       dataset: dataset.id,
     });
-    runId = run;
     const log =
       opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
     const result = await trainHomeTypes(table, {
@@ -78,9 +77,9 @@ export async function main(argv: string[]): Promise<number> {
       epochs,
       dataset,
       onProgress: log,
-      ...recordTrainingLineage(lineage, run, telemetry),
+      ...recordTrainingLineage(lineage, runId, telemetry),
     });
-    lineage.completeRun(run);
+    lineage.completeRun(runId);
 
     say("3/3 summary");
     console.log(formatComparisonTable(result));
@@ -93,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`dataset:     ${generated.dir}`);
     console.log(`models:      ${modelsDir}`);
     console.log(`comparison:  ${result.comparison_file}`);
-    console.log(`lineage:     ${lineage.path} (run ${run})`);
+    console.log(`lineage:     ${lineage.path} (run ${runId})`);
     console.log(`done in ${seconds} s`);
     return 0;
   } catch (e) {
