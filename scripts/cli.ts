@@ -13,7 +13,7 @@ import { defaultModelsRoot } from "../lib/info.js";
 import { collectTrainingData, TRAINING_SETS, type TrainingSetKind } from "../lib/pipeline/collector.js";
 import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
 import { writeParquet } from "../lib/pipeline/exports/formats.js";
-import { EXPORTS, exportDataset, exportSpec } from "../lib/pipeline/exports/index.js";
+import { checkExportDestination, EXPORTS, exportDataset, exportSpec } from "../lib/pipeline/exports/index.js";
 import {
   defaultLineagePath,
   LineageStore,
@@ -22,6 +22,7 @@ import {
   type RunRecord,
 } from "../lib/pipeline/lineage.js";
 import { DataGenerationManager, defaultDataRoot } from "../lib/pipeline/manager.js";
+import { describeEstimate } from "../lib/pipeline/sizeEstimate.js";
 import { describeInvalidHomes } from "../lib/pipeline/validate.js";
 import { createProgress } from "../lib/progress.js";
 import { packageVersion } from "../lib/version.js";
@@ -48,15 +49,15 @@ export function buildCli(): Command {
     .option("--format <f>", "table format: parquet (default) or arrow")
     .option(
       "--out <dir>",
-      "dataset directory (default: data/<dataset-id>, or $HOMEFORGE_DATA_DIR/<dataset-id>)",
+      "dataset directory (default: data/<dataset-id>, or $HOMEFORGE_DATA_DIR/<dataset-id>); must be new, empty or a dataset homeforge wrote, which is replaced whole; runs into one directory take turns (a second waits, then reuses or replaces it; the last one's dataset stays)",
     )
     .option(
       "--workers <n>",
-      "worker threads (default: one per core, at most one per 32 homes); never changes the output",
+      "worker threads (default: one per core, at most one per 32 homes; more than the cores is reduced to the cores, with a note); never changes the output",
     )
     .option(
       "--worker-heap-mb <mb>",
-      "heap cap per worker thread in MB (default: estimated from the batch size); bounds peak memory",
+      "heap cap per worker thread in MB, at least 64 and at most total memory / (workers + 1) (default: estimated from the batch size); bounds peak memory",
     )
     .option("--no-cache", "regenerate even when a valid cached dataset exists")
     .option("--cache-ttl <hours>", "reuse a cached dataset for this many hours (default 24)")
@@ -108,7 +109,10 @@ export function buildCli(): Command {
     .requiredOption("--dataset <id>", "dataset id (under $HOMEFORGE_DATA_DIR or ./data) or directory")
     .requiredOption("--what <w>", `what to export: ${Object.keys(EXPORTS).join(", ")}`)
     .requiredOption("--format <f>", "file format: json, parquet, sqlite or csv (depends on --what)")
-    .option("--out <dir>", "output directory (default <dataset>/exports/<what>/<format>)")
+    .option(
+      "--out <dir>",
+      "output directory (default <dataset>/exports/<what>/<format>); must be new, empty or an export homeforge wrote, which is replaced whole",
+    )
     .option(
       "--lineage-db <file>",
       "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
@@ -118,10 +122,15 @@ export function buildCli(): Command {
     .action(async (opts) => {
       exportSpec(opts.what, opts.format);
       const datasetDir = resolveDatasetDir(opts.dataset, defaultDataRoot());
+      // bad destinations fail before anything (even the lineage store) is created
+      checkExportDestination(datasetDir, opts.what, opts.format, opts.out);
       await withLineage(opts, async (lineage) => {
         const { dir, manifest } = await exportDataset(datasetDir, opts.what, opts.format, {
           outDir: opts.out,
           lineage,
+          onNote: (m) => {
+            if (!opts.quiet) console.error(`note: ${m}`);
+          },
         });
         if (!opts.quiet) {
           console.log(`${opts.what} (${opts.format}) of ${manifest.dataset_id} written to ${dir}`);
@@ -347,40 +356,48 @@ async function runGenerate(
   const onSignal = () => interrupt.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const options = {
+  const note = (message: string) => {
+    if (!opts.quiet) console.error(`note: ${message}`);
+  };
+  // the manager checks the destination, disk, memory and heap caps before it creates
+  // anything (the lineage store included), then opens the lineage store itself
+  const manager = new DataGenerationManager(config, {
     outDir: opts.out,
     cache: opts.cache,
     onProgress: progress.update,
     signal: interrupt.signal,
-  };
-  // bad destinations fail before anything (even the lineage store) is created
-  new DataGenerationManager(config, options).checkDestination();
+    onNote: note,
+    onStart: (estimate, workers) => {
+      if (!opts.quiet)
+        console.error(
+          `generating ${config.homes} homes × ${config.days} days on ${workers} worker(s): ${describeEstimate(estimate)}`,
+        );
+    },
+    lineage: opts.lineage === false ? false : (opts.lineageDb ?? defaultLineagePath()),
+  });
   try {
-    await withLineage(opts, async (lineage) => {
-      const manager = new DataGenerationManager(config, { ...options, lineage: lineage ?? false });
-      const result = await manager.run();
-      if (!result.cached) progress.done();
-      if (opts.quiet) return;
-      const { manifest, dir } = result;
-      if (result.cached) {
-        console.log(`dataset ${manifest.dataset_id} reused from the cache at ${dir}`);
-      } else {
-        const check = result.cacheCheck;
-        const why =
-          check && !check.hit && check.reason !== "absent" ? ` (cache ${check.reason}: ${check.detail})` : "";
-        console.log(`dataset ${manifest.dataset_id} written to ${dir} by ${result.workers} worker(s)${why}`);
-      }
-      if (result.invalidHomes.length > 0) {
-        console.log(
-          `  left out ${result.invalidHomes.length} home(s) that failed validation: ${describeInvalidHomes(result.invalidHomes)}`,
-        );
-      }
-      for (const [name, table] of Object.entries(manifest.tables)) {
-        console.log(
-          `  ${name.padEnd(10)} ${String(table.rows).padStart(9)} rows  ${describeFiles(table.files.map((f) => f.path))}`,
-        );
-      }
-    });
+    const result = await manager.run();
+    if (!result.cached) progress.done();
+    if (opts.quiet) return;
+    const { manifest, dir } = result;
+    if (result.cached) {
+      console.log(`dataset ${manifest.dataset_id} reused from the cache at ${dir}`);
+    } else {
+      const check = result.cacheCheck;
+      const why =
+        check && !check.hit && check.reason !== "absent" ? ` (cache ${check.reason}: ${check.detail})` : "";
+      console.log(`dataset ${manifest.dataset_id} written to ${dir} by ${result.workers} worker(s)${why}`);
+    }
+    if (result.invalidHomes.length > 0) {
+      console.log(
+        `  left out ${result.invalidHomes.length} home(s) that failed validation: ${describeInvalidHomes(result.invalidHomes)}`,
+      );
+    }
+    for (const [name, table] of Object.entries(manifest.tables)) {
+      console.log(
+        `  ${name.padEnd(10)} ${String(table.rows).padStart(9)} rows  ${describeFiles(table.files.map((f) => f.path))}`,
+      );
+    }
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -7,8 +7,8 @@
  * batches per worker, so files are identical for any worker count and memory does not grow
  * with the number of homes.
  */
-import { writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { statfsSync, writeFileSync } from "node:fs";
+import { availableParallelism, totalmem } from "node:os";
 import { extname, join, resolve } from "node:path";
 import type { ResourceLimits, Worker } from "node:worker_threads";
 import type { GenerationConfig } from "../config.js";
@@ -30,10 +30,16 @@ import {
   manifestJson,
   tableSha256,
 } from "./manifest.js";
-import { assertWritableDatasetDir, writeDirAtomically } from "./outputDir.js";
+import {
+  assertPathGiven,
+  assertWritableDatasetDir,
+  nearestExistingAncestor,
+  withOutputDir,
+  writeDirAtomically,
+} from "./outputDir.js";
 import { DEFAULT_PRODUCER_MODULE, loadHomeProducer } from "./producerModule.js";
 import { producersId, tableProducers } from "./producers.js";
-import { removeStaleTempDirs } from "./staleTemps.js";
+import { describeEstimate, estimateDatasetSize, formatBytes, type SizeEstimate } from "./sizeEstimate.js";
 import { startPipelineWorker } from "./startWorker.js";
 import { describeInvalidHomes, type InvalidHome, validationRules } from "./validate.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
@@ -75,6 +81,17 @@ export interface ManagerOptions {
   fileRows?: number;
   /** Stops the run (the temp directory is removed). */
   signal?: AbortSignal;
+  /**
+   * Notes worth a line on stderr: workers reduced to the cores, a stale lock taken over,
+   * waiting for another run writing the same directory, a killed run's leftovers swept.
+   */
+  onNote?: (message: string) => void;
+  /** Called once before generating (not for a cache hit) with the size estimate. */
+  onStart?: (estimate: SizeEstimate, workers: number) => void;
+  /** How long to wait for another run writing the same directory (default 10 min). */
+  lockTimeoutMs?: number;
+  /** Free bytes and total memory the size guard checks against; injectable for tests. */
+  resources?: { freeBytes?: (dir: string) => number; totalMemoryBytes?: number; cores?: number };
 }
 
 /** The manifest plus what validation left out. */
@@ -126,18 +143,35 @@ export class DataGenerationManager {
 
   get dir(): string {
     const o = this.options;
+    assertPathGiven(o.outDir, "--out");
     return resolve(o.outDir ?? join(o.dataRoot ?? defaultDataRoot(), this.datasetId));
+  }
+
+  private get cores(): number {
+    return this.options.resources?.cores ?? availableParallelism();
   }
 
   /**
    * Worker threads this run uses: as asked, else one per core but no more than one per
    * HOMES_PER_AUTO_WORKER homes (starting a thread costs more than a few homes); never
-   * more than there are batches.
+   * more than there are batches, nor than the cores (os.availableParallelism(): more
+   * threads only cost memory; a request above it is reduced, with a note, since the output
+   * never depends on the worker count).
    */
   get workerCount(): number {
-    const auto = Math.min(availableParallelism(), Math.ceil(this.config.homes / HOMES_PER_AUTO_WORKER));
+    const auto = Math.min(this.cores, Math.ceil(this.config.homes / HOMES_PER_AUTO_WORKER));
     const wanted = this.options.workers ?? this.config.workers ?? auto;
-    return Math.max(1, Math.min(wanted, this.batchCount));
+    return Math.max(1, Math.min(wanted, this.batchCount, this.cores));
+  }
+
+  /** The size estimate of this run (rows, bytes, memory bound for its workers and heap caps). */
+  get estimate(): SizeEstimate {
+    const workers = this.workerCount;
+    return estimateDatasetSize(this.config, {
+      workers,
+      generationHeapMb: this.heapLimits("generation").maxOldGenerationSizeMb ?? 0,
+      writerHeapMb: this.heapLimits("writer").maxOldGenerationSizeMb ?? 0,
+    });
   }
 
   private get batchHomes(): number {
@@ -148,32 +182,100 @@ export class DataGenerationManager {
     return Math.ceil(this.config.homes / this.batchHomes);
   }
 
-  /** Throws a one-line error when the destination cannot take a dataset; creates nothing. */
-  checkDestination(): void {
-    assertWritableDatasetDir(this.dir, this.options.outDir ? "--out" : "HOMEFORGE_DATA_DIR");
+  private get field(): string {
+    return this.options.outDir !== undefined ? "--out" : "HOMEFORGE_DATA_DIR";
   }
 
+  /**
+   * Throws a one-line error when the destination cannot take this dataset: a bad path, a
+   * directory homeforge did not write, a pseudo-filesystem, too little free disk or memory
+   * for the estimate, a heap cap out of bounds. Creates nothing; returns the estimate.
+   */
+  checkDestination(): SizeEstimate {
+    const dir = this.dir;
+    assertWritableDatasetDir(dir, this.field);
+    return this.checkResources(dir);
+  }
+
+  private checkResources(dir: string): SizeEstimate {
+    const { config, options } = this;
+    const workers = this.workerCount;
+    const totalMb = Math.floor((options.resources?.totalMemoryBytes ?? totalmem()) / 2 ** 20);
+    if (config.workerHeapMb !== undefined) {
+      const maxMb = Math.floor(totalMb / (workers + 1) / 64) * 64;
+      if (config.workerHeapMb > maxMb) {
+        throw new HomeforgeError(
+          "--worker-heap-mb",
+          `${config.workerHeapMb} MB per thread × ${workers} worker(s) and the writer exceeds this machine's ${totalMb} MB of memory`,
+          `pass at most --worker-heap-mb ${Math.max(64, maxMb)} (config workerHeapMb), or lower --workers`,
+        );
+      }
+    }
+    const estimate = this.estimate;
+    const what = `${config.homes} homes × ${config.days} days (${describeEstimate(estimate)})`;
+    const where = nearestExistingAncestor(dir);
+    const free = options.resources?.freeBytes?.(where) ?? freeBytes(where);
+    if (free !== null && estimate.bytes > free) {
+      throw new HomeforgeError(
+        "dataset size",
+        `${what} needs more than the ${formatBytes(free)} free under ${where}`,
+        "lower --homes or --days, or choose an --out on a disk with more room",
+      );
+    }
+    if (estimate.memoryBytes > totalMb * 2 ** 20) {
+      throw new HomeforgeError(
+        "memory",
+        `${what} with ${workers} worker(s) needs more than this machine's ${formatBytes(totalMb * 2 ** 20)}`,
+        "lower --workers or --worker-heap-mb",
+      );
+    }
+    return estimate;
+  }
+
+  private noteWorkerCap(): void {
+    const wanted = this.options.workers ?? this.config.workers;
+    if (wanted !== undefined && wanted > this.cores) {
+      this.options.onNote?.(
+        `--workers ${wanted} is more than the ${this.cores} core(s) here (os.availableParallelism()); using ${this.workerCount}`,
+      );
+    }
+  }
+
+  /**
+   * Checks, then generates or reuses, holding the destination's lock from the cache check to
+   * the final rename. A second run into the same directory waits for the first, then checks
+   * again: the same dataset is reused, another one is replaced (runs into one directory
+   * behave as if run one after the other; the last one's dataset stays, and each reports
+   * what it did).
+   */
   async run(): Promise<GenerationResult> {
     const { options, config } = this;
     const id = this.datasetId;
     const dir = this.dir;
     this.checkDestination();
+    this.noteWorkerCap();
     const now = options.now ?? Date.now;
-    const lineage =
-      typeof options.lineage === "string"
-        ? LineageStore.open(options.lineage, { now })
-        : options.lineage || null;
-    try {
-      removeStaleTempDirs(dir);
-      let cacheCheck: CacheCheck | null = null;
-      if (options.cache !== false) {
-        cacheCheck = await checkCache(dir, id, { ttlHours: config.cacheTtlHours, now });
-        if (cacheCheck.hit) return this.reuse(id, dir, cacheCheck, lineage);
-      }
-      return await this.generate(id, dir, cacheCheck, lineage, now);
-    } finally {
-      if (typeof options.lineage === "string") lineage?.close();
-    }
+    return withOutputDir(
+      dir,
+      { field: this.field, onNote: options.onNote, lockTimeoutMs: options.lockTimeoutMs },
+      async () => {
+        const lineage =
+          typeof options.lineage === "string"
+            ? LineageStore.open(options.lineage, { now })
+            : options.lineage || null;
+        try {
+          let cacheCheck: CacheCheck | null = null;
+          if (options.cache !== false) {
+            cacheCheck = await checkCache(dir, id, { ttlHours: config.cacheTtlHours, now });
+            if (cacheCheck.hit) return this.reuse(id, dir, cacheCheck, lineage);
+          }
+          options.onStart?.(this.estimate, this.workerCount);
+          return await this.generate(id, dir, cacheCheck, lineage, now);
+        } finally {
+          if (typeof options.lineage === "string") lineage?.close();
+        }
+      },
+    );
   }
 
   private reuse(
@@ -217,51 +319,55 @@ export class DataGenerationManager {
     try {
       // the old dataset is about to be replaced: it must not look reusable if we die half-way
       removeCacheEntry(dir);
-      const manifest = await writeDirAtomically(dir, async (tmp) => {
-        const writerOptions = { groupRows: options.groupRows, fileRows: options.fileRows };
-        const sink =
-          workers > 1
-            ? workerSink(tmp, config.format, writerOptions, this.heapLimits("writer"))
-            : localSink(tmp, config.format, writerOptions);
-        let done = 0;
-        let tables: Record<string, ManifestTable>;
-        try {
-          await this.produceBatches(workers, async (produced) => {
-            const { result } = produced;
-            invalid.push(...result.invalid);
-            // a run that will fail keeps generating, to report every failing home, but stops writing
-            const failing = invalid.length > 0 && config.validation.failOnInvalidHome;
-            if (!failing) await sink.append(produced);
-            done += result.homes;
-            options.onProgress?.(done, config.homes);
-          });
-          this.assertValid(invalid);
-          tables = await sink.finish();
-        } catch (e) {
-          await sink.abort();
-          throw e;
-        }
-        const kept = config.homes - invalid.length;
-        const m: DatasetManifest = {
-          format: MANIFEST_FORMAT,
-          format_version: MANIFEST_FORMAT_VERSION,
-          dataset_id: id,
-          generator: { name: "homeforge", version: GENERATOR_VERSION },
-          seed: config.seed,
-          reference_date: config.start,
-          config: dataConfig(config),
-          tables,
-          validation: {
-            min_devices: config.validation.minDevices,
-            min_events: config.validation.minEvents,
-            homes_generated: config.homes,
-            homes_kept: kept,
-            excluded: invalid.map((h) => ({ home_id: h.homeId, reasons: h.reasons })),
-          },
-        };
-        writeFileSync(join(tmp, MANIFEST_FILE), manifestJson(m));
-        return m;
-      });
+      const manifest = await writeDirAtomically(
+        dir,
+        async (tmp) => {
+          const writerOptions = { groupRows: options.groupRows, fileRows: options.fileRows };
+          const sink =
+            workers > 1
+              ? workerSink(tmp, config.format, writerOptions, this.heapLimits("writer"))
+              : localSink(tmp, config.format, writerOptions);
+          let done = 0;
+          let tables: Record<string, ManifestTable>;
+          try {
+            await this.produceBatches(workers, async (produced) => {
+              const { result } = produced;
+              invalid.push(...result.invalid);
+              // a run that will fail keeps generating, to report every failing home, but stops writing
+              const failing = invalid.length > 0 && config.validation.failOnInvalidHome;
+              if (!failing) await sink.append(produced);
+              done += result.homes;
+              options.onProgress?.(done, config.homes);
+            });
+            this.assertValid(invalid);
+            tables = await sink.finish();
+          } catch (e) {
+            await sink.abort();
+            throw e;
+          }
+          const kept = config.homes - invalid.length;
+          const m: DatasetManifest = {
+            format: MANIFEST_FORMAT,
+            format_version: MANIFEST_FORMAT_VERSION,
+            dataset_id: id,
+            generator: { name: "homeforge", version: GENERATOR_VERSION },
+            seed: config.seed,
+            reference_date: config.start,
+            config: dataConfig(config),
+            tables,
+            validation: {
+              min_devices: config.validation.minDevices,
+              min_events: config.validation.minEvents,
+              homes_generated: config.homes,
+              homes_kept: kept,
+              excluded: invalid.map((h) => ({ home_id: h.homeId, reasons: h.reasons })),
+            },
+          };
+          writeFileSync(join(tmp, MANIFEST_FILE), manifestJson(m));
+          return m;
+        },
+        { field: this.field, onNote: options.onNote },
+      );
       const manifestText = manifestJson(manifest);
       const entry = writeCacheEntry(dir, manifestText, id, now());
       if (lineage && runId) {
@@ -333,6 +439,16 @@ export class DataGenerationManager {
     }
     const init: WorkerInit = { config, rules, producerModule, batchHomes: this.batchHomes };
     await runOnWorkers(workers, this.batchCount, init, this.heapLimits("generation"), write, options.signal);
+  }
+}
+
+/** Free bytes for an unprivileged writer on the filesystem of `dir`, or null when unknown. */
+function freeBytes(dir: string): number | null {
+  try {
+    const s = statfsSync(dir);
+    return Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return null;
   }
 }
 

@@ -3,12 +3,21 @@
  * temp directory, read back and checked against its schema, and only then renamed into
  * place with an `export.json` that lists files, rows, sha256 and schemas.
  */
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HomeforgeError } from "../../errors.js";
 import type { LineageStore } from "../lineage.js";
 import { canonicalJson, sha256 } from "../manifest.js";
-import { writeDirAtomically } from "../outputDir.js";
+import {
+  assertPathGiven,
+  assertWritableOutputDir,
+  EXPORT_DIR,
+  EXPORT_FORMAT,
+  EXPORT_FORMAT_VERSION,
+  EXPORT_MANIFEST_FILE,
+  withOutputDir,
+  writeDirAtomically,
+} from "../outputDir.js";
 import type { ColumnSpec } from "../schema.js";
 import { automationsExport, softPromptExport } from "./automations.js";
 import { type OpenDataset, openDataset } from "./dataset.js";
@@ -39,10 +48,11 @@ export const EXPORTS: Readonly<Record<string, ExportSpec>> = {
 };
 export type ExportWhat = keyof typeof EXPORTS;
 
-export const EXPORT_MANIFEST_FILE = "export.json";
+export { EXPORT_MANIFEST_FILE };
 
 export interface ExportManifest {
-  format: "homeforge-export";
+  format: typeof EXPORT_FORMAT;
+  format_version: number;
   what: string;
   export_format: ExportFormat;
   dataset_id: string;
@@ -59,6 +69,8 @@ export interface ExportOptions {
   /** Output directory; default `<dataset>/exports/<what>/<format>`. */
   outDir?: string;
   lineage?: LineageStore | null;
+  /** Notes (a stale lock taken over, waiting for another export into the same directory). */
+  onNote?: (message: string) => void;
 }
 
 /** Checks `what` and `format` before any work; one-line errors name the flag and the choices. */
@@ -79,20 +91,6 @@ export function exportSpec(what: string, format: string): ExportSpec {
     );
   }
   return spec;
-}
-
-function assertExportDir(dir: string): void {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory())
-    throw new HomeforgeError("--out", `${dir} is a file`, "choose a directory path");
-  const entries = readdirSync(dir);
-  if (entries.length > 0 && !entries.includes(EXPORT_MANIFEST_FILE)) {
-    throw new HomeforgeError(
-      "--out",
-      `${dir} is not empty and holds no homeforge export`,
-      "choose a new or empty directory, so nothing of yours is overwritten",
-    );
-  }
 }
 
 async function writePart(dir: string, part: ExportPart, format: ExportFormat): Promise<ExportFile> {
@@ -118,6 +116,22 @@ async function writePart(dir: string, part: ExportPart, format: ExportFormat): P
   }
 }
 
+/**
+ * The export directory, checked before any work: `--out ""` is refused, and an existing
+ * directory must be empty or an export homeforge wrote. Creates nothing.
+ */
+export function checkExportDestination(
+  datasetDir: string,
+  what: string,
+  format: string,
+  outDir?: string,
+): string {
+  assertPathGiven(outDir, "--out");
+  const dir = resolve(outDir ?? join(datasetDir, "exports", what, format));
+  assertWritableOutputDir(dir, "--out", EXPORT_DIR);
+  return dir;
+}
+
 /** Exports `what` of a dataset directory as `format`; the result lists every checked file. */
 export async function exportDataset(
   datasetDir: string,
@@ -126,29 +140,50 @@ export async function exportDataset(
   options: ExportOptions = {},
 ): Promise<ExportResult> {
   const spec = exportSpec(what, format);
+  const dir = checkExportDestination(datasetDir, what, format, options.outDir);
   const dataset: OpenDataset = openDataset(datasetDir);
-  const dir = resolve(options.outDir ?? join(datasetDir, "exports", what, format));
-  assertExportDir(dir);
+  const dirOptions = { field: "--out", kind: EXPORT_DIR, onNote: options.onNote };
+  // one export into a directory at a time; a second one waits, then replaces it
+  return withOutputDir(dir, dirOptions, () =>
+    writeExport(spec, dataset, datasetDir, dir, what, format, options, dirOptions),
+  );
+}
+
+async function writeExport(
+  spec: ExportSpec,
+  dataset: OpenDataset,
+  datasetDir: string,
+  dir: string,
+  what: string,
+  format: string,
+  options: ExportOptions,
+  dirOptions: { field: string; kind: typeof EXPORT_DIR; onNote?: (message: string) => void },
+): Promise<ExportResult> {
   const fmt = format as ExportFormat;
   const lineage = options.lineage ?? null;
   const runId = lineage?.startRun("export", { dataset: dataset.manifest.dataset_id, what, format }) ?? null;
   try {
-    const manifest = await writeDirAtomically(dir, async (tmp) => {
-      const parts = await spec.build(dataset);
-      const files: ExportFile[] = [];
-      if (fmt === "json" && spec.writeJson) files.push(...(await spec.writeJson(tmp, parts, dataset)));
-      else for (const part of parts) files.push(await writePart(tmp, part, fmt));
-      const m: ExportManifest = {
-        format: "homeforge-export",
-        what,
-        export_format: fmt,
-        dataset_id: dataset.manifest.dataset_id,
-        files,
-        schemas: Object.fromEntries(parts.map((p) => [p.table.schema.name, [...p.table.schema.columns]])),
-      };
-      writeFileSync(join(tmp, EXPORT_MANIFEST_FILE), `${JSON.stringify(m, null, 2)}\n`);
-      return m;
-    });
+    const manifest = await writeDirAtomically(
+      dir,
+      async (tmp) => {
+        const parts = await spec.build(dataset);
+        const files: ExportFile[] = [];
+        if (fmt === "json" && spec.writeJson) files.push(...(await spec.writeJson(tmp, parts, dataset)));
+        else for (const part of parts) files.push(await writePart(tmp, part, fmt));
+        const m: ExportManifest = {
+          format: EXPORT_FORMAT,
+          format_version: EXPORT_FORMAT_VERSION,
+          what,
+          export_format: fmt,
+          dataset_id: dataset.manifest.dataset_id,
+          files,
+          schemas: Object.fromEntries(parts.map((p) => [p.table.schema.name, [...p.table.schema.columns]])),
+        };
+        writeFileSync(join(tmp, EXPORT_MANIFEST_FILE), `${JSON.stringify(m, null, 2)}\n`);
+        return m;
+      },
+      dirOptions,
+    );
     if (lineage && runId) {
       const datasetId = dataset.manifest.dataset_id;
       lineage.recordInput(runId, {
