@@ -39,7 +39,13 @@ import {
 } from "./outputDir.js";
 import { DEFAULT_PRODUCER_MODULE, loadHomeProducer } from "./producerModule.js";
 import { producersId, tableProducers } from "./producers.js";
-import { describeEstimate, estimateDatasetSize, formatBytes, type SizeEstimate } from "./sizeEstimate.js";
+import {
+  describeEstimate,
+  estimateDatasetSize,
+  formatBytes,
+  maxWorkerHeapMb,
+  type SizeEstimate,
+} from "./sizeEstimate.js";
 import { startPipelineWorker } from "./startWorker.js";
 import { describeInvalidHomes, type InvalidHome, validationRules } from "./validate.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
@@ -202,11 +208,11 @@ export class DataGenerationManager {
     const workers = this.workerCount;
     const totalMb = Math.floor((options.resources?.totalMemoryBytes ?? totalmem()) / 2 ** 20);
     if (config.workerHeapMb !== undefined) {
-      const maxMb = Math.floor(totalMb / (workers + 1) / 64) * 64;
+      const maxMb = maxWorkerHeapMb(totalMb, workers);
       if (config.workerHeapMb > maxMb) {
         throw new HomeforgeError(
           "--worker-heap-mb",
-          `${config.workerHeapMb} MB per thread × ${workers} worker(s) and the writer exceeds this machine's ${totalMb} MB of memory`,
+          `${config.workerHeapMb} MB per thread for ${workers} worker(s) and the writer exceeds this machine's ${totalMb} MB of memory`,
           `pass at most --worker-heap-mb ${Math.max(64, maxMb)} (config workerHeapMb), or lower --workers`,
         );
       }

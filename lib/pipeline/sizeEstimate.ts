@@ -88,6 +88,16 @@ export function estimateDatasetSize(config: GenerationConfig, plan?: MemoryPlan)
   return { homes, devices, events, telemetryRows, bytes, memoryBytes: Math.round(memoryMb * MB) };
 }
 
+/**
+ * The largest heap cap (MB, a multiple of 64) per thread that keeps the memory bound of
+ * `workers` generation workers plus the writer within `totalMb`.
+ */
+export function maxWorkerHeapMb(totalMb: number, workers: number): number {
+  const threads = workers + 1;
+  const overhead = workers > 1 ? threads * THREAD_OVERHEAD_MB : 0;
+  return Math.floor((totalMb - MAIN_THREAD_MB - overhead) / threads / 64) * 64;
+}
+
 /** 1.2 k, 3.4 M, 5.6 T */
 export function formatCount(n: number): string {
   return new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 }).format(n);
