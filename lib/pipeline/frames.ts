@@ -10,7 +10,10 @@
  */
 import { readFileSync } from "node:fs";
 import * as arrow from "apache-arrow";
-import { DataFrame } from "danfojs";
+import { DataFrame } from "#danfo";
+
+/** The danfo.js types, for annotations; `homeforge/danfo` is the whole (bundled) library. */
+export type { DataFrame, Series } from "#danfo";
 import { openDataset } from "./exports/dataset.js";
 import { arrowSchema, sliceTable, toRecordBatch } from "./tableWriter.js";
 
