@@ -11,11 +11,11 @@
 import { readFileSync } from "node:fs";
 import * as arrow from "apache-arrow";
 import { DataFrame } from "#danfo";
+import { openDataset } from "./exports/dataset.js";
+import { arrowSchema, sliceTable, toRecordBatch } from "./tableWriter.js";
 
 /** The danfo.js types, for annotations; `homeforge/danfo` is the whole (bundled) library. */
 export type { DataFrame, Series } from "#danfo";
-import { openDataset } from "./exports/dataset.js";
-import { arrowSchema, sliceTable, toRecordBatch } from "./tableWriter.js";
 
 const GROUP_ROWS = 131_072;
 
