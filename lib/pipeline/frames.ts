@@ -10,9 +10,12 @@
  */
 import { readFileSync } from "node:fs";
 import * as arrow from "apache-arrow";
-import { DataFrame } from "danfojs";
+import { DataFrame } from "#danfo";
 import { openDataset } from "./exports/dataset.js";
 import { arrowSchema, sliceTable, toRecordBatch } from "./tableWriter.js";
+
+/** The danfo.js types, for annotations; `homeforge/danfo` is the whole (bundled) library. */
+export type { DataFrame, Series } from "#danfo";
 
 const GROUP_ROWS = 131_072;
 
