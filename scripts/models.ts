@@ -1,17 +1,14 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { defaultModelsRoot } from "../lib/info.js";
 import { type Aliases, ModelRegistry } from "../lib/models/registry.js";
-import { reportError, runIfEntry } from "./cliSupport.js";
+import { applyCliConventions, modelsRootOption, reportError, runIfEntry } from "./cliSupport.js";
 
 /** `homeforge models …`: list, show, promote, rollback, delete and check registry versions. */
 export function buildModelsCli(): Command {
   const program = new Command("models")
     .description("the model registry: list, show, promote, rollback, delete, check")
-    .option("--models <dir>", "registry root (default: $HOMEFORGE_MODELS_DIR or ./models)")
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
-  const registry = () => new ModelRegistry(program.opts().models ?? defaultModelsRoot());
+    .option("--models <dir>", "registry root (default: $HOMEFORGE_MODELS_DIR or ./models)");
+  const registry = () => new ModelRegistry(modelsRootOption(program.opts().models));
   const aliasLine = (name: string, a: Aliases) =>
     `${name}: production ${a.production ?? "-"}, candidate ${a.candidate ?? "-"}`;
 
@@ -82,7 +79,7 @@ export function buildModelsCli(): Command {
       if (problems.length === 0) console.log(`${name}: every version verified`);
       else process.exitCode = 1;
     });
-  return program;
+  return applyCliConventions(program, "homeforge models");
 }
 
 export async function main(argv: string[]): Promise<number> {
