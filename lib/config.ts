@@ -176,17 +176,13 @@ function splitMessage(message: string): [string, string] {
   return [message, "see `homeforge generate --help` for the allowed values"];
 }
 
-/** Reads a JSON or YAML config file. */
-export function readConfigFile(path: string): Record<string, unknown> {
+/** Reads a JSON or YAML config file; `field` names the flag it came from in errors. */
+export function readConfigFile(path: string, field = "--config"): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new HomeforgeError(
-      "--config",
-      `cannot read ${path}`,
-      "pass the path of an existing JSON or YAML file",
-    );
+    throw new HomeforgeError(field, `cannot read ${path}`, "pass the path of an existing JSON or YAML file");
   }
   try {
     const value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
@@ -194,7 +190,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
     return value as Record<string, unknown>;
   } catch (e) {
     throw new HomeforgeError(
-      "--config",
+      field,
       `${path} is not a valid config object (${(e as Error).message.split("\n")[0]})`,
       'write a JSON or YAML object such as {"homes": 100, "days": 30}',
     );

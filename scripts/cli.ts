@@ -10,7 +10,12 @@ import {
   wholeNumberFlag,
 } from "../lib/config.js";
 import { HomeforgeError } from "../lib/errors.js";
-import { collectTrainingData, TRAINING_SETS, type TrainingSetKind } from "../lib/pipeline/collector.js";
+import {
+  collectTrainingData,
+  parseCollectorThresholds,
+  TRAINING_SETS,
+  type TrainingSetKind,
+} from "../lib/pipeline/collector.js";
 import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
 import { writeParquet } from "../lib/pipeline/exports/formats.js";
 import { EXPORTS, exportDataset, exportSpec } from "../lib/pipeline/exports/index.js";
@@ -149,10 +154,19 @@ export function buildCli(): Command {
     .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print nothing but errors")
     .action(async (opts) => {
-      // a bad destination fails before the collect work
+      // bad values and a bad destination fail before the collect work, and before lineage
+      if (!Object.hasOwn(TRAINING_SETS, opts.for)) {
+        throw new HomeforgeError(
+          "--for",
+          `"${opts.for}" is not a training set`,
+          `use one of ${Object.keys(TRAINING_SETS).join(", ")}`,
+        );
+      }
       const out = opts.out !== undefined ? checkOutFile("--out", opts.out) : undefined;
       const datasetDir = resolveDatasetDir(opts.dataset, defaultDataRoot());
-      const thresholds = opts.thresholds !== undefined ? readConfigFile(opts.thresholds) : undefined;
+      const thresholds =
+        opts.thresholds !== undefined ? readConfigFile(opts.thresholds, "--thresholds") : undefined;
+      parseCollectorThresholds(thresholds); // bad thresholds fail before a lineage run is opened
       await withLineage(opts, async (lineage) => {
         const set = await collectTrainingData(datasetDir, opts.for as TrainingSetKind, {
           thresholds,

@@ -72,34 +72,44 @@ export function applyCliConventions(cmd: Command, rootName?: string): Command {
   cmd.configureOutput({
     // only help reaches writeErr (outputError below writes errors itself): help is output, not an error
     writeErr: (str) => process.stdout.write(str),
-    outputError: (str) => process.stderr.write(`${oneLine(str)}; see \`${path} --help\`\n`),
+    // "error: unknown option '--nope'" → "error: homeforge generate: unknown option '--nope'; see …"
+    outputError: (str) =>
+      process.stderr.write(
+        `error: ${path}: ${oneLine(str).replace(/^error: /, "")}; see \`${path} --help\`\n`,
+      ),
   });
-  if (!cmd.parent) {
-    cmd.hook("preAction", (_root, action) => {
-      for (let c: Command | null = action; c; c = c.parent) {
-        for (const o of c.options) {
-          if (c.getOptionValue(o.attributeName()) === "") {
-            throw new HomeforgeError(
-              o.long ?? o.flags,
-              "the value is empty",
-              "pass a value or leave the option out",
-            );
-          }
-        }
-      }
-      action.registeredArguments.forEach((arg, i) => {
-        if (action.processedArgs[i] === "") {
-          throw new HomeforgeError(
-            `${commandPath(action, rootName)} <${arg.name()}>`,
-            "the value is empty",
-            `pass a value (see \`${commandPath(action, rootName)} --help\`)`,
-          );
-        }
-      });
-    });
-  }
+  if (!cmd.parent) cmd.hook("preAction", (_root, action) => refuseEmptyValues(action, rootName));
   for (const sub of cmd.commands) applyCliConventions(sub, rootName);
   return cmd;
+}
+
+/**
+ * Refuses an empty option value (`--out ""`) or argument of `action` and its parents, which
+ * would otherwise read as absent. Runs before every action; call it yourself after `parse`
+ * for a program without actions.
+ */
+export function refuseEmptyValues(action: Command, rootName?: string): void {
+  for (let c: Command | null = action; c; c = c.parent) {
+    for (const o of c.options) {
+      if (c.getOptionValue(o.attributeName()) === "") {
+        throw new HomeforgeError(
+          o.long ?? o.flags,
+          "the value is empty",
+          "pass a value or leave the option out",
+        );
+      }
+    }
+  }
+  action.registeredArguments.forEach((arg, i) => {
+    if (action.processedArgs[i] === "") {
+      const path = commandPath(action, rootName);
+      throw new HomeforgeError(
+        `${path} <${arg.name()}>`,
+        "the value is empty",
+        `pass a value (see \`${path} --help\`)`,
+      );
+    }
+  });
 }
 
 function commandPath(cmd: Command, rootName: string | undefined): string {
@@ -148,8 +158,8 @@ export function checkOutFile(field: string, path: string): string {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new HomeforgeError(
       field,
-      `cannot write ${full}: the directory ${dir} does not exist`,
-      "create it first or pass a path in an existing directory",
+      `cannot write ${full}: ${dir} ${existsSync(dir) ? "is a file, not a directory" : "does not exist"}`,
+      "create the directory first or pass a path in an existing one",
     );
   }
   if (existsSync(full) && statSync(full).isDirectory()) {

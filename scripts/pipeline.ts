@@ -12,6 +12,7 @@ import {
   applyCliConventions,
   EPOCH_BOUNDS,
   modelsRootOption,
+  refuseEmptyValues,
   reportError,
   runIfEntry,
   SEED_BOUNDS,
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   let runId: string | undefined;
   try {
     program.parse(argv, { from: "user" });
+    refuseEmptyValues(program);
     const opts = program.opts();
     const started = performance.now();
     const config = resolveGenerationConfig({

@@ -17,6 +17,7 @@ import {
   applyCliConventions,
   EPOCH_BOUNDS,
   modelsRootOption,
+  refuseEmptyValues,
   reportError,
   runIfEntry,
   SEED_BOUNDS,
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   applyCliConventions(program, "homeforge train");
   try {
     program.parse(argv, { from: "user" });
+    refuseEmptyValues(program);
     const opts = program.opts();
     const seed = wholeNumberFlag("--seed", opts.seed, SEED_BOUNDS) ?? 42;
     const epochs = wholeNumberFlag("--epochs", opts.epochs, EPOCH_BOUNDS);

@@ -81,3 +81,26 @@ export async function runCliInProcess(argv: string[], options: InProcessOptions 
     }
   }
 }
+
+/**
+ * One bad-input case of the table in test/badInput.test.ts: `homeforge <args>` must exit 2
+ * with exactly one line on stderr, `error: <field>: <problem>; <fix>`, matching `error`,
+ * and leave nothing behind. Placeholders in args and env values: `{cwd}` (the row's own
+ * fresh working directory) and the shared fixtures' names (`{dataset}`, `{file}` …).
+ */
+export interface BadInputRow {
+  args: string[];
+  /** What the one stderr line must match (beyond the common `error: …: …; …` shape). */
+  error: RegExp;
+  /** Extra environment; the harness already points HOMEFORGE_DATA_DIR, _MODELS_DIR, _LINEAGE_DB into {cwd}. */
+  env?: Record<string, string | undefined>;
+  /** Files the row needs in {cwd}; they may remain, nothing else may appear. */
+  setup?: (cwd: string) => void;
+  /** Defaults to the args. */
+  name?: string;
+}
+
+/** Replaces `{name}` placeholders from `values`. */
+export function fillPlaceholders(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
