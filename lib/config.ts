@@ -176,17 +176,13 @@ function splitMessage(message: string): [string, string] {
   return [message, "see `homeforge generate --help` for the allowed values"];
 }
 
-/** Reads a JSON or YAML config file. */
-export function readConfigFile(path: string): Record<string, unknown> {
+/** Reads a JSON or YAML config file; `field` names the flag it came from in errors. */
+export function readConfigFile(path: string, field = "--config"): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    throw new HomeforgeError(
-      "--config",
-      `cannot read ${path}`,
-      "pass the path of an existing JSON or YAML file",
-    );
+    throw new HomeforgeError(field, `cannot read ${path}`, "pass the path of an existing JSON or YAML file");
   }
   try {
     const value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
@@ -194,39 +190,133 @@ export function readConfigFile(path: string): Record<string, unknown> {
     return value as Record<string, unknown>;
   } catch (e) {
     throw new HomeforgeError(
-      "--config",
+      field,
       `${path} is not a valid config object (${(e as Error).message.split("\n")[0]})`,
       'write a JSON or YAML object such as {"homes": 100, "days": 30}',
     );
   }
 }
 
-/** Parses "apartment=0.5,studio=0.5" into a mix object. */
-export function parseMixFlag(text: string): Record<string, number> {
+const MIX_FIX = "write it as type=share,type=share, e.g. apartment=0.5,studio=0.5";
+
+/**
+ * Parses "apartment=0.5,studio=0.5" into a mix object. Every part is exactly one
+ * `type=share` with a plain decimal share; empty parts and repeated types are refused.
+ */
+export function parseMixFlag(text: string, field = "--mix"): Record<string, number> {
+  if (text.trim() === "") throw new HomeforgeError(field, "is empty", MIX_FIX);
   const mix: Record<string, number> = {};
   for (const part of text.split(",")) {
-    const [name, share] = part.split("=").map((s) => s.trim());
-    const value = Number(share);
-    if (!name || share === undefined || share === "" || Number.isNaN(value)) {
-      throw new HomeforgeError(
-        "--mix",
-        `cannot read "${part}"`,
-        "write it as type=share,type=share, e.g. apartment=0.5,studio=0.5",
-      );
+    const pieces = part.split("=").map((s) => s.trim());
+    const [name, share] = pieces;
+    if (pieces.length !== 2 || !name || !DECIMAL.test(share)) {
+      throw new HomeforgeError(field, `cannot read "${part}"`, MIX_FIX);
     }
-    mix[name] = value;
+    if (Object.hasOwn(mix, name)) {
+      throw new HomeforgeError(field, `"${name}" is given twice`, "name each home type once");
+    }
+    mix[name] = Number(share);
   }
   return mix;
 }
 
-/** Reads a numeric flag strictly: "12abc" or "1.5" for an integer field is an error, not 12. */
-export function numberFlag(field: string, text: string | undefined): number | undefined {
+/** Parses "Europe/Berlin,America/New_York" into a list; empty entries are refused. */
+export function parseTimezonesFlag(text: string, field = "--timezones"): string[] {
+  const zones = text.split(",").map((s) => s.trim());
+  if (zones.some((z) => z === "")) {
+    throw new HomeforgeError(
+      field,
+      text.trim() === "" ? "is empty" : `"${text}" has an empty entry`,
+      "pass comma-separated IANA zones, e.g. Europe/Berlin,America/New_York, or leave the flag out",
+    );
+  }
+  return zones;
+}
+
+/**
+ * The number grammar of every numeric flag and environment variable: plain decimal digits,
+ * optionally a leading minus (so "-1" reaches the range check and is refused there by name).
+ * No hex ("0x10"), no exponent ("1e1"), no "Infinity", no spaces, no "+".
+ */
+const WHOLE = /^-?[0-9]+$/;
+/** Like WHOLE, with an optional fractional part: "1.5", "0.25", "24". */
+const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
+
+export interface NumberBounds {
+  min?: number;
+  max?: number;
+}
+
+/** Reads a whole-number flag strictly ("12abc", "1.5", "0x10", "1e1" are errors); undefined when absent. */
+export function wholeNumberFlag(
+  field: string,
+  text: string | undefined,
+  bounds: NumberBounds = {},
+): number | undefined {
   if (text === undefined) return undefined;
+  if (!WHOLE.test(text)) {
+    throw new HomeforgeError(
+      field,
+      `"${text}" is not a whole number`,
+      `pass plain digits, e.g. ${field} ${example(bounds, 42)}`,
+    );
+  }
   const value = Number(text);
-  if (text.trim() === "" || Number.isNaN(value)) {
-    throw new HomeforgeError(field, `"${text}" is not a number`, `pass a whole number, e.g. ${field} 42`);
+  if (!Number.isSafeInteger(value)) {
+    throw new HomeforgeError(
+      field,
+      `"${text}" is too large`,
+      `pass a whole number ${bounds.max !== undefined ? `up to ${bounds.max}` : "below 2^53"}`,
+    );
+  }
+  return inBounds(field, text, value, bounds, "whole number");
+}
+
+/** Reads a decimal flag strictly ("1.5" yes; "1e3", "0x1", "Infinity", ".5" no); undefined when absent. */
+export function decimalFlag(
+  field: string,
+  text: string | undefined,
+  bounds: NumberBounds = {},
+): number | undefined {
+  if (text === undefined) return undefined;
+  if (!DECIMAL.test(text) || text.length > 40) {
+    throw new HomeforgeError(
+      field,
+      `"${text}" is not a number`,
+      `pass a plain decimal number, e.g. ${field} ${example(bounds, 1.5)}`,
+    );
+  }
+  return inBounds(field, text, Number(text), bounds, "number");
+}
+
+function inBounds(field: string, text: string, value: number, bounds: NumberBounds, what: string): number {
+  const { min, max } = bounds;
+  const low = min !== undefined && value < min;
+  if (low || (max !== undefined && value > max)) {
+    const range =
+      min !== undefined && max !== undefined
+        ? `between ${min} and ${max}`
+        : min !== undefined
+          ? `of at least ${min}`
+          : `of at most ${max}`;
+    throw new HomeforgeError(
+      field,
+      `${text} is ${low ? `below ${min}` : `above ${max}`}`,
+      `pass a ${what} ${range}`,
+    );
   }
   return value;
+}
+
+function example(bounds: NumberBounds, fallback: number): number {
+  if (bounds.min !== undefined && bounds.min > fallback) return bounds.min;
+  if (bounds.max !== undefined && bounds.max < fallback) return bounds.max;
+  return fallback;
+}
+
+/** A numeric flag in the strict decimal grammar; prefer wholeNumberFlag or decimalFlag, which say which. */
+export function numberFlag(field: string, text: string | undefined): number | undefined {
+  return decimalFlag(field, text);
 }
 
 /**
@@ -240,7 +330,7 @@ export function resolveGenerationConfig(opts: {
 }): GenerationConfig {
   const merged: Record<string, unknown> = { ...(opts.file ?? {}) };
   const envSeed = opts.env?.HOMEFORGE_SEED;
-  if (envSeed !== undefined && envSeed !== "") merged.seed = numberFlag("HOMEFORGE_SEED", envSeed);
+  if (envSeed !== undefined && envSeed !== "") merged.seed = wholeNumberFlag("HOMEFORGE_SEED", envSeed);
   for (const [k, v] of Object.entries(opts.flags ?? {})) if (v !== undefined) merged[k] = v;
   return parseGenerationConfig(merged);
 }

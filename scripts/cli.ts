@@ -1,16 +1,21 @@
 #!/usr/bin/env node
-import { writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import {
+  decimalFlag,
   type GenerationConfig,
-  numberFlag,
   parseMixFlag,
+  parseTimezonesFlag,
   readConfigFile,
   resolveGenerationConfig,
+  wholeNumberFlag,
 } from "../lib/config.js";
 import { HomeforgeError } from "../lib/errors.js";
-import { defaultModelsRoot } from "../lib/info.js";
-import { collectTrainingData, TRAINING_SETS, type TrainingSetKind } from "../lib/pipeline/collector.js";
+import {
+  collectTrainingData,
+  parseCollectorThresholds,
+  TRAINING_SETS,
+  type TrainingSetKind,
+} from "../lib/pipeline/collector.js";
 import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
 import { writeParquet } from "../lib/pipeline/exports/formats.js";
 import { checkExportDestination, EXPORTS, exportDataset, exportSpec } from "../lib/pipeline/exports/index.js";
@@ -26,15 +31,23 @@ import { describeEstimate } from "../lib/pipeline/sizeEstimate.js";
 import { describeInvalidHomes } from "../lib/pipeline/validate.js";
 import { createProgress } from "../lib/progress.js";
 import { packageVersion } from "../lib/version.js";
-import { DELEGATE_EXIT, quietOnClosedPipe, reportError } from "./cliSupport.js";
+import {
+  applyCliConventions,
+  checkOutFile,
+  DELEGATE_EXIT,
+  LIMIT_BOUNDS,
+  modelsRootOption,
+  quietOnClosedPipe,
+  reportError,
+  writeAtomically,
+  writeTextAtomically,
+} from "./cliSupport.js";
 
 /** The `homeforge` command line. Parses flags, calls lib/, prints. */
 export function buildCli(): Command {
   const program = new Command("homeforge")
     .description("Seeded synthetic smart homes, tidy datasets and honest TensorFlow.js models")
-    .version(packageVersion())
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .version(packageVersion());
 
   program
     .command("generate")
@@ -71,10 +84,10 @@ export function buildCli(): Command {
     .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print nothing but errors")
     .action(async (opts) => {
-      const file = opts.config ? readConfigFile(opts.config) : undefined;
+      const file = opts.config !== undefined ? readConfigFile(opts.config) : undefined;
       const validationFlags = definedOnly({
-        minDevices: numberFlag("--min-devices", opts.minDevices),
-        minEvents: numberFlag("--min-events", opts.minEvents),
+        minDevices: wholeNumberFlag("--min-devices", opts.minDevices),
+        minEvents: wholeNumberFlag("--min-events", opts.minEvents),
         failOnInvalidHome: opts.failOnInvalidHome ? true : undefined,
       });
       const fileValidation = (file?.validation ?? {}) as Record<string, unknown>;
@@ -82,20 +95,16 @@ export function buildCli(): Command {
         file,
         env: process.env,
         flags: {
-          homes: numberFlag("--homes", opts.homes),
-          days: numberFlag("--days", opts.days),
-          seed: numberFlag("--seed", opts.seed),
+          homes: wholeNumberFlag("--homes", opts.homes),
+          days: wholeNumberFlag("--days", opts.days),
+          seed: wholeNumberFlag("--seed", opts.seed),
           start: opts.start,
-          homeTypeMix: opts.mix ? parseMixFlag(opts.mix) : undefined,
-          timezones: opts.timezones
-            ? String(opts.timezones)
-                .split(",")
-                .map((s: string) => s.trim())
-            : undefined,
+          homeTypeMix: opts.mix !== undefined ? parseMixFlag(opts.mix) : undefined,
+          timezones: opts.timezones !== undefined ? parseTimezonesFlag(opts.timezones) : undefined,
           format: opts.format,
-          workers: numberFlag("--workers", opts.workers),
-          workerHeapMb: numberFlag("--worker-heap-mb", opts.workerHeapMb),
-          cacheTtlHours: numberFlag("--cache-ttl", opts.cacheTtl),
+          workers: wholeNumberFlag("--workers", opts.workers),
+          workerHeapMb: wholeNumberFlag("--worker-heap-mb", opts.workerHeapMb),
+          cacheTtlHours: decimalFlag("--cache-ttl", opts.cacheTtl),
           validation:
             Object.keys(validationFlags).length > 0 ? { ...fileValidation, ...validationFlags } : undefined,
         },
@@ -154,17 +163,28 @@ export function buildCli(): Command {
     .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print nothing but errors")
     .action(async (opts) => {
+      // bad values and a bad destination fail before the collect work, and before lineage
+      if (!Object.hasOwn(TRAINING_SETS, opts.for)) {
+        throw new HomeforgeError(
+          "--for",
+          `"${opts.for}" is not a training set`,
+          `use one of ${Object.keys(TRAINING_SETS).join(", ")}`,
+        );
+      }
+      const out = opts.out !== undefined ? checkOutFile("--out", opts.out) : undefined;
       const datasetDir = resolveDatasetDir(opts.dataset, defaultDataRoot());
-      const thresholds = opts.thresholds ? readConfigFile(opts.thresholds) : undefined;
+      const thresholds =
+        opts.thresholds !== undefined ? readConfigFile(opts.thresholds, "--thresholds") : undefined;
+      parseCollectorThresholds(thresholds); // bad thresholds fail before a lineage run is opened
       await withLineage(opts, async (lineage) => {
         const set = await collectTrainingData(datasetDir, opts.for as TrainingSetKind, {
           thresholds,
           lineage,
           log: opts.quiet ? () => {} : (line) => console.log(line),
         });
-        if (opts.out) {
-          await writeParquet(opts.out, set.table);
-          if (!opts.quiet) console.log(`training set ${set.id} written to ${opts.out}`);
+        if (out) {
+          await writeAtomically("--out", out, (tmp) => writeParquet(tmp, set.table));
+          if (!opts.quiet) console.log(`training set ${set.id} written to ${out}`);
         }
       });
     });
@@ -179,9 +199,12 @@ export function buildCli(): Command {
     )
     .option("--json", "print JSON");
   const artifactId = (input: string) => lineageArtifactId(input, lineage.opts().models);
-  /** Runs `query` against the lineage store and always closes it. */
+  /** Runs `query` against the lineage store, opened read-only (a query creates nothing), and closes it. */
   const queryLineage = <T>(query: (store: LineageStore) => T): T => {
-    const store = LineageStore.open(lineage.opts().db ?? defaultLineagePath());
+    const db = lineage.opts().db;
+    const field =
+      db !== undefined ? "--db" : process.env.HOMEFORGE_LINEAGE_DB ? "HOMEFORGE_LINEAGE_DB" : "--db";
+    const store = LineageStore.openReadOnly(db ?? defaultLineagePath(), field);
     try {
       return query(store);
     } finally {
@@ -197,7 +220,10 @@ export function buildCli(): Command {
     .option("--limit <n>", "how many (default 20)")
     .action((opts) => {
       queryLineage((store) => {
-        const runs = store.runs({ job: opts.job, limit: numberFlag("--limit", opts.limit) ?? 20 });
+        const runs = store.runs({
+          job: opts.job,
+          limit: wholeNumberFlag("--limit", opts.limit, LIMIT_BOUNDS) ?? 20,
+        });
         print(runs, () =>
           runs
             .map((r) => `${r.run_id}  ${r.job.padEnd(10)} ${r.status.padEnd(9)} ${r.started_at}`)
@@ -245,12 +271,11 @@ export function buildCli(): Command {
     .command("export")
     .description("every lineage record as JSON, for audit")
     .option("--out <file>", "write to a file instead of stdout")
-    .action((opts) => {
-      queryLineage((store) => {
-        const text = `${JSON.stringify(store.exportJson(), null, 2)}\n`;
-        if (opts.out) writeFileSync(opts.out, text);
-        else process.stdout.write(text);
-      });
+    .action(async (opts) => {
+      const out = opts.out !== undefined ? checkOutFile("--out", opts.out) : undefined;
+      const text = queryLineage((store) => `${JSON.stringify(store.exportJson(), null, 2)}\n`);
+      if (out) await writeTextAtomically("--out", out, text);
+      else process.stdout.write(text);
     });
 
   program
@@ -289,7 +314,7 @@ export function buildCli(): Command {
     (await import("./models.js")).main(argv),
   );
 
-  return program;
+  return applyCliConventions(program);
 }
 
 function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
@@ -308,7 +333,7 @@ async function lineageArtifactId(input: string, modelsDir: string | undefined): 
   // loaded on demand: the registry imports TensorFlow.js, which takes seconds
   const { ALIAS_NAMES, ModelRegistry } = await import("../lib/models/registry.js");
   if (!(ALIAS_NAMES as readonly string[]).includes(ref)) return modelVersionId(name, ref);
-  return modelVersionId(name, new ModelRegistry(modelsDir ?? defaultModelsRoot()).resolve(name, ref));
+  return modelVersionId(name, new ModelRegistry(modelsRootOption(modelsDir)).resolve(name, ref));
 }
 
 function requireFound(list: unknown[], artifact: string): void {

@@ -1,6 +1,8 @@
-import { CommanderError } from "commander";
-import { numberFlag } from "../lib/config.js";
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { type Command, CommanderError } from "commander";
 import { HomeforgeError, isHomeforgeError } from "../lib/errors.js";
+import { defaultModelsRoot } from "../lib/info.js";
 
 /** Code a command that delegated to another script exits with; that script printed its own error. */
 export const DELEGATE_EXIT = "homeforge.delegate";
@@ -23,18 +25,12 @@ export function reportError(e: unknown): number {
   return 1;
 }
 
-/** A whole-number flag of at least `min`, or undefined when absent. */
-export function wholeNumberFlag(field: string, text: string | undefined, min: number): number | undefined {
-  const value = numberFlag(field, text);
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw new HomeforgeError(
-      field,
-      `"${text}" is not a whole number ≥ ${min}`,
-      `pass e.g. ${field} ${min + 1}`,
-    );
-  }
-  return value;
-}
+/** A seed: what the generation config accepts (0 … 2^32 − 1). */
+export const SEED_BOUNDS = { min: 0, max: 2 ** 32 - 1 } as const;
+/** Training epochs. */
+export const EPOCH_BOUNDS = { min: 1, max: 10_000 } as const;
+/** How many rows `lineage runs --limit` may ask for. */
+export const LIMIT_BOUNDS = { min: 1, max: 1_000_000 } as const;
 
 /** Runs `main` when this file is the process entry point (not when imported). */
 export function runIfEntry(scriptPattern: RegExp, main: (argv: string[]) => Promise<number>): void {
@@ -52,4 +48,165 @@ export function quietOnClosedPipe(): void {
     if (e.code === "EPIPE") process.exit(0);
     throw e;
   });
+}
+
+/**
+ * Makes commander's own errors homeforge errors, on `cmd` and every subcommand: one line on
+ * stderr (a "Did you mean …?" hint joined onto it) pointing at the command's help, exit 2;
+ * a missing subcommand prints the help on stdout and a one-line error; an empty option value
+ * (`--out ""`) or argument is refused instead of being read as absent.
+ * `rootName` is how the user typed the root command (e.g. "homeforge models").
+ */
+export function applyCliConventions(cmd: Command, rootName?: string): Command {
+  const path = commandPath(cmd, rootName);
+  cmd.exitOverride((err) => {
+    if (err.code === "commander.help" && err.exitCode !== 0) {
+      throw new HomeforgeError(
+        path,
+        "no command given",
+        `pass one of ${cmd.commands.map((c) => c.name()).join(", ")} (see \`${path} --help\`)`,
+      );
+    }
+    throw err;
+  });
+  cmd.configureOutput({
+    // only help reaches writeErr (outputError below writes errors itself): help is output, not an error
+    writeErr: (str) => process.stdout.write(str),
+    // "error: unknown option '--nope'" → "error: homeforge generate: unknown option '--nope'; see …"
+    outputError: (str) =>
+      process.stderr.write(
+        `error: ${path}: ${oneLine(str).replace(/^error: /, "")}; see \`${path} --help\`\n`,
+      ),
+  });
+  if (!cmd.parent) cmd.hook("preAction", (_root, action) => refuseEmptyValues(action, rootName));
+  for (const sub of cmd.commands) applyCliConventions(sub, rootName);
+  return cmd;
+}
+
+/**
+ * Refuses an empty option value (`--out ""`) or argument of `action` and its parents, which
+ * would otherwise read as absent. Runs before every action; call it yourself after `parse`
+ * for a program without actions.
+ */
+export function refuseEmptyValues(action: Command, rootName?: string): void {
+  for (let c: Command | null = action; c; c = c.parent) {
+    for (const o of c.options) {
+      if (c.getOptionValue(o.attributeName()) === "") {
+        throw new HomeforgeError(
+          o.long ?? o.flags,
+          "the value is empty",
+          "pass a value or leave the option out",
+        );
+      }
+    }
+  }
+  action.registeredArguments.forEach((arg, i) => {
+    if (action.processedArgs[i] === "") {
+      const path = commandPath(action, rootName);
+      throw new HomeforgeError(
+        `${path} <${arg.name()}>`,
+        "the value is empty",
+        `pass a value (see \`${path} --help\`)`,
+      );
+    }
+  });
+}
+
+function commandPath(cmd: Command, rootName: string | undefined): string {
+  return cmd.parent ? `${commandPath(cmd.parent, rootName)} ${cmd.name()}` : (rootName ?? cmd.name());
+}
+
+function oneLine(text: string): string {
+  return text
+    .trim()
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(" ")
+    .replace(/\.$/, "");
+}
+
+/**
+ * A directory option (a model registry root …): if it exists it must be a directory, and if
+ * not, the nearest existing ancestor must be one, so it can be created later.
+ */
+export function checkDirOption(field: string, path: string): string {
+  const full = resolve(path);
+  let p = full;
+  while (!existsSync(p)) {
+    const up = dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  if (existsSync(p) && !statSync(p).isDirectory()) {
+    throw new HomeforgeError(
+      field,
+      p === full ? `${full} is a file, not a directory` : `cannot create ${full}: ${p} is a file`,
+      "pass a directory path",
+    );
+  }
+  return full;
+}
+
+/**
+ * Checks an output file's destination before any work: its directory must exist and it
+ * must not be a directory itself. Returns the absolute path.
+ */
+export function checkOutFile(field: string, path: string): string {
+  const full = resolve(path);
+  const dir = dirname(full);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new HomeforgeError(
+      field,
+      `cannot write ${full}: ${dir} ${existsSync(dir) ? "is a file, not a directory" : "does not exist"}`,
+      "create the directory first or pass a path in an existing one",
+    );
+  }
+  if (existsSync(full) && statSync(full).isDirectory()) {
+    throw new HomeforgeError(field, `${full} is a directory`, "pass a file path, e.g. <dir>/out.json");
+  }
+  return full;
+}
+
+/** A hidden temporary sibling of `path` (`.<name>.tmp-<pid>`), renamed over it when complete. */
+export function tempSibling(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+}
+
+/**
+ * Writes an output file atomically: `write` fills a temporary sibling that is renamed over
+ * `path` only when complete, so a failure leaves neither a half-written file nor the temp.
+ */
+export async function writeAtomically(
+  field: string,
+  path: string,
+  write: (tmp: string) => void | Promise<void>,
+): Promise<void> {
+  const full = checkOutFile(field, path);
+  const tmp = tempSibling(full);
+  try {
+    await write(tmp);
+    renameSync(tmp, full);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && /^E[A-Z]+$/.test(code)) {
+      throw new HomeforgeError(field, `cannot write ${full} (${code})`, "pass a writable file path");
+    }
+    throw e;
+  }
+}
+
+/** writeAtomically for text. */
+export function writeTextAtomically(field: string, path: string, text: string): Promise<void> {
+  return writeAtomically(field, path, (tmp) => writeFileSync(tmp, text));
+}
+
+/** The model registry root from `--models`, else $HOMEFORGE_MODELS_DIR or ./models; checked to be a directory. */
+export function modelsRootOption(flag: string | undefined): string {
+  if (flag !== undefined) return checkDirOption("--models", flag);
+  return checkDirOption(
+    process.env.HOMEFORGE_MODELS_DIR ? "HOMEFORGE_MODELS_DIR" : "--models",
+    defaultModelsRoot(),
+  );
 }

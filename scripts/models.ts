@@ -1,17 +1,29 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { defaultModelsRoot } from "../lib/info.js";
+import { HomeforgeError } from "../lib/errors.js";
 import { type Aliases, ModelRegistry } from "../lib/models/registry.js";
-import { reportError, runIfEntry } from "./cliSupport.js";
+import { applyCliConventions, modelsRootOption, reportError, runIfEntry } from "./cliSupport.js";
 
 /** `homeforge models …`: list, show, promote, rollback, delete and check registry versions. */
 export function buildModelsCli(): Command {
   const program = new Command("models")
     .description("the model registry: list, show, promote, rollback, delete, check")
-    .option("--models <dir>", "registry root (default: $HOMEFORGE_MODELS_DIR or ./models)")
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
-  const registry = () => new ModelRegistry(program.opts().models ?? defaultModelsRoot());
+    .option("--models <dir>", "registry root (default: $HOMEFORGE_MODELS_DIR or ./models)");
+  const registry = () => new ModelRegistry(modelsRootOption(program.opts().models));
+  /** The registry, once `name` is known to be in it: a typo must not leave a model directory behind. */
+  const registryWith = (name: string) => {
+    const r = registry();
+    r.modelDir(name); // refuses a malformed name by itself
+    const known = r.list().map((m) => m.name);
+    if (!known.includes(name)) {
+      throw new HomeforgeError(
+        "model",
+        `no model named "${name}" in ${r.root}`,
+        known.length > 0 ? `known models: ${known.join(", ")}` : "train one first, e.g. homeforge train",
+      );
+    }
+    return r;
+  };
   const aliasLine = (name: string, a: Aliases) =>
     `${name}: production ${a.production ?? "-"}, candidate ${a.candidate ?? "-"}`;
 
@@ -35,7 +47,7 @@ export function buildModelsCli(): Command {
     .command("show <name> [ref]")
     .description("a verified version's meta and metrics (ref: production, candidate, v3; default production)")
     .action((name: string, ref: string | undefined) => {
-      const info = registry().show(name, ref ?? "production");
+      const info = registryWith(name).show(name, ref ?? "production");
       console.log(
         JSON.stringify(
           {
@@ -55,21 +67,21 @@ export function buildModelsCli(): Command {
     .command("promote <name> [ref]")
     .description("point production at a version (default: the candidate)")
     .action(async (name: string, ref: string | undefined) => {
-      console.log(aliasLine(name, await registry().promote(name, ref ?? "candidate")));
+      console.log(aliasLine(name, await registryWith(name).promote(name, ref ?? "candidate")));
     });
 
   program
     .command("rollback <name>")
     .description("move production back to the previous production version")
     .action(async (name: string) => {
-      console.log(aliasLine(name, await registry().rollback(name)));
+      console.log(aliasLine(name, await registryWith(name).rollback(name)));
     });
 
   program
     .command("delete <name> <version>")
     .description("delete a version that is not in production")
     .action(async (name: string, version: string) => {
-      await registry().delete(name, version);
+      await registryWith(name).delete(name, version);
       console.log(`deleted ${name} ${version}`);
     });
 
@@ -77,12 +89,12 @@ export function buildModelsCli(): Command {
     .command("check <name>")
     .description("verify every version's files and the aliases; exit 1 on a problem")
     .action((name: string) => {
-      const problems = registry().check(name);
+      const problems = registryWith(name).check(name);
       for (const p of problems) console.log(`problem: ${p}`);
       if (problems.length === 0) console.log(`${name}: every version verified`);
       else process.exitCode = 1;
     });
-  return program;
+  return applyCliConventions(program, "homeforge models");
 }
 
 export async function main(argv: string[]): Promise<number> {

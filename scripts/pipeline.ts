@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { numberFlag, resolveGenerationConfig } from "../lib/config.js";
-import { defaultModelsRoot } from "../lib/info.js";
+import { resolveGenerationConfig, wholeNumberFlag } from "../lib/config.js";
 import { chooseBackend } from "../lib/models/backend.js";
 import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
 import { formatComparisonTable, trainHomeTypes } from "../lib/models/trainHomeTypes.js";
@@ -9,7 +8,15 @@ import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
 import { generateDataset } from "../lib/pipeline/generate.js";
 import { defaultLineagePath, LineageStore } from "../lib/pipeline/lineage.js";
 import { createProgress } from "../lib/progress.js";
-import { reportError, runIfEntry, wholeNumberFlag } from "./cliSupport.js";
+import {
+  applyCliConventions,
+  EPOCH_BOUNDS,
+  modelsRootOption,
+  refuseEmptyValues,
+  reportError,
+  runIfEntry,
+  SEED_BOUNDS,
+} from "./cliSupport.js";
 
 /**
  * The main job (`npm run pipeline`): generate the default dataset → train the per-home-type
@@ -28,26 +35,26 @@ export async function main(argv: string[]): Promise<number> {
     .option("--epochs <n>", `maximum epochs per model (default ${PIPELINE_DEFAULTS.epochs})`)
     .option("--workers <n>", "generation worker threads (default: one per core)")
     .option("--models <dir>", "model registry root (default $HOMEFORGE_MODELS_DIR or ./models)")
-    .option("--quiet", "print only the summary")
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .option("--quiet", "print only the summary");
+  applyCliConventions(program, "homeforge pipeline");
   let lineage: LineageStore | undefined;
   let runId: string | undefined;
   try {
     program.parse(argv, { from: "user" });
+    refuseEmptyValues(program);
     const opts = program.opts();
     const started = performance.now();
     const config = resolveGenerationConfig({
       env: process.env,
       flags: {
-        homes: wholeNumberFlag("--homes", opts.homes, 1) ?? PIPELINE_DEFAULTS.homes,
-        days: wholeNumberFlag("--days", opts.days, 1) ?? PIPELINE_DEFAULTS.days,
-        seed: numberFlag("--seed", opts.seed),
-        workers: wholeNumberFlag("--workers", opts.workers, 1),
+        homes: wholeNumberFlag("--homes", opts.homes, { min: 1 }) ?? PIPELINE_DEFAULTS.homes,
+        days: wholeNumberFlag("--days", opts.days, { min: 1 }) ?? PIPELINE_DEFAULTS.days,
+        seed: wholeNumberFlag("--seed", opts.seed, SEED_BOUNDS),
+        workers: wholeNumberFlag("--workers", opts.workers, { min: 1 }),
       },
     });
-    const epochs = wholeNumberFlag("--epochs", opts.epochs, 1) ?? PIPELINE_DEFAULTS.epochs;
-    const modelsDir = opts.models ?? defaultModelsRoot();
+    const epochs = wholeNumberFlag("--epochs", opts.epochs, EPOCH_BOUNDS) ?? PIPELINE_DEFAULTS.epochs;
+    const modelsDir = modelsRootOption(opts.models);
     const say = opts.quiet ? () => {} : (m: string) => console.log(m);
 
     say(`1/3 generate ${config.homes} homes × ${config.days} days (seed ${config.seed})`);

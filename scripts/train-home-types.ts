@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
 import { Command } from "commander";
-import { defaultModelsRoot } from "../lib/info.js";
+import { wholeNumberFlag } from "../lib/config.js";
 import { chooseBackend } from "../lib/models/backend.js";
 import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
 import {
@@ -13,7 +13,15 @@ import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
 import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
 import { defaultLineagePath, LineageStore } from "../lib/pipeline/lineage.js";
 import { defaultDataRoot } from "../lib/pipeline/manager.js";
-import { reportError, runIfEntry, wholeNumberFlag } from "./cliSupport.js";
+import {
+  applyCliConventions,
+  EPOCH_BOUNDS,
+  modelsRootOption,
+  refuseEmptyValues,
+  reportError,
+  runIfEntry,
+  SEED_BOUNDS,
+} from "./cliSupport.js";
 
 /** `npm run train:home-types`: per-home-type + global failure classifiers on a dataset. */
 export async function main(argv: string[]): Promise<number> {
@@ -30,15 +38,15 @@ export async function main(argv: string[]): Promise<number> {
       "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
     )
     .option("--no-lineage", "do not record lineage")
-    .option("--quiet", "print only the comparison table")
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .option("--quiet", "print only the comparison table");
+  applyCliConventions(program, "homeforge train");
   try {
     program.parse(argv, { from: "user" });
+    refuseEmptyValues(program);
     const opts = program.opts();
-    const seed = wholeNumberFlag("--seed", opts.seed, 0) ?? 42;
-    const epochs = wholeNumberFlag("--epochs", opts.epochs, 1);
-    const modelsDir = opts.models ?? defaultModelsRoot();
+    const seed = wholeNumberFlag("--seed", opts.seed, SEED_BOUNDS) ?? 42;
+    const epochs = wholeNumberFlag("--epochs", opts.epochs, EPOCH_BOUNDS);
+    const modelsDir = modelsRootOption(opts.models);
     // progress on a terminal only: quiet in CI and in pipes
     const log =
       opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);

@@ -1,5 +1,6 @@
 /**
- * Lineage in SQLite (better-sqlite3, WAL): which run made which artifact from which inputs.
+ * Lineage in SQLite (better-sqlite3, WAL while open, a rollback journal when idle): which run
+ * made which artifact from which inputs.
  *
  * - runs: job, status (running → completed | failed), wall-clock start/end, config, code version
  * - artifacts: datasets, tables, exports, training sets, model versions — by id, with uri and sha256
@@ -9,7 +10,7 @@
  * Wall-clock time belongs here, never in datasets or models, which stay byte-reproducible.
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { HomeforgeError } from "../errors.js";
@@ -135,16 +136,46 @@ CREATE INDEX IF NOT EXISTS run_inputs_artifact ON run_inputs(artifact_id);
 CREATE INDEX IF NOT EXISTS run_outputs_artifact ON run_outputs(artifact_id);
 `;
 
+function openForQueries(path: string, field: string): Database.Database {
+  if (!existsSync(path)) {
+    throw new HomeforgeError(
+      field,
+      `no lineage database at ${path}`,
+      "run homeforge generate first or pass --db <file>",
+    );
+  }
+  let db: Database.Database | undefined;
+  try {
+    if (statSync(path).isDirectory()) throw new Error("it is a directory");
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma("busy_timeout = 5000");
+    // reads the header and the schema: a damaged file or another database fails here, not later
+    db.prepare("SELECT count(*) FROM runs").get();
+    return db;
+  } catch (e) {
+    db?.close();
+    throw new HomeforgeError(
+      field,
+      `${path} is not a readable homeforge lineage database (${(e as Error).message})`,
+      "pass the lineage.sqlite that homeforge generate wrote, or remove the damaged file",
+    );
+  }
+}
+
 export class LineageStore {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly now: () => number;
 
-  private constructor(path: string, options: LineageOptions) {
+  private constructor(path: string, options: LineageOptions, readOnly?: { field: string }) {
     this.path = path;
     this.now = options.now ?? Date.now;
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (readOnly) {
+      this.db = openForQueries(path, readOnly.field);
+      return;
+    }
     try {
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
       this.db = new Database(path);
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("busy_timeout = 5000");
@@ -163,7 +194,24 @@ export class LineageStore {
     return new LineageStore(path === ":memory:" ? path : resolve(path), options);
   }
 
+  /**
+   * Opens an existing store for queries only: creates nothing (no directory, no database,
+   * no schema) and refuses a missing or damaged file with a one-line error naming `field`.
+   */
+  static openReadOnly(path: string = defaultLineagePath(), field = "--db"): LineageStore {
+    return new LineageStore(resolve(path), {}, { field });
+  }
+
   close(): void {
+    // Back to a rollback journal when idle (the last writer out succeeds; others are busy and
+    // skip it): a read-only query then finds no WAL to map and creates no -wal/-shm files.
+    if (!this.db.readonly && this.path !== ":memory:") {
+      try {
+        this.db.pragma("journal_mode = DELETE");
+      } catch {
+        // another connection is open; it switches when it closes
+      }
+    }
     this.db.close();
   }
 

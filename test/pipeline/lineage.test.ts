@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { test } from "uvu";
@@ -45,14 +46,19 @@ function seed(store: LineageStore) {
   return { gen, collect, train, direct, failed, v1, v2 };
 }
 
-test("WAL journal, and run status moves from running to completed or failed once", () => {
+test("WAL journal while open, and run status moves from running to completed or failed once", () => {
   const path = join(root, "a.sqlite");
   const store = LineageStore.open(path, { now });
   const ids = seed(store);
+  const open = new Database(path, { readonly: true });
+  assert.is((open.pragma("journal_mode", { simple: true }) as string).toLowerCase(), "wal");
+  open.close();
   store.close();
+  // idle: a rollback journal, so read-only queries create no -wal/-shm files
+  assert.ok(!existsSync(`${path}-wal`) && !existsSync(`${path}-shm`));
   const db = new Database(path, { readonly: true });
   try {
-    assert.is((db.pragma("journal_mode", { simple: true }) as string).toLowerCase(), "wal");
+    assert.is((db.pragma("journal_mode", { simple: true }) as string).toLowerCase(), "delete");
     const status = db.prepare("SELECT status, error FROM runs WHERE run_id = ?");
     assert.equal(status.get(ids.failed), { status: "failed", error: "out of memory" });
     assert.equal(status.get(ids.train), { status: "completed", error: null });
@@ -62,6 +68,29 @@ test("WAL journal, and run status moves from running to completed or failed once
   const again = LineageStore.open(path, { now });
   assert.throws(() => again.completeRun(ids.train), /not running/);
   again.close();
+});
+
+test("openReadOnly queries an existing store, creates nothing, and refuses a missing or damaged file", () => {
+  const dir = join(root, "read-only");
+  const path = join(dir, "ro.sqlite");
+  const store = LineageStore.open(path, { now });
+  const ids = seed(store);
+  store.close();
+  const before = readdirSync(dir).sort();
+  const reader = LineageStore.openReadOnly(path);
+  assert.ok(reader.runs().some((r) => r.run_id === ids.train));
+  reader.close();
+  assert.equal(readdirSync(dir).sort(), before);
+  assert.throws(
+    () => LineageStore.openReadOnly(join(dir, "no", "such.sqlite")),
+    /--db: no lineage database at/,
+  );
+  assert.ok(!existsSync(join(dir, "no")));
+  writeFileSync(join(dir, "junk.sqlite"), "not a database ".repeat(300));
+  assert.throws(
+    () => LineageStore.openReadOnly(join(dir, "junk.sqlite")),
+    /not a readable homeforge lineage database/,
+  );
 });
 
 test("what produced X, what was trained on X, the chain behind a model version", () => {

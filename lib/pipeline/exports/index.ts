@@ -75,7 +75,8 @@ export interface ExportOptions {
 
 /** Checks `what` and `format` before any work; one-line errors name the flag and the choices. */
 export function exportSpec(what: string, format: string): ExportSpec {
-  const spec = EXPORTS[what];
+  // own keys only: "constructor" or "toString" is not an export either
+  const spec = Object.hasOwn(EXPORTS, what) ? EXPORTS[what] : undefined;
   if (!spec) {
     throw new HomeforgeError(
       "--what",

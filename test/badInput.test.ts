@@ -1,0 +1,423 @@
+/**
+ * Bad input, every subcommand: each row must exit 2 with exactly one line on stderr,
+ * `error: <field>: <problem>; <fix>`, no stack, and leave nothing behind. Rows run in
+ * process (test/helpers/cliInProcess.ts), each in a fresh working directory. Add rows freely:
+ * they are data (see BadInputRow).
+ */
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import Database from "better-sqlite3";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { type BadInputRow, fillPlaceholders, runCliInProcess } from "./helpers/cliInProcess.js";
+import { removeDir, tempDir } from "./helpers/tmp.js";
+
+const root = tempDir("homeforge-bad-input-");
+const shared = join(root, "shared");
+/** Shared fixtures, made once (see the test.before below); rows name them as `{key}`. */
+const fixtures = {
+  dataset: join(shared, "ds"),
+  lineage: join(shared, "lineage.sqlite"),
+  file: join(shared, "a-file"),
+  dir: join(shared, "a-dir"),
+  garbage: join(shared, "garbage.sqlite"),
+  other: join(shared, "other.sqlite"),
+  badjson: join(shared, "bad.json"),
+  list: join(shared, "list.json"),
+  colour: join(shared, "colour.json"),
+};
+
+const NOT_WHOLE = (flag: string, text: string) =>
+  new RegExp(`^error: ${flag}: "${escape(text)}" is not a whole number; pass plain digits`);
+const NOT_DECIMAL = (flag: string, text: string) =>
+  new RegExp(`^error: ${flag}: "${escape(text)}" is not a number; pass a plain decimal number`);
+const EMPTY = (flag: string) => new RegExp(`^error: ${flag}: the value is empty; pass a value`);
+const UNKNOWN_OPTION = (command: string, option: string) =>
+  new RegExp(`^error: ${command}: unknown option '${option}'; see \`${command} --help\`$`);
+const TOO_MANY = (command: string) => new RegExp(`^error: ${command}: too many arguments`);
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** Keeps a run cheap should a check ever regress and let it through. */
+const SMALL = ["--homes", "1", "--days", "1"];
+const g = (...args: string[]) => ["generate", ...args];
+const exp = (...args: string[]) => ["export", "--dataset", "{dataset}", ...args];
+const col = (...args: string[]) => ["collect", "--dataset", "{dataset}", ...args];
+const lin = (...args: string[]) => ["lineage", "--db", "{lineage}", ...args];
+const tr = (...args: string[]) => ["train", "--dataset", "{dataset}", ...args];
+
+export const BAD_INPUTS: BadInputRow[] = [
+  // ── top level
+  { args: ["nosuch"], error: /^error: homeforge: unknown command 'nosuch'; see `homeforge --help`$/ },
+  { args: ["generat"], error: /^error: homeforge: unknown command 'generat' \(Did you mean generate\?\)/ },
+  { args: [], error: /^error: homeforge: no command given; pass one of generate, export/ },
+  { args: ["--nope"], error: UNKNOWN_OPTION("homeforge", "--nope") },
+
+  // ── generate: numbers (plain digits only; range checks name the config field)
+  { args: g("--homes", "0x10"), error: NOT_WHOLE("--homes", "0x10") },
+  { args: g("--homes", "1e1"), error: NOT_WHOLE("--homes", "1e1") },
+  { args: g("--homes", "1.5"), error: NOT_WHOLE("--homes", "1.5") },
+  { args: g("--homes", "abc"), error: NOT_WHOLE("--homes", "abc") },
+  { args: g("--homes", " 4"), error: NOT_WHOLE("--homes", " 4") },
+  { args: g("--homes", "+4"), error: NOT_WHOLE("--homes", "+4") },
+  { args: g("--homes", "Infinity"), error: NOT_WHOLE("--homes", "Infinity") },
+  { args: g("--homes", "12abc"), error: NOT_WHOLE("--homes", "12abc") },
+  { args: g("--homes", ""), error: EMPTY("--homes") },
+  { args: g("--homes", "0"), error: /^error: config\.homes: must be at least 1/ },
+  { args: g("--homes", "-3"), error: /^error: config\.homes: must be at least 1/ },
+  { args: g("--homes", "10000001"), error: /^error: config\.homes: must be at most 10,000,000/ },
+  { args: g("--homes"), error: /^error: homeforge generate: option '--homes <n>' argument missing/ },
+  { args: g("--days", "0"), error: /^error: config\.days: must be at least 1/ },
+  { args: g("--days", "-3"), error: /^error: config\.days: must be at least 1/ },
+  { args: g("--days", "100000"), error: /^error: config\.days: must be at most 3660/ },
+  { args: g("--days", "1.5"), error: NOT_WHOLE("--days", "1.5") },
+  { args: g("--seed", "1.5"), error: NOT_WHOLE("--seed", "1.5") },
+  { args: g("--seed", "abc"), error: NOT_WHOLE("--seed", "abc") },
+  { args: g("--seed", "0x2A"), error: NOT_WHOLE("--seed", "0x2A") },
+  { args: g("--seed", "99999999999999999999"), error: /^error: --seed: "99999999999999999999" is too large/ },
+  { args: g("--seed", "4294967296"), error: /^error: config\.seed: must be below 2\^32/ },
+  { args: g("--seed", "-1"), error: /^error: config\.seed: must be 0 or more/ },
+  { args: g(...SMALL), env: { HOMEFORGE_SEED: "0x10" }, error: NOT_WHOLE("HOMEFORGE_SEED", "0x10") },
+  { args: g(...SMALL), env: { HOMEFORGE_SEED: "1e3" }, error: NOT_WHOLE("HOMEFORGE_SEED", "1e3") },
+  { args: g(...SMALL), env: { HOMEFORGE_SEED: "abc" }, error: NOT_WHOLE("HOMEFORGE_SEED", "abc") },
+  { args: g("--workers", "0"), error: /^error: config\.workers: must be at least 1/ },
+  { args: g("--workers", "300"), error: /^error: config\.workers: must be at most 256/ },
+  { args: g("--workers", "2.5"), error: NOT_WHOLE("--workers", "2.5") },
+  { args: g("--worker-heap-mb", "1"), error: /^error: config\.workerHeapMb: must be at least 64 MB/ },
+  { args: g("--worker-heap-mb", "0x100"), error: NOT_WHOLE("--worker-heap-mb", "0x100") },
+  { args: g("--cache-ttl", "0"), error: /^error: config\.cacheTtlHours: must be more than 0 hours/ },
+  { args: g("--cache-ttl", "-1"), error: /^error: config\.cacheTtlHours: must be more than 0 hours/ },
+  { args: g("--cache-ttl", "1e3"), error: NOT_DECIMAL("--cache-ttl", "1e3") },
+  { args: g("--cache-ttl", "Infinity"), error: NOT_DECIMAL("--cache-ttl", "Infinity") },
+  { args: g("--cache-ttl", "0x10"), error: NOT_DECIMAL("--cache-ttl", "0x10") },
+  { args: g("--cache-ttl", "1.5.2"), error: NOT_DECIMAL("--cache-ttl", "1.5.2") },
+  { args: g("--min-devices", "-1"), error: /^error: config\.validation\.minDevices: must be 0 or more/ },
+  { args: g("--min-devices", "1.5"), error: NOT_WHOLE("--min-devices", "1.5") },
+  { args: g("--min-events", "1e2"), error: NOT_WHOLE("--min-events", "1e2") },
+  // ── generate: other values
+  { args: g("--start", "2025-13-01"), error: /^error: config\.start: must be a calendar date/ },
+  { args: g("--start", "2025-02-30"), error: /^error: config\.start: must be a calendar date/ },
+  { args: g("--start", "01/02/2025"), error: /^error: config\.start: must be a calendar date/ },
+  { args: g("--format", "xml"), error: /^error: config\.format: must be "parquet" or "arrow"/ },
+  { args: g("--mix", ""), error: EMPTY("--mix") },
+  { args: g("--mix", "castle=1"), error: /^error: config\.homeTypeMix\.castle: unknown home type "castle"/ },
+  { args: g("--mix", "apartment=0.5,studio=0.4"), error: /^error: config\.homeTypeMix: shares sum to 0\.9/ },
+  { args: g("--mix", "apartment=0.5=9,studio=0.5"), error: /^error: --mix: cannot read "apartment=0\.5=9"/ },
+  { args: g("--mix", "apartment=0.5,apartment=0.5"), error: /^error: --mix: "apartment" is given twice/ },
+  { args: g("--mix", "apartment=1,"), error: /^error: --mix: cannot read ""/ },
+  { args: g("--mix", "apartment"), error: /^error: --mix: cannot read "apartment"/ },
+  { args: g("--mix", "apartment=0x1"), error: /^error: --mix: cannot read "apartment=0x1"/ },
+  { args: g("--mix", "apartment=1e0"), error: /^error: --mix: cannot read "apartment=1e0"/ },
+  { args: g("--mix", "=1"), error: /^error: --mix: cannot read "=1"/ },
+  { args: g("--timezones", ""), error: EMPTY("--timezones") },
+  {
+    args: g("--timezones", "Europe/Berlin,,"),
+    error: /^error: --timezones: "Europe\/Berlin,," has an empty entry/,
+  },
+  {
+    args: g("--timezones", ",Europe/Berlin"),
+    error: /^error: --timezones: ",Europe\/Berlin" has an empty entry/,
+  },
+  {
+    args: g("--timezones", "Mars/Olympus_Mons"),
+    error: /^error: config\.timezones\.0: "Mars\/Olympus_Mons" is not an IANA time zone/,
+  },
+  { args: g("--config", "{dir}"), error: /^error: --config: cannot read .*a-dir/ },
+  { args: g("--config", "{cwd}/nope.json"), error: /^error: --config: cannot read .*nope\.json/ },
+  { args: g("--config", "{badjson}"), error: /^error: --config: .*bad\.json is not a valid config object/ },
+  { args: g("--config", "{list}"), error: /^error: --config: .*list\.json is not a valid config object/ },
+  { args: g("--config", "{colour}"), error: /^error: config\.colour: unknown setting/ },
+  { args: g("--config", ""), error: EMPTY("--config") },
+  { args: g("--out", "{file}"), error: /^error: --out: .*a-file is a file/ },
+  { args: g("--out", "{file}/ds"), error: /^error: --out: cannot write under .*a-file/ },
+  { args: g("--out", ""), error: EMPTY("--out") },
+  { args: g("--lineage-db", ""), error: EMPTY("--lineage-db") },
+  { args: g("--nope"), error: UNKNOWN_OPTION("homeforge generate", "--nope") },
+  { args: g("extra"), error: TOO_MANY("homeforge generate") },
+
+  // ── export
+  { args: ["export"], error: /^error: homeforge export: required option '--dataset <id>' not specified/ },
+  { args: exp(), error: /^error: homeforge export: required option '--what <w>' not specified/ },
+  { args: exp("--what", "nope", "--format", "json"), error: /^error: --what: "nope" is not an export/ },
+  {
+    args: exp("--what", "constructor", "--format", "json"),
+    error: /^error: --what: "constructor" is not an export/,
+  },
+  {
+    args: exp("--what", "gnn", "--format", "xml"),
+    error: /^error: --format: "xml" is not a format of --what gnn/,
+  },
+  {
+    args: ["export", "--dataset", "nope", "--what", "gnn", "--format", "json"],
+    error: /^error: --dataset: no dataset "nope"/,
+  },
+  {
+    args: ["export", "--dataset", "{dir}", "--what", "gnn", "--format", "json"],
+    error: /^error: --dataset: /,
+  },
+  { args: ["export", "--dataset", "", "--what", "gnn", "--format", "json"], error: EMPTY("--dataset") },
+  {
+    args: exp("--what", "gnn", "--format", "json", "--lineage-db", "{garbage}"),
+    error: /^error: lineage: cannot open the lineage store .*garbage\.sqlite/,
+  },
+  {
+    args: exp("--what", "gnn", "--format", "json", "--nope"),
+    error: UNKNOWN_OPTION("homeforge export", "--nope"),
+  },
+
+  // ── collect
+  { args: ["collect"], error: /^error: homeforge collect: required option '--dataset <id>' not specified/ },
+  { args: col("--for", "nope"), error: /^error: --for: "nope" is not a training set/ },
+  {
+    args: col("--for", "failure", "--out", "{cwd}/nonexistent/x.parquet"),
+    error: /^error: --out: cannot write .*x\.parquet: .*nonexistent does not exist/,
+  },
+  { args: col("--for", "failure", "--out", "/nonexistent/x.parquet"), error: /^error: --out: cannot write / },
+  { args: col("--for", "failure", "--out", "{dir}"), error: /^error: --out: .*a-dir is a directory/ },
+  {
+    args: col("--for", "failure", "--out", "{file}/x.parquet"),
+    error: /^error: --out: cannot write .*a-file is a file, not a directory/,
+  },
+  { args: col("--for", "failure", "--out", ""), error: EMPTY("--out") },
+  {
+    args: col("--for", "failure", "--thresholds", "{badjson}"),
+    error: /^error: --thresholds: .*bad\.json is not a valid config object/,
+  },
+  { args: col("--for", "failure", "--thresholds", "{dir}"), error: /^error: --thresholds: cannot read/ },
+  {
+    args: col("--for", "failure", "--thresholds", "{cwd}/none.yaml"),
+    error: /^error: --thresholds: cannot read/,
+  },
+  {
+    args: col("--for", "failure", "--thresholds", "{cwd}/t.json"),
+    setup: (cwd) => writeFileSync(join(cwd, "t.json"), JSON.stringify({ patterns: { minOccurrences: 1.5 } })),
+    error: /^error: thresholds\.patterns\.minOccurrences: must be a whole number/,
+  },
+  {
+    args: ["collect", "--dataset", "nope", "--for", "failure"],
+    error: /^error: --dataset: no dataset "nope"/,
+  },
+
+  // ── lineage (queries open the store read-only: they create nothing)
+  { args: ["lineage"], error: /^error: homeforge lineage: no command given; pass one of runs/ },
+  { args: ["lineage", "nosuch"], error: /^error: homeforge lineage: unknown command 'nosuch'/ },
+  { args: lin("runs", "--limit", "1.5"), error: NOT_WHOLE("--limit", "1.5") },
+  { args: lin("runs", "--limit", "1e20"), error: NOT_WHOLE("--limit", "1e20") },
+  { args: lin("runs", "--limit", "0x10"), error: NOT_WHOLE("--limit", "0x10") },
+  { args: lin("runs", "--limit", "abc"), error: NOT_WHOLE("--limit", "abc") },
+  {
+    args: lin("runs", "--limit", "-1"),
+    error: /^error: --limit: -1 is below 1; pass a whole number between 1 and 1000000$/,
+  },
+  { args: lin("runs", "--limit", "0"), error: /^error: --limit: 0 is below 1/ },
+  { args: lin("runs", "--limit", "1000001"), error: /^error: --limit: 1000001 is above 1000000/ },
+  {
+    args: ["lineage", "--db", "{cwd}/no/such/dir/x.sqlite", "runs"],
+    error: /^error: --db: no lineage database at .*x\.sqlite; run homeforge generate first or pass --db/,
+  },
+  { args: ["lineage", "runs"], error: /^error: HOMEFORGE_LINEAGE_DB: no lineage database at / },
+  { args: ["lineage", "chain", "x"], error: /^error: HOMEFORGE_LINEAGE_DB: no lineage database at / },
+  {
+    args: ["lineage", "--db", "{garbage}", "runs"],
+    error: /^error: --db: .*garbage\.sqlite is not a readable homeforge lineage database/,
+  },
+  {
+    args: ["lineage", "--db", "{garbage}", "export"],
+    error: /^error: --db: .* is not a readable homeforge lineage/,
+  },
+  {
+    args: ["lineage", "--db", "{dir}", "runs"],
+    error: /^error: --db: .*a-dir is not a readable homeforge lineage/,
+  },
+  {
+    args: ["lineage", "--db", "{other}", "runs"],
+    error: /^error: --db: .*other\.sqlite is not a readable .*no such table/,
+  },
+  { args: ["lineage", "--db", "", "runs"], error: EMPTY("--db") },
+  {
+    args: lin("export", "--out", "{cwd}/nonexistent/x.json"),
+    error: /^error: --out: cannot write .*x\.json: .*nonexistent does not exist/,
+  },
+  { args: lin("export", "--out", "/nonexistent/x.json"), error: /^error: --out: cannot write / },
+  { args: lin("export", "--out", "{dir}"), error: /^error: --out: .*a-dir is a directory/ },
+  { args: lin("export", "--out", "{file}/x.json"), error: /^error: --out: cannot write .*a-file is a file/ },
+  { args: lin("chain", "nope"), error: /^error: lineage: no completed run produced "nope"/ },
+  { args: lin("produced-by", "nope"), error: /^error: lineage: no completed run produced "nope"/ },
+  {
+    args: lin("produced-by", ""),
+    error: /^error: homeforge lineage produced-by <artifact>: the value is empty/,
+  },
+  { args: lin("chain"), error: /^error: homeforge lineage chain: missing required argument 'artifact'/ },
+  { args: lin("--models", "{file}", "chain", "x@production"), error: /^error: --models: .*a-file is a file/ },
+  { args: lin("chain", "x@production"), error: /^error: model: no model named "x"/ },
+  { args: lin("runs", "--nope"), error: UNKNOWN_OPTION("homeforge lineage runs", "--nope") },
+
+  // ── pipeline (flags are checked before anything is generated)
+  { args: ["pipeline", "--homes", "0x10"], error: NOT_WHOLE("--homes", "0x10") },
+  { args: ["pipeline", "--homes", "0"], error: /^error: --homes: 0 is below 1/ },
+  { args: ["pipeline", "--days", "1e1"], error: NOT_WHOLE("--days", "1e1") },
+  { args: ["pipeline", "--days", "100000"], error: /^error: config\.days: must be at most 3660/ },
+  { args: ["pipeline", "--seed", "abc"], error: NOT_WHOLE("--seed", "abc") },
+  { args: ["pipeline", "--seed", "4294967296"], error: /^error: --seed: 4294967296 is above 4294967295/ },
+  { args: ["pipeline", "--epochs", "0"], error: /^error: --epochs: 0 is below 1/ },
+  { args: ["pipeline", "--epochs", "1.5"], error: NOT_WHOLE("--epochs", "1.5") },
+  { args: ["pipeline", "--epochs", "10001"], error: /^error: --epochs: 10001 is above 10000/ },
+  { args: ["pipeline", "--workers", "0"], error: /^error: --workers: 0 is below 1/ },
+  {
+    args: ["pipeline", "--models", "{file}"],
+    error: /^error: --models: .*a-file is a file, not a directory/,
+  },
+  { args: ["pipeline", ...SMALL, "--models", ""], error: EMPTY("--models") },
+  {
+    args: ["pipeline", ...SMALL, "--epochs", "1"],
+    env: { HOMEFORGE_SEED: "1e3" },
+    error: NOT_WHOLE("HOMEFORGE_SEED", "1e3"),
+  },
+  {
+    args: ["pipeline", ...SMALL, "--epochs", "1"],
+    env: { HOMEFORGE_MODELS_DIR: "{file}" },
+    error: /^error: HOMEFORGE_MODELS_DIR: .*a-file is a file/,
+  },
+  { args: ["pipeline", "--nope"], error: UNKNOWN_OPTION("homeforge pipeline", "--nope") },
+  { args: ["pipeline", "extra"], error: TOO_MANY("homeforge pipeline") },
+
+  // ── train
+  { args: ["train"], error: /^error: homeforge train: required option '--dataset <id\|dir>' not specified/ },
+  { args: tr("--epochs", "0"), error: /^error: --epochs: 0 is below 1/ },
+  { args: tr("--epochs", "1.5"), error: NOT_WHOLE("--epochs", "1.5") },
+  { args: tr("--epochs", "1e2"), error: NOT_WHOLE("--epochs", "1e2") },
+  { args: tr("--seed", "-1"), error: /^error: --seed: -1 is below 0/ },
+  { args: tr("--seed", "0x10"), error: NOT_WHOLE("--seed", "0x10") },
+  { args: tr("--seed", "4294967296"), error: /^error: --seed: 4294967296 is above 4294967295/ },
+  { args: tr("--models", "{file}"), error: /^error: --models: .*a-file is a file, not a directory/ },
+  { args: tr("--models", "{file}/sub"), error: /^error: --models: cannot create .*sub: .*a-file is a file/ },
+  { args: ["train", "--dataset", "nope"], error: /^error: --dataset: no dataset "nope"/ },
+  { args: ["train", "--dataset", "{dir}"], error: /^error: --dataset: .*a-dir holds no manifest\.json/ },
+  { args: ["train", "--dataset", "{file}"], error: /^error: --dataset: .*a-file holds no manifest\.json/ },
+  { args: ["train", "--dataset", ""], error: EMPTY("--dataset") },
+  { args: tr("--nope"), error: UNKNOWN_OPTION("homeforge train", "--nope") },
+
+  // ── models
+  { args: ["models"], error: /^error: homeforge models: no command given; pass one of list, show/ },
+  { args: ["models", "nosuch"], error: /^error: homeforge models: unknown command 'nosuch'/ },
+  { args: ["models", "--models", "{file}", "list"], error: /^error: --models: .*a-file is a file/ },
+  { args: ["models", "--models", "{file}", "show", "x"], error: /^error: --models: .*a-file is a file/ },
+  { args: ["models", "--models", "{file}", "promote", "x"], error: /^error: --models: .*a-file is a file/ },
+  { args: ["models", "--models", "{file}", "check", "x"], error: /^error: --models: .*a-file is a file/ },
+  { args: ["models", "--models", "{file}/sub", "list"], error: /^error: --models: cannot create / },
+  {
+    args: ["models", "list"],
+    env: { HOMEFORGE_MODELS_DIR: "{file}" },
+    error: /^error: HOMEFORGE_MODELS_DIR: /,
+  },
+  { args: ["models", "--models", "", "list"], error: EMPTY("--models") },
+  { args: ["models", "show", "nope"], error: /^error: model: no model named "nope"/ },
+  {
+    args: ["models", "show", "bad name!"],
+    error: /^error: model name: "bad name!" is not a valid model name/,
+  },
+  { args: ["models", "show", ""], error: /^error: homeforge models show <name>: the value is empty/ },
+  { args: ["models", "promote", "x", "v999"], error: /^error: model: no model named "x"/ },
+  { args: ["models", "promote", "x"], error: /^error: model: no model named "x"/ },
+  { args: ["models", "rollback", "nope"], error: /^error: model: no model named "nope"/ },
+  { args: ["models", "delete", "x", "v1"], error: /^error: model: no model named "x"/ },
+  {
+    args: ["models", "delete", "x"],
+    error: /^error: homeforge models delete: missing required argument 'version'/,
+  },
+  { args: ["models", "check", "nope"], error: /^error: model: no model named "nope"/ },
+  { args: ["models", "list", "extra"], error: TOO_MANY("homeforge models list") },
+  { args: ["models", "list", "--nope"], error: UNKNOWN_OPTION("homeforge models list", "--nope") },
+
+  // ── info
+  { args: ["info", "--nope"], error: UNKNOWN_OPTION("homeforge info", "--nope") },
+  { args: ["info", "extra"], error: TOO_MANY("homeforge info") },
+];
+
+/** Every entry under `dir`, relative, sorted. */
+function tree(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    out.push(relative(dir, path));
+    if (e.isDirectory()) out.push(...tree(path).map((p) => join(e.name, p)));
+  }
+  return out.sort();
+}
+
+let sharedTree: string[] = [];
+test.before(async () => {
+  mkdirSync(fixtures.dir, { recursive: true });
+  writeFileSync(fixtures.file, "x");
+  writeFileSync(fixtures.garbage, "this is not a SQLite database ".repeat(200));
+  writeFileSync(fixtures.badjson, '{"homes": ');
+  writeFileSync(fixtures.list, "[1, 2]");
+  writeFileSync(fixtures.colour, JSON.stringify({ homes: 2, colour: "blue" }));
+  const other = new Database(fixtures.other);
+  other.exec("CREATE TABLE t (x)");
+  other.close();
+  const r = await runCliInProcess(
+    [
+      "generate",
+      "--homes",
+      "4",
+      "--days",
+      "3",
+      "--out",
+      fixtures.dataset,
+      "--lineage-db",
+      fixtures.lineage,
+      "--quiet",
+    ],
+    { cwd: shared, env: { CI: "true" } },
+  );
+  assert.is(r.code, 0, r.stderr);
+  sharedTree = tree(shared);
+});
+test.after(() => removeDir(root));
+
+/** BAD_INPUT_ONLY=<regex on the JSON args> runs just the matching rows. */
+const only = process.env.BAD_INPUT_ONLY ? new RegExp(process.env.BAD_INPUT_ONLY) : undefined;
+let n = 0;
+for (const row of BAD_INPUTS) {
+  const i = n++;
+  if (only && !only.test(JSON.stringify(row.args))) continue;
+  test(`bad input: homeforge ${row.name ?? JSON.stringify(row.args)}`, async () => {
+    const cwd = join(root, `row-${i}`);
+    mkdirSync(cwd);
+    row.setup?.(cwd);
+    const before = tree(cwd);
+    const values = { ...fixtures, cwd };
+    const env: Record<string, string | undefined> = {
+      HOMEFORGE_DATA_DIR: join(cwd, "data"),
+      HOMEFORGE_MODELS_DIR: join(cwd, "models"),
+      HOMEFORGE_LINEAGE_DB: join(cwd, "lineage.sqlite"),
+      HOMEFORGE_SEED: undefined,
+      HOMEFORGE_BACKEND: undefined,
+      CI: "true",
+    };
+    for (const [k, v] of Object.entries(row.env ?? {}))
+      env[k] = v === undefined ? v : fillPlaceholders(v, values);
+    const args = row.args.map((a) => fillPlaceholders(a, values));
+    const r = await runCliInProcess(args, { cwd, env });
+    const context = `homeforge ${JSON.stringify(args)}\nstderr: ${r.stderr}`;
+    assert.is(r.code, 2, context);
+    assert.ok(!/\n\s+at /.test(r.stderr), `a stack trace: ${context}`);
+    const lines = r.stderr.replace(/\n$/, "").split("\n");
+    assert.is(lines.length, 1, `not one line: ${context}`);
+    assert.match(lines[0], /^error: \S.*?: .+; .+$/, context);
+    assert.match(lines[0], row.error, context);
+    assert.equal(tree(cwd), before, `left something behind: ${context}`);
+    assert.equal(tree(shared), sharedTree, `changed a shared fixture: ${context}`);
+  });
+}
+
+test(`the table is big enough to mean something (${BAD_INPUTS.length} rows)`, () => {
+  assert.ok(BAD_INPUTS.length >= 100);
+  const commands = new Set(BAD_INPUTS.map((r) => r.args[0]));
+  for (const c of ["generate", "export", "collect", "lineage", "pipeline", "train", "models", "info"])
+    assert.ok(commands.has(c), c);
+});
+
+test.run();
