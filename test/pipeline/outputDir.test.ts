@@ -178,7 +178,20 @@ test("the ownership check runs again right before replacing: a file that appears
 test('--out "" is refused for generate and export (it would mean the current directory)', async () => {
   const g = await cli(["generate", "--homes", "2", "--days", "2", "--out", "", "--no-lineage"]);
   assert.is(g.code, 2);
-  assert.match(g.stderr[0], /^error: --out: the path is empty/);
+  // the CLI refuses any empty option value; the library refuses an empty outDir itself
+  assert.match(g.stderr[0], /^error: --out: the value is empty/);
+  assert.throws(
+    () => new DataGenerationManager(small, { outDir: "" }).checkDestination(),
+    (e: Error) => e instanceof HomeforgeError && /^--out: the path is empty/.test(e.message),
+  );
+  const refused = await exportDataset(dataset, "patterns", "json", { outDir: "" }).then(
+    () => null,
+    (e: Error) => e,
+  );
+  assert.ok(
+    refused instanceof HomeforgeError && /^--out: the path is empty/.test(refused.message),
+    String(refused),
+  );
   const x = await cli([
     "export",
     "--dataset",
@@ -193,7 +206,7 @@ test('--out "" is refused for generate and export (it would mean the current dir
   ]);
   assert.is(x.code, 2);
   assert.is(x.stderr.length, 1);
-  assert.match(x.stderr[0], /^error: --out: the path is empty/);
+  assert.match(x.stderr[0], /^error: --out: the value is empty/);
 });
 
 test("export --out into a foreign directory (fake export.json) deletes nothing; a real export is replaced, a foreign file in it refused", async () => {
