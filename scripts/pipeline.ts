@@ -4,11 +4,17 @@ import { numberFlag, resolveGenerationConfig } from "../lib/config.js";
 import { defaultModelsRoot } from "../lib/info.js";
 import { chooseBackend } from "../lib/models/backend.js";
 import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
-import { formatComparisonTable, trainHomeTypes } from "../lib/models/trainHomeTypes.js";
+import {
+  formatComparisonTable,
+  trainHomeTypes,
+  trainingModelNames,
+  verifyTrainingTargets,
+} from "../lib/models/trainHomeTypes.js";
 import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
 import { generateDataset } from "../lib/pipeline/generate.js";
 import { defaultLineagePath, LineageStore } from "../lib/pipeline/lineage.js";
 import { createProgress } from "../lib/progress.js";
+import { HOME_TYPES } from "../lib/synth/catalog/homeTypes.js";
 import { reportError, runIfEntry, wholeNumberFlag } from "./cliSupport.js";
 
 /**
@@ -49,6 +55,11 @@ export async function main(argv: string[]): Promise<number> {
     const epochs = wholeNumberFlag("--epochs", opts.epochs, 1) ?? PIPELINE_DEFAULTS.epochs;
     const modelsDir = opts.models ?? defaultModelsRoot();
     const say = opts.quiet ? () => {} : (m: string) => console.log(m);
+
+    // what training will compare against is checked before anything is generated or written
+    // (trainHomeTypes checks again with the home types the dataset really has)
+    const homeTypes = HOME_TYPES.filter((t) => (config.homeTypeMix[t] ?? 0) > 0);
+    verifyTrainingTargets(modelsDir, trainingModelNames("failure", homeTypes));
 
     say(`1/3 generate ${config.homes} homes × ${config.days} days (seed ${config.seed})`);
     lineage = LineageStore.open(defaultLineagePath());
