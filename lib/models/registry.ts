@@ -391,8 +391,8 @@ export class ModelRegistry {
   }
 
   /**
-   * Resolves `ref` (production, candidate, v3 or 3) to a verified version: its files exist
-   * and match the hashes in meta.json. Throws a HomeforgeError saying what is wrong.
+   * Resolves `ref` (production, candidate, v3 or 3) to a verified version: every file exists
+   * and matches its hash in checksums.json. Throws a HomeforgeError saying what is wrong.
    */
   show(name: string, ref: string = "production"): VersionInfo {
     const version = this.resolve(name, ref);
