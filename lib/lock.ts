@@ -95,20 +95,52 @@ async function acquire(path: string, options: LockOptions): Promise<string> {
   }
 }
 
-function staleReason(path: string): { reason: string; raw: string } | null {
+/** What a lock file says about its owner, without touching it. */
+export type LockState =
+  | { state: "free" }
+  | { state: "live"; pid: number | null; host: string | null }
+  | { state: "stale"; pid: number | null; reason: string };
+
+/**
+ * Reads the lock at `path`: free (no file), live (its owner runs on this host, runs on another
+ * host we cannot probe, or it was created moments ago and has no owner written yet) or stale
+ * (its owner on this host is gone, or it names no owner and is older than 10 s). A stale lock is
+ * what a killed run leaves; the next taker breaks it.
+ */
+export function inspectLock(path: string): LockState {
   let raw: string;
   try {
     raw = readFileSync(path, "utf8");
   } catch {
-    return null; // released meanwhile: just retry
+    return { state: "free" };
   }
-  let owner: LockOwner | null = null;
+  const stale = staleReason(path, raw);
+  const owner = parseOwner(raw);
+  if (stale) return { state: "stale", pid: owner?.pid ?? null, reason: stale.reason };
+  return { state: "live", pid: owner?.pid ?? null, host: owner?.host ?? null };
+}
+
+function parseOwner(raw: string): LockOwner | null {
   try {
-    owner = JSON.parse(raw);
+    const owner = JSON.parse(raw);
+    return owner && typeof owner === "object" && Number.isInteger(owner.pid) ? (owner as LockOwner) : null;
   } catch {
-    owner = null;
+    return null;
   }
-  if (owner && typeof owner.pid === "number") {
+}
+
+function staleReason(path: string, known?: string): { reason: string; raw: string } | null {
+  let raw: string;
+  if (known !== undefined) raw = known;
+  else {
+    try {
+      raw = readFileSync(path, "utf8");
+    } catch {
+      return null; // released meanwhile: just retry
+    }
+  }
+  const owner = parseOwner(raw);
+  if (owner) {
     if (owner.host === hostname() && !pidAlive(owner.pid)) {
       return { reason: `its owner, process ${owner.pid}, is no longer running`, raw };
     }

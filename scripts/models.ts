@@ -5,7 +5,7 @@ import { type Aliases, ModelRegistry } from "../lib/models/registry.js";
 import { applyCliConventions, modelsRootOption, reportError, runIfEntry } from "./cliSupport.js";
 
 /** `homeforge models …`: list, show, promote, rollback, delete and check registry versions. */
-export function buildModelsCli(): Command {
+export function buildModelsCli(result: { exitCode: number } = { exitCode: 0 }): Command {
   const program = new Command("models")
     .description("the model registry: list, show, promote, rollback, delete, check")
     .option("--models <dir>", "registry root (default: $HOMEFORGE_MODELS_DIR or ./models)");
@@ -40,6 +40,7 @@ export function buildModelsCli(): Command {
           `${m.name}  versions ${m.versions.join(", ") || "-"}  production ${m.production ?? "-"}  candidate ${m.candidate ?? "-"}`,
         );
         for (const p of m.problems) console.log(`  problem: ${p}`);
+        for (const n of m.notes) console.log(`  note: ${n}`);
       }
     });
 
@@ -87,20 +88,29 @@ export function buildModelsCli(): Command {
 
   program
     .command("check <name>")
-    .description("verify every version's files and the aliases; exit 1 on a problem")
+    .description(
+      "verify every file of every version against its checksums.json, the aliases and the lock; exit 1 on a problem",
+    )
     .action((name: string) => {
-      const problems = registryWith(name).check(name);
+      const { problems, notes } = registryWith(name).inspect(name);
       for (const p of problems) console.log(`problem: ${p}`);
+      for (const n of notes) console.log(`note: ${n}`);
       if (problems.length === 0) console.log(`${name}: every version verified`);
-      else process.exitCode = 1;
+      else {
+        console.error(
+          `error: ${name}: ${problems.length} problem${problems.length === 1 ? "" : "s"} (listed above)`,
+        );
+        result.exitCode = 1;
+      }
     });
   return applyCliConventions(program, "homeforge models");
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildModelsCli().parseAsync(argv, { from: "user" });
-    return Number(process.exitCode ?? 0);
+    const result = { exitCode: 0 };
+    await buildModelsCli(result).parseAsync(argv, { from: "user" });
+    return result.exitCode;
   } catch (e) {
     return reportError(e);
   }

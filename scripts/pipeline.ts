@@ -3,11 +3,17 @@ import { Command } from "commander";
 import { resolveGenerationConfig, wholeNumberFlag } from "../lib/config.js";
 import { chooseBackend } from "../lib/models/backend.js";
 import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
-import { formatComparisonTable, trainHomeTypes } from "../lib/models/trainHomeTypes.js";
+import {
+  formatComparisonTable,
+  trainHomeTypes,
+  trainingModelNames,
+  verifyTrainingTargets,
+} from "../lib/models/trainHomeTypes.js";
 import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
 import { generateDataset } from "../lib/pipeline/generate.js";
 import { defaultLineagePath, LineageStore } from "../lib/pipeline/lineage.js";
 import { createProgress } from "../lib/progress.js";
+import { HOME_TYPES } from "../lib/synth/catalog/homeTypes.js";
 import {
   applyCliConventions,
   EPOCH_BOUNDS,
@@ -56,6 +62,11 @@ export async function main(argv: string[]): Promise<number> {
     const epochs = wholeNumberFlag("--epochs", opts.epochs, EPOCH_BOUNDS) ?? PIPELINE_DEFAULTS.epochs;
     const modelsDir = modelsRootOption(opts.models);
     const say = opts.quiet ? () => {} : (m: string) => console.log(m);
+
+    // what training will compare against is checked before anything is generated or written
+    // (trainHomeTypes checks again with the home types the dataset really has)
+    const homeTypes = HOME_TYPES.filter((t) => (config.homeTypeMix[t] ?? 0) > 0);
+    verifyTrainingTargets(modelsDir, trainingModelNames("failure", homeTypes));
 
     say(`1/3 generate ${config.homes} homes × ${config.days} days (seed ${config.seed})`);
     lineage = LineageStore.open(defaultLineagePath());

@@ -6,8 +6,11 @@ import { chooseBackend } from "../lib/models/backend.js";
 import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
 import {
   formatComparisonTable,
+  homeTypesOf,
   type TrainHomeTypesOptions,
   trainHomeTypes,
+  trainingModelNames,
+  verifyTrainingTargets,
 } from "../lib/models/trainHomeTypes.js";
 import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
 import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
@@ -54,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     const dir = existsSync(opts.dataset) ? opts.dataset : resolveDatasetDir(opts.dataset, defaultDataRoot());
     const telemetry = await readTelemetryDataset(dir);
     const { table, dataset } = telemetry;
+    // before the lineage run or anything else is written (trainHomeTypes checks again)
+    verifyTrainingTargets(modelsDir, trainingModelNames("failure", homeTypesOf(table)));
     const choice = await chooseBackend();
     log(`backend: ${choice.backend}${choice.forced ? " (HOMEFORGE_BACKEND)" : ""}`);
     log(`dataset ${dataset.id}: ${table.rows} telemetry rows`);

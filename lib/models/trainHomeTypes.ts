@@ -78,6 +78,28 @@ export interface HomeTypesResult {
   comparison_file: string;
 }
 
+/** The registry names a training run on data with these home types may touch. */
+export function trainingModelNames(prefix: string, homeTypes: readonly string[]): string[] {
+  return [`${prefix}-global`, ...homeTypes.map((t) => `${prefix}-${t}`)];
+}
+
+/** The distinct home types in a telemetry table, sorted. */
+export function homeTypesOf(data: TelemetryInput): string[] {
+  const column = (toColumnTable(data).columns.home_type ?? []) as ArrayLike<string | null>;
+  return [...new Set(Array.from(column).filter((t): t is string => typeof t === "string"))].sort();
+}
+
+/**
+ * What a training run depends on, checked before it writes anything: the production and
+ * candidate versions of every model it may touch (`<prefix>-global` and `<prefix>-<home type>`
+ * for every home type in the data, whether or not it gets its own model this run) must verify,
+ * all files against their checksums, and their aliases.json must be sound. Throws a one-line
+ * HomeforgeError naming the model, version, file and fix; models not yet saved are fine.
+ */
+export function verifyTrainingTargets(modelsDir: string, names: readonly string[]): void {
+  new ModelRegistry(modelsDir).verifyTrainingTargets([...names]);
+}
+
 /**
  * Trains one failure classifier per home type plus a global one on a shared home split,
  * scores them and both baselines on the same test homes, registers each model, evaluates
@@ -98,6 +120,10 @@ export async function trainHomeTypes(
   };
   const prefix = options.modelPrefix ?? "failure";
   const table = toColumnTable(data);
+  // before anything is fitted or written: every model this run may touch must verify
+  if (options.register ?? true) {
+    verifyTrainingTargets(options.modelsDir, trainingModelNames(prefix, homeTypesOf(table)));
+  }
   const dataset = {
     id: options.dataset?.id ?? null,
     hash: options.dataset?.hash ?? tableHash(table),

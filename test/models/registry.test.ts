@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -176,10 +176,10 @@ test("a corrupted weights.bin is detected on load with a clear message; nothing 
     writeFileSync(weights, bytes);
     await expectError(
       () => registry.load("m", "v1"),
-      /models\/m\/v1: is corrupt: weights\.bin does not match the sha256 in meta\.json .*restore .* or delete it/,
+      /models\/m\/v1\/weights\.bin: does not match its sha256 in checksums\.json .*restore .* or delete it/,
     );
-    await expectError(() => registry.promote("m", "v1"), /is corrupt/);
-    assert.match(registry.check("m").join("\n"), /v1: is corrupt/);
+    await expectError(() => registry.promote("m", "v1"), /weights\.bin: does not match/);
+    assert.match(registry.check("m").join("\n"), /v1\/weights\.bin: does not match/);
     assert.equal(registry.versions("m"), ["v1", "v2"]);
     assert.ok(existsSync(weights));
     const v2 = await registry.load("m", "v2");
@@ -190,25 +190,37 @@ test("a corrupted weights.bin is detected on load with a clear message; nothing 
   }
 });
 
-test("a hand-edited alias pointing at a missing version is reported; versions intact; promote repairs it", async () => {
+test("an alias pointing at a missing version is reported; versions intact; promote repairs it; hand edits are damage", async () => {
   const { root, registry } = await twoVersions();
   try {
     await registry.promote("m", "v1");
-    const path = join(root, "m", "aliases.json");
-    const edited = { ...JSON.parse(readFileSync(path, "utf8")), production: "v9" };
-    writeFileSync(path, JSON.stringify(edited));
+    await registry.promote("m", "v2");
+    rmSync(join(root, "m", "v2"), { recursive: true }); // removed by hand, behind the registry's back
     await expectError(
       () => registry.load("m"),
-      /aliases\.json: production points at v9, which does not exist \(versions: v1, v2\)/,
+      /aliases\.json: production points at v2, which does not exist \(versions: v1\); promote an existing version/,
     );
-    assert.match(registry.list()[0].problems.join("\n"), /production points at v9/);
-    assert.equal(registry.versions("m"), ["v1", "v2"]);
-    await registry.promote("m", "v2");
+    assert.match(registry.list()[0].problems.join("\n"), /production points at v2/);
+    assert.match(registry.check("m").join("\n"), /production points at v2/);
+    assert.equal(registry.versions("m"), ["v1"]);
+    await registry.promote("m", "v1");
     const loaded = await registry.load("m");
-    assert.is(loaded.version, "v2");
+    assert.is(loaded.version, "v1");
     loaded.classifier.dispose();
+    const path = join(root, "m", "aliases.json");
+    const edited = { ...JSON.parse(readFileSync(path, "utf8")), production: "v9" };
+    writeFileSync(path, JSON.stringify(edited, null, 2));
+    await expectError(
+      () => registry.load("m"),
+      /aliases\.json: is damaged: its contents do not match its sha256 .*delete it and promote a version again/,
+    );
+    writeFileSync(path, JSON.stringify({ ...edited, production: 7 }));
+    await expectError(
+      () => registry.load("m"),
+      /aliases\.json: is damaged: production must be a version name/,
+    );
     writeFileSync(path, "{ not json");
-    await expectError(() => registry.load("m"), /aliases\.json: is not valid JSON/);
+    await expectError(() => registry.load("m"), /aliases\.json: is damaged: it is not valid JSON/);
   } finally {
     removeDir(root);
   }
