@@ -110,6 +110,10 @@ export function buildCli(): Command {
     .requiredOption("--format <f>", "file format: json, parquet, sqlite or csv (depends on --what)")
     .option("--out <dir>", "output directory (default <dataset>/exports/<what>/<format>)")
     .option(
+      "--no-verify",
+      "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
+    )
+    .option(
       "--lineage-db <file>",
       "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
     )
@@ -122,6 +126,7 @@ export function buildCli(): Command {
         const { dir, manifest } = await exportDataset(datasetDir, opts.what, opts.format, {
           outDir: opts.out,
           lineage,
+          verify: opts.verify,
         });
         if (!opts.quiet) {
           console.log(`${opts.what} (${opts.format}) of ${manifest.dataset_id} written to ${dir}`);
@@ -141,6 +146,10 @@ export function buildCli(): Command {
       "JSON or YAML file of thresholds, e.g. {telemetry: {maxMissingShare: 0.3}}",
     )
     .option("--out <file>", "write the training set as Parquet")
+    .option(
+      "--no-verify",
+      "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
+    )
     .option("--lineage-db <file>", "lineage SQLite file")
     .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print nothing but errors")
@@ -151,6 +160,7 @@ export function buildCli(): Command {
         const set = await collectTrainingData(datasetDir, opts.for as TrainingSetKind, {
           thresholds,
           lineage,
+          verify: opts.verify,
           log: opts.quiet ? () => {} : (line) => console.log(line),
         });
         if (opts.out) {

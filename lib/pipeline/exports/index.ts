@@ -59,6 +59,11 @@ export interface ExportOptions {
   /** Output directory; default `<dataset>/exports/<what>/<format>`. */
   outDir?: string;
   lineage?: LineageStore | null;
+  /**
+   * Check each dataset file read against its manifest sha256 (default true); `false` reads
+   * damaged files anyway (`--no-verify`), and lineage then records no hash for the dataset.
+   */
+  verify?: boolean;
 }
 
 /** Checks `what` and `format` before any work; one-line errors name the flag and the choices. */
@@ -126,7 +131,7 @@ export async function exportDataset(
   options: ExportOptions = {},
 ): Promise<ExportResult> {
   const spec = exportSpec(what, format);
-  const dataset: OpenDataset = openDataset(datasetDir);
+  const dataset: OpenDataset = openDataset(datasetDir, "--dataset", { verify: options.verify });
   const dir = resolve(options.outDir ?? join(datasetDir, "exports", what, format));
   assertExportDir(dir);
   const fmt = format as ExportFormat;
@@ -155,7 +160,7 @@ export async function exportDataset(
         id: datasetId,
         kind: "dataset",
         uri: datasetDir,
-        sha256: dataset.manifestSha256,
+        sha256: dataset.lineageSha256,
       });
       const exportId = `export:${datasetId}/${what}/${format}`;
       lineage.recordOutput(runId, {
