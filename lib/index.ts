@@ -36,6 +36,7 @@ export * from "./pipeline/generate.js";
 export * from "./pipeline/heapLimits.js";
 export * from "./pipeline/homeSpec.js";
 export * from "./pipeline/homeTables.js";
+export * from "./pipeline/integrity.js";
 export * from "./pipeline/io.js";
 export * from "./pipeline/lineage.js";
 export * from "./pipeline/manager.js";

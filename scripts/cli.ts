@@ -123,6 +123,10 @@ export function buildCli(): Command {
       "output directory (default <dataset>/exports/<what>/<format>); must be new, empty or an export homeforge wrote, which is replaced whole",
     )
     .option(
+      "--no-verify",
+      "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
+    )
+    .option(
       "--lineage-db <file>",
       "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
     )
@@ -140,6 +144,7 @@ export function buildCli(): Command {
           onNote: (m) => {
             if (!opts.quiet) console.error(`note: ${m}`);
           },
+          verify: opts.verify,
         });
         if (!opts.quiet) {
           console.log(`${opts.what} (${opts.format}) of ${manifest.dataset_id} written to ${dir}`);
@@ -159,6 +164,10 @@ export function buildCli(): Command {
       "JSON or YAML file of thresholds, e.g. {telemetry: {maxMissingShare: 0.3}}",
     )
     .option("--out <file>", "write the training set as Parquet")
+    .option(
+      "--no-verify",
+      "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
+    )
     .option("--lineage-db <file>", "lineage SQLite file")
     .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print nothing but errors")
@@ -180,6 +189,7 @@ export function buildCli(): Command {
         const set = await collectTrainingData(datasetDir, opts.for as TrainingSetKind, {
           thresholds,
           lineage,
+          verify: opts.verify,
           log: opts.quiet ? () => {} : (line) => console.log(line),
         });
         if (out) {

@@ -41,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("--epochs <n>", `maximum epochs per model (default ${PIPELINE_DEFAULTS.epochs})`)
     .option("--workers <n>", "generation worker threads (default: one per core)")
     .option("--models <dir>", "model registry root (default $HOMEFORGE_MODELS_DIR or ./models)")
+    .option(
+      "--no-verify",
+      "read the generated dataset's telemetry without checking it against the manifest's sha256 (damaged data goes through)",
+    )
     .option("--quiet", "print only the summary");
   applyCliConventions(program, "homeforge pipeline");
   let lineage: LineageStore | undefined;
@@ -78,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     );
 
     say("2/3 train per-home-type and global classifiers, with baselines");
-    const telemetry = await readTelemetryDataset(generated.dir);
+    const telemetry = await readTelemetryDataset(generated.dir, "--dataset", { verify: opts.verify });
     const { table, dataset } = telemetry;
     const backend = await chooseBackend();
     say(`    backend ${backend.backend}; ${table.rows} telemetry rows`);

@@ -37,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("--seed <n>", "seed for the split, initialisers and shuffling (default 42)")
     .option("--epochs <n>", "maximum epochs per model (default 30; early stopping may end sooner)")
     .option(
+      "--no-verify",
+      "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
+    )
+    .option(
       "--lineage-db <file>",
       "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
     )
@@ -55,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
       opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
     // an existing directory is read as given, so a wrong one is named for what it lacks
     const dir = existsSync(opts.dataset) ? opts.dataset : resolveDatasetDir(opts.dataset, defaultDataRoot());
-    const telemetry = await readTelemetryDataset(dir);
+    const telemetry = await readTelemetryDataset(dir, "--dataset", { verify: opts.verify });
     const { table, dataset } = telemetry;
     // before the lineage run or anything else is written (trainHomeTypes checks again)
     verifyTrainingTargets(modelsDir, trainingModelNames("failure", homeTypesOf(table)));

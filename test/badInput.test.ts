@@ -28,14 +28,14 @@ const fixtures = {
 };
 
 const NOT_WHOLE = (flag: string, text: string) =>
-  new RegExp(`^error: ${flag}: "${escape(text)}" is not a whole number; pass plain digits`);
+  new RegExp(`^error: ${flag}: "${escapeRegExp(text)}" is not a whole number; pass plain digits`);
 const NOT_DECIMAL = (flag: string, text: string) =>
-  new RegExp(`^error: ${flag}: "${escape(text)}" is not a number; pass a plain decimal number`);
+  new RegExp(`^error: ${flag}: "${escapeRegExp(text)}" is not a number; pass a plain decimal number`);
 const EMPTY = (flag: string) => new RegExp(`^error: ${flag}: the value is empty; pass a value`);
 const UNKNOWN_OPTION = (command: string, option: string) =>
   new RegExp(`^error: ${command}: unknown option '${option}'; see \`${command} --help\`$`);
 const TOO_MANY = (command: string) => new RegExp(`^error: ${command}: too many arguments`);
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 

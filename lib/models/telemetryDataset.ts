@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { openDataset } from "../pipeline/exports/dataset.js";
-import { type Manifest, tableSha256 } from "../pipeline/manifest.js";
+import { type OpenDatasetOptions, openDataset } from "../pipeline/exports/dataset.js";
+import type { Manifest } from "../pipeline/manifest.js";
 import type { ColumnTable } from "../pipeline/schema.js";
 import { TELEMETRY_SCHEMA } from "../pipeline/tables.js";
 
@@ -9,17 +9,31 @@ export interface TelemetryDataset {
   manifest: Manifest;
   table: ColumnTable;
   /**
-   * The dataset id, a hash of the telemetry files (from the manifest's sha256s: what the
-   * model was trained on) and the sha256 of manifest.json (the dataset's hash in lineage).
+   * The dataset id, the hash of the telemetry files as read and verified against the
+   * manifest (what the model was trained on) and the sha256 of manifest.json (the dataset's
+   * hash in lineage). Without verification both hashes are null: nothing records a hash of
+   * data it did not check (trainHomeTypes then hashes the table it was given).
    */
-  dataset: { id: string; hash: string; manifestSha256: string };
+  dataset: { id: string; hash: string | null; manifestSha256: string | null };
 }
 
-/** Reads the telemetry table of a dataset directory (manifest.json + its table files). */
-export async function readTelemetryDataset(dir: string, field = "--dataset"): Promise<TelemetryDataset> {
-  const dataset = openDataset(resolve(dir), field);
+/**
+ * Reads the telemetry table of a dataset directory (manifest.json + its table files), each
+ * file checked against its manifest sha256 unless `{ verify: false }`.
+ */
+export async function readTelemetryDataset(
+  dir: string,
+  field = "--dataset",
+  options: OpenDatasetOptions = {},
+): Promise<TelemetryDataset> {
+  const dataset = openDataset(resolve(dir), field, options);
   const table = await dataset.table(TELEMETRY_SCHEMA.name);
-  const { manifest, manifestSha256 } = dataset;
-  const hash = tableSha256(manifest.tables[TELEMETRY_SCHEMA.name]);
-  return { dir: dataset.dir, manifest, table, dataset: { id: manifest.dataset_id, hash, manifestSha256 } };
+  const hash = dataset.verifiedTableSha256(TELEMETRY_SCHEMA.name);
+  const { manifest } = dataset;
+  return {
+    dir: dataset.dir,
+    manifest,
+    table,
+    dataset: { id: manifest.dataset_id, hash, manifestSha256: dataset.lineageSha256 },
+  };
 }

@@ -6,10 +6,10 @@
  * - every file still has the size and sha256 the manifest records.
  * Anything else is a miss with a reason, and the caller regenerates.
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { fileProblem, parseManifestBytes } from "./integrity.js";
 import { MANIFEST_FILE, type Manifest, sha256 } from "./manifest.js";
-import { hashFile } from "./tableWriter.js";
 
 export interface CacheEntry {
   dataset_id: string;
@@ -78,32 +78,14 @@ export type DatasetCheck =
 export async function verifyDataset(dir: string): Promise<DatasetCheck> {
   const manifestPath = join(dir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) return { ok: false, problem: `${MANIFEST_FILE} is missing` };
-  let manifestBytes: Buffer;
-  let manifest: Manifest;
-  try {
-    manifestBytes = readFileSync(manifestPath);
-    manifest = JSON.parse(manifestBytes.toString("utf8")) as Manifest;
-  } catch (e) {
-    return { ok: false, problem: `${MANIFEST_FILE} is not valid JSON (${(e as Error).message})` };
-  }
-  if (!manifest || typeof manifest.tables !== "object" || manifest.tables === null) {
-    return { ok: false, problem: `${MANIFEST_FILE} lists no tables` };
-  }
-  for (const [name, table] of Object.entries(manifest.tables)) {
+  const manifestBytes = readFileSync(manifestPath);
+  const parsed = parseManifestBytes(manifestBytes);
+  if ("problem" in parsed) return { ok: false, problem: parsed.problem };
+  const { manifest } = parsed;
+  for (const table of Object.values(manifest.tables)) {
     for (const file of table.files ?? []) {
-      const path = join(dir, file.path);
-      if (!existsSync(path)) return { ok: false, problem: `${file.path} (table ${name}) is missing` };
-      const size = statSync(path).size;
-      if (size !== file.bytes) {
-        return { ok: false, problem: `${file.path} has ${size} bytes, the manifest says ${file.bytes}` };
-      }
-      const actual = await hashFile(path);
-      if (actual !== file.sha256) {
-        return {
-          ok: false,
-          problem: `${file.path} sha256 mismatch (manifest ${file.sha256.slice(0, 12)}…, file ${actual.slice(0, 12)}…)`,
-        };
-      }
+      const problem = await fileProblem(dir, file);
+      if (problem) return { ok: false, problem };
     }
   }
   return { ok: true, manifest, manifestBytes };

@@ -103,6 +103,12 @@ export interface CollectOptions {
   /** Where filter lines go; default console.log. Pass () => {} for silence. */
   log?: (line: string) => void;
   lineage?: LineageStore | null;
+  /**
+   * Check each file read against its manifest sha256 (default true); `false` reads damaged
+   * files anyway (`--no-verify`), and lineage then records no hash for the dataset. Ignored
+   * when an opened dataset is passed: it verifies as it was opened.
+   */
+  verify?: boolean;
 }
 
 /** Keeps rows where `keep[i]` is 1. */
@@ -283,7 +289,8 @@ export async function collectTrainingData(
   }
   const thresholds = parseCollectorThresholds(options.thresholds);
   const log = options.log ?? ((line: string) => console.log(line));
-  const ds = typeof dataset === "string" ? openDataset(dataset) : dataset;
+  const ds =
+    typeof dataset === "string" ? openDataset(dataset, "--dataset", { verify: options.verify }) : dataset;
   const source = TRAINING_SETS[kind];
   let table = await ds.table(source);
   const datasetId = ds.manifest.dataset_id;
@@ -300,8 +307,10 @@ export async function collectTrainingData(
   log(`  kept ${table.rows} rows`);
   const lineage = options.lineage;
   if (lineage) {
-    const runId = lineage.startRun("collect", { dataset: datasetId, kind, thresholds });
-    lineage.recordInput(runId, { id: datasetId, kind: "dataset", uri: ds.dir, sha256: ds.manifestSha256 });
+    const params = { dataset: datasetId, kind, thresholds, ...(ds.verify ? {} : { verify: false }) };
+    const runId = lineage.startRun("collect", params);
+    // the hash of what was read and verified; none for an unverified read
+    lineage.recordInput(runId, { id: datasetId, kind: "dataset", uri: ds.dir, sha256: ds.lineageSha256 });
     lineage.recordOutput(runId, { id, kind: "training_set" });
     for (const f of filters) {
       lineage.recordTransformation(runId, {

@@ -8,10 +8,10 @@
  * Hot paths stay on typed arrays / Arrow columns; danfo is the convenient tabular face
  * (DESIGN §4), slow at millions of rows.
  */
-import { readFileSync } from "node:fs";
 import * as arrow from "apache-arrow";
 import { DataFrame } from "#danfo";
-import { openDataset } from "./exports/dataset.js";
+import { type OpenDatasetOptions, openDataset } from "./exports/dataset.js";
+import { decodeError } from "./io.js";
 import { arrowSchema, sliceTable, toRecordBatch } from "./tableWriter.js";
 
 /** The danfo.js types, for annotations; `homeforge/danfo` is the whole (bundled) library. */
@@ -19,12 +19,25 @@ export type { DataFrame, Series } from "#danfo";
 
 const GROUP_ROWS = 131_072;
 
-/** A dataset table as an Arrow table (strings UTF8, `time` timestamp[ms, UTC], `day` date32). */
-export async function loadTable(datasetDir: string, name: string): Promise<arrow.Table> {
-  const dataset = openDataset(datasetDir, "datasetDir");
+/**
+ * A dataset table as an Arrow table (strings UTF8, `time` timestamp[ms, UTC], `day` date32).
+ * Every file is checked against its manifest sha256 first; `{ verify: false }` reads it anyway.
+ */
+export async function loadTable(
+  datasetDir: string,
+  name: string,
+  options: OpenDatasetOptions = {},
+): Promise<arrow.Table> {
+  const dataset = openDataset(datasetDir, "datasetDir", options);
   const entry = dataset.manifest.tables?.[name];
   if (entry && entry.format === "arrow") {
-    const tables = entry.files.map((f) => arrow.tableFromIPC(readFileSync(`${datasetDir}/${f.path}`)));
+    const tables = dataset.fileBytes(name).map(({ path, bytes, read }) => {
+      try {
+        return arrow.tableFromIPC(bytes);
+      } catch (e) {
+        throw decodeError(path, e, read);
+      }
+    });
     return tables.length === 1 ? tables[0] : tables[0].concat(...tables.slice(1));
   }
   const columns = await dataset.table(name);
@@ -137,7 +150,11 @@ export function fromDataFrame(df: DataFrame, schema?: arrow.Schema): arrow.Table
   return new arrow.Table(vectors);
 }
 
-/** A dataset table as a danfo DataFrame, in one call. */
-export async function loadDataFrame(datasetDir: string, name: string): Promise<DataFrame> {
-  return toDataFrame(await loadTable(datasetDir, name));
+/** A dataset table as a danfo DataFrame, in one call (verified like loadTable). */
+export async function loadDataFrame(
+  datasetDir: string,
+  name: string,
+  options: OpenDatasetOptions = {},
+): Promise<DataFrame> {
+  return toDataFrame(await loadTable(datasetDir, name, options));
 }

@@ -3,6 +3,9 @@ import * as arrow from "apache-arrow";
 import { tableFromIPC, tableToIPC, type Vector, vectorFromArray } from "apache-arrow";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
 import { type ColumnSource, parquetWriteBuffer } from "hyparquet-writer";
+import { HomeforgeError } from "../errors.js";
+import { hashFile } from "./integrity.js";
+import { sha256 } from "./manifest.js";
 import type { ColumnData, ColumnSpec, ColumnTable, TableSchema } from "./schema.js";
 
 export type TableFormat = "parquet" | "arrow";
@@ -148,24 +151,72 @@ export function writeTableFile(path: string, table: ColumnTable, format: TableFo
   return bytes;
 }
 
+export interface ReadTableOptions {
+  /**
+   * Called with the file's sha256 before anything is decoded; throw to refuse the file.
+   * Hashed from the bytes already in memory when the whole file is read, else (Parquet by
+   * row groups) by streaming the file once before the first group.
+   */
+  onHash?: (sha256: string) => void;
+  /** Names the file in a decode error: `<field>: <label> is not a readable … file (…); <fix>`. */
+  field?: string;
+  label?: string;
+  fix?: string;
+}
+
+/** A decode failure (truncated, garbage, wrong schema) as a one-line error naming the file. */
+export function decodeError(path: string, e: unknown, options: ReadTableOptions = {}): HomeforgeError {
+  if (e instanceof HomeforgeError) return e;
+  const kind = path.endsWith(".arrow") ? "Arrow IPC" : "Parquet";
+  const detail = String((e as Error)?.message ?? e).split("\n")[0];
+  return new HomeforgeError(
+    options.field ?? path,
+    `${options.label ?? path} is not a readable ${kind} file (${detail})`,
+    options.fix ?? "regenerate or re-export it",
+  );
+}
+
 /** Reads a table file back into columns of the given schema. */
-export async function readTableFile(path: string, schema: TableSchema): Promise<ColumnTable> {
+export async function readTableFile(
+  path: string,
+  schema: TableSchema,
+  options: ReadTableOptions = {},
+): Promise<ColumnTable> {
   const bytes = readFileSync(path);
-  if (path.endsWith(".arrow")) return arrowToColumns(tableFromIPC(bytes), schema);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const raw: Record<string, unknown[]> = {};
-  for (const spec of schema.columns) raw[spec.name] = [];
-  await parquetRead({
-    file: buffer,
-    onChunk: (chunk) => {
-      const target = raw[chunk.columnName];
-      if (!target) return;
-      for (let i = 0; i < chunk.columnData.length; i++) target[chunk.rowStart + i] = chunk.columnData[i];
-    },
-  });
+  options.onHash?.(sha256(bytes));
+  try {
+    if (path.endsWith(".arrow")) return arrowToColumns(tableFromIPC(bytes), schema);
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const raw: Record<string, unknown[]> = {};
+    for (const spec of schema.columns) raw[spec.name] = [];
+    await parquetRead({
+      file: buffer,
+      onChunk: (chunk) => {
+        const target = raw[chunk.columnName];
+        if (!target) return;
+        for (let i = 0; i < chunk.columnData.length; i++) target[chunk.rowStart + i] = chunk.columnData[i];
+      },
+    });
+    return toColumnTable(schema, raw);
+  } catch (e) {
+    throw decodeError(path, e, options);
+  }
+}
+
+/** Raw column values to a column table; every column must have the same number of values. */
+function toColumnTable(schema: TableSchema, raw: Record<string, unknown[]>): ColumnTable {
+  const rows = raw[schema.columns[0].name].length;
   const columns: Record<string, ColumnData> = {};
-  for (const spec of schema.columns) columns[spec.name] = fromValues(spec, raw[spec.name]);
-  return { schema, rows: raw[schema.columns[0].name].length, columns };
+  for (const spec of schema.columns) {
+    const values = raw[spec.name];
+    if (values.length !== rows) {
+      throw new Error(
+        `column ${spec.name} has ${values.length} values, ${schema.columns[0].name} has ${rows}`,
+      );
+    }
+    columns[spec.name] = fromValues(spec, values);
+  }
+  return { schema, rows, columns };
 }
 
 /**
@@ -173,38 +224,70 @@ export async function readTableFile(path: string, schema: TableSchema): Promise<
  * aggregations over big tables hold one group, not the file. Parquet is read by byte
  * ranges; an Arrow IPC file is mapped whole and handed out batch by batch.
  */
-export async function* readTableChunks(path: string, schema: TableSchema): AsyncGenerator<ColumnTable> {
+export async function* readTableChunks(
+  path: string,
+  schema: TableSchema,
+  options: ReadTableOptions = {},
+): AsyncGenerator<ColumnTable> {
   if (path.endsWith(".arrow")) {
-    const table = tableFromIPC(readFileSync(path));
-    for (const batch of table.batches) yield arrowToColumns(new arrow.Table(batch), schema);
+    const bytes = readFileSync(path);
+    options.onHash?.(sha256(bytes));
+    let batches: arrow.RecordBatch[];
+    try {
+      batches = tableFromIPC(bytes).batches;
+    } catch (e) {
+      throw decodeError(path, e, options);
+    }
+    for (const batch of batches) {
+      let chunk: ColumnTable;
+      try {
+        chunk = arrowToColumns(new arrow.Table(batch), schema);
+      } catch (e) {
+        throw decodeError(path, e, options);
+      }
+      yield chunk;
+    }
     return;
   }
-  const file = await asyncBufferFromFile(path);
-  const metadata = await parquetMetadataAsync(file);
+  // the byte ranges a row-group read touches neither cover the file nor come in order, so
+  // the hash is one streaming pass before the first group (see bench/verify.ts)
+  if (options.onHash) options.onHash(await hashFile(path));
+  let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    file = await asyncBufferFromFile(path);
+    metadata = await parquetMetadataAsync(file);
+  } catch (e) {
+    throw decodeError(path, e, options);
+  }
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
-    const raw: Record<string, unknown[]> = {};
-    for (const spec of schema.columns) raw[spec.name] = new Array(rowEnd - rowStart);
-    await parquetRead({
-      file,
-      metadata,
-      rowStart,
-      rowEnd,
-      columns: schema.columns.map((c) => c.name),
-      onChunk: (chunk) => {
-        const target = raw[chunk.columnName];
-        if (!target) return;
-        // chunks can start before rowStart when a page straddles the group boundary
-        for (let i = 0; i < chunk.columnData.length; i++) {
-          const row = chunk.rowStart + i;
-          if (row >= rowStart && row < rowEnd) target[row - rowStart] = chunk.columnData[i];
-        }
-      },
-    });
-    const columns: Record<string, ColumnData> = {};
-    for (const spec of schema.columns) columns[spec.name] = fromValues(spec, raw[spec.name]);
-    yield { schema, rows: rowEnd - rowStart, columns };
+    let chunk: ColumnTable;
+    try {
+      const raw: Record<string, unknown[]> = {};
+      for (const spec of schema.columns) raw[spec.name] = new Array(rowEnd - rowStart);
+      await parquetRead({
+        file,
+        metadata,
+        rowStart,
+        rowEnd,
+        columns: schema.columns.map((c) => c.name),
+        onChunk: (c) => {
+          const target = raw[c.columnName];
+          if (!target) return;
+          // chunks can start before rowStart when a page straddles the group boundary
+          for (let i = 0; i < c.columnData.length; i++) {
+            const row = c.rowStart + i;
+            if (row >= rowStart && row < rowEnd) target[row - rowStart] = c.columnData[i];
+          }
+        },
+      });
+      chunk = toColumnTable(schema, raw);
+    } catch (e) {
+      throw decodeError(path, e, options);
+    }
+    yield chunk;
     rowStart = rowEnd;
   }
 }

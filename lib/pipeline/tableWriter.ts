@@ -5,15 +5,18 @@
  * rows were batched, so a file's bytes do not depend on the worker count or batch size.
  */
 
-import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as arrow from "apache-arrow";
 import type { SchemaElement } from "hyparquet";
 import { fileWriter, ParquetWriter } from "hyparquet-writer";
+import { hashFile } from "./integrity.js";
 import { FORMAT_EXTENSION, type TableFormat } from "./io.js";
 import type { ManifestFile, ManifestTable } from "./manifest.js";
 import type { HomeTables } from "./producers.js";
+
+export { hashFile };
+
 import {
   type ColumnData,
   type ColumnSpec,
@@ -360,23 +363,6 @@ export function openTableWriter(
   return format === "parquet"
     ? new ParquetTableWriter(path, schema, groupRows)
     : new ArrowTableWriter(path, schema, groupRows);
-}
-
-/** sha256 of a file, read in 1 MiB chunks. */
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  const fd = openSync(path, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest("hex");
 }
 
 /**

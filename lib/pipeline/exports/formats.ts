@@ -174,7 +174,11 @@ export async function readBackParquet(path: string, schema: TableSchema, rows: n
       );
     }
   });
-  const back = await readTableFile(path, schema);
+  // a file we just wrote that does not read back is our bug, not bad input: a plain Error,
+  // which exportDataset reports as a failed check
+  const back = await readTableFile(path, schema).catch((e: Error) => {
+    throw new Error(e.message);
+  });
   if (back.rows !== rows) throw new Error(`${path}: read ${back.rows} rows, expected ${rows}`);
 }
 

@@ -71,6 +71,11 @@ export interface ExportOptions {
   lineage?: LineageStore | null;
   /** Notes (a stale lock taken over, waiting for another export into the same directory). */
   onNote?: (message: string) => void;
+  /**
+   * Check each dataset file read against its manifest sha256 (default true); `false` reads
+   * damaged files anyway (`--no-verify`), and lineage then records no hash for the dataset.
+   */
+  verify?: boolean;
 }
 
 /** Checks `what` and `format` before any work; one-line errors name the flag and the choices. */
@@ -142,7 +147,7 @@ export async function exportDataset(
 ): Promise<ExportResult> {
   const spec = exportSpec(what, format);
   const dir = checkExportDestination(datasetDir, what, format, options.outDir);
-  const dataset: OpenDataset = openDataset(datasetDir);
+  const dataset: OpenDataset = openDataset(datasetDir, "--dataset", { verify: options.verify });
   const dirOptions = { field: "--out", kind: EXPORT_DIR, onNote: options.onNote };
   // one export into a directory at a time; a second one waits, then replaces it
   return withOutputDir(dir, dirOptions, () =>
@@ -191,7 +196,7 @@ async function writeExport(
         id: datasetId,
         kind: "dataset",
         uri: datasetDir,
-        sha256: dataset.manifestSha256,
+        sha256: dataset.lineageSha256,
       });
       const exportId = `export:${datasetId}/${what}/${format}`;
       lineage.recordOutput(runId, {
