@@ -4,7 +4,7 @@
  * process (test/helpers/cliInProcess.ts), each in a fresh working directory. Add rows freely:
  * they are data (see BadInputRow).
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import Database from "better-sqlite3";
 import { test } from "uvu";
@@ -37,6 +37,44 @@ const UNKNOWN_OPTION = (command: string, option: string) =>
 const TOO_MANY = (command: string) => new RegExp(`^error: ${command}: too many arguments`);
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** A user's own directory with a look-alike homeforge file in it (`marker`), notes.txt and src/. */
+function foreignApp(marker: string): (cwd: string) => void {
+  return (cwd) => {
+    mkdirSync(join(cwd, "app", "src"), { recursive: true });
+    writeFileSync(join(cwd, "app", marker), '{"name": "app"}');
+    writeFileSync(join(cwd, "app", "notes.txt"), "hi");
+  };
+}
+
+/** A copy of the shared dataset in `cwd/ds`, to damage. */
+function copyDataset(cwd: string): string {
+  const dir = join(cwd, "ds");
+  cpSync(fixtures.dataset, dir, { recursive: true });
+  return dir;
+}
+
+function flipByte(file: string): void {
+  const bytes = readFileSync(file);
+  bytes[bytes.length >> 1] ^= 0xff;
+  writeFileSync(file, bytes);
+}
+
+function damagedArgs(command: "collect" | "export" | "train", dataset: string): string[] {
+  if (command === "collect") return ["collect", "--dataset", dataset, "--for", "failure", "--no-lineage"];
+  if (command === "export")
+    return [
+      "export",
+      "--dataset",
+      dataset,
+      "--what",
+      "device-intelligence",
+      "--format",
+      "json",
+      "--no-lineage",
+    ];
+  return ["train", "--dataset", dataset, "--models", join(dataset, "..", "models"), "--no-lineage"];
 }
 
 /** Keeps a run cheap should a check ever regress and let it through. */
@@ -329,6 +367,84 @@ export const BAD_INPUTS: BadInputRow[] = [
   { args: ["models", "check", "nope"], error: /^error: model: no model named "nope"/ },
   { args: ["models", "list", "extra"], error: TOO_MANY("homeforge models list") },
   { args: ["models", "list", "--nope"], error: UNKNOWN_OPTION("homeforge models list", "--nope") },
+
+  // ── destinations homeforge does not own, or that cannot hold a dataset
+  {
+    name: "generate into a foreign directory with a look-alike manifest.json",
+    setup: foreignApp("manifest.json"),
+    args: g(...SMALL, "--out", "{cwd}/app"),
+    error:
+      /^error: --out: .*app is not empty and holds no homeforge dataset \(found manifest\.json, notes\.txt, src\/\)/,
+  },
+  {
+    name: "export into a foreign directory with a look-alike export.json",
+    setup: foreignApp("export.json"),
+    args: exp("--what", "patterns", "--format", "json", "--out", "{cwd}/app"),
+    error: /^error: --out: .*app.* holds no homeforge export \(found export\.json, notes\.txt, src\/\)/,
+  },
+  {
+    name: "generate over a dataset with a file its manifest does not list",
+    setup: (cwd) => {
+      copyDataset(cwd);
+      writeFileSync(join(cwd, "ds", "notes.txt"), "mine");
+    },
+    args: g(...SMALL, "--out", "{cwd}/ds"),
+    error:
+      /^error: --out: .* holds a homeforge dataset plus entries its manifest\.json does not list \(notes\.txt\)/,
+  },
+  {
+    args: g(...SMALL, "--out", "{cwd}/x", "--lineage-db", "{file}/x.sqlite"),
+    error:
+      /^error: lineage: cannot create the lineage store .*a-file\/x\.sqlite: .*a-file is a file, not a directory; pass --lineage-db/,
+  },
+  { args: g(...SMALL, "--out", "/proc/homeforge-x"), error: /^error: --out: .*proc pseudo-filesystem/ },
+  { args: g(...SMALL, "--out", "/sys/x/ds"), error: /^error: --out: .*sysfs pseudo-filesystem/ },
+  {
+    args: g("--homes", "10000000", "--days", "3660", "--out", "{cwd}/big"),
+    error: /^error: dataset size: 10000000 homes × 3660 days \(≈ .* on disk, .* memory\) needs more than/,
+  },
+  {
+    args: g(...SMALL, "--worker-heap-mb", "99999999", "--out", "{cwd}/x"),
+    error: /^error: --worker-heap-mb: 99999999 MB per thread .* exceeds this machine's \d+ MB/,
+  },
+
+  // ── damaged datasets: every reader verifies what it reads
+  ...(["collect", "export", "train"] as const).map(
+    (command): BadInputRow => ({
+      name: `${command} on a dataset with one byte of telemetry.parquet flipped`,
+      setup: (cwd) => flipByte(join(copyDataset(cwd), "telemetry.parquet")),
+      args: damagedArgs(command, "{cwd}/ds"),
+      error: /^error: --dataset: telemetry\.parquet in ds_\w+ does not match its manifest sha256/,
+    }),
+  ),
+  ...(["collect", "export", "train"] as const).map(
+    (command): BadInputRow => ({
+      name: `${command} on a dataset whose manifest.json is not JSON`,
+      setup: (cwd) => writeFileSync(join(copyDataset(cwd), "manifest.json"), '{"format": "homeforge-dat'),
+      args: damagedArgs(command, "{cwd}/ds"),
+      error: /^error: --dataset: manifest\.json is not valid JSON/,
+    }),
+  ),
+  {
+    name: "collect on a dataset whose events file is cut short",
+    setup: (cwd) => {
+      const file = join(copyDataset(cwd), "events.parquet");
+      writeFileSync(file, readFileSync(file).subarray(0, 100));
+    },
+    args: ["collect", "--dataset", "{cwd}/ds", "--for", "events", "--no-lineage"],
+    error: /^error: --dataset: events\.parquet in ds_\w+ has 100 bytes, the manifest says \d+/,
+  },
+
+  // ── damaged registry files
+  {
+    name: "models show with a damaged aliases.json",
+    setup: (cwd) => {
+      mkdirSync(join(cwd, "reg", "m", "v1"), { recursive: true });
+      writeFileSync(join(cwd, "reg", "m", "aliases.json"), '{"production": "v1"');
+    },
+    args: ["models", "--models", "{cwd}/reg", "show", "m"],
+    error: /^error: models\/m\/aliases\.json: is damaged: it is not valid JSON/,
+  },
 
   // ── info
   { args: ["info", "--nope"], error: UNKNOWN_OPTION("homeforge info", "--nope") },

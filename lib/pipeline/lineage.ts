@@ -162,6 +162,13 @@ function openForQueries(path: string, field: string): Database.Database {
   }
 }
 
+/** The nearest existing ancestor of `path` when it is a file (so nothing can be created below it). */
+function fileAncestor(path: string): string | null {
+  let dir = dirname(path);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return existsSync(dir) && !statSync(dir).isDirectory() ? dir : null;
+}
+
 export class LineageStore {
   readonly path: string;
   private readonly db: Database.Database;
@@ -182,10 +189,13 @@ export class LineageStore {
       this.db.pragma("foreign_keys = ON");
       this.db.exec(SCHEMA);
     } catch (e) {
+      const underFile = fileAncestor(path);
       throw new HomeforgeError(
         "lineage",
-        `cannot open the lineage store ${path} (${(e as Error).message})`,
-        "set HOMEFORGE_LINEAGE_DB to a writable SQLite file, or remove the damaged one",
+        underFile
+          ? `cannot create the lineage store ${path}: ${underFile} is a file, not a directory`
+          : `cannot open the lineage store ${path} (${(e as Error).message})`,
+        "pass --lineage-db (or set HOMEFORGE_LINEAGE_DB) to a writable SQLite file path, or remove the damaged file",
       );
     }
   }
