@@ -8,11 +8,11 @@
  *   npx tsx bench/events.ts [homes=200] [days=90]
  */
 import { pathToFileURL } from "node:url";
-import { parseGenerationConfig } from "../lib/config.js";
-import { homeGenerationSpec } from "../lib/pipeline/homeSpec.js";
+import { Rng } from "../lib/core/random.js";
+import { parseGenerationConfig } from "../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../lib/pipeline/generation/homeSpec.js";
 import { type EventGenerationContext, generateHomeEvents } from "../lib/synth/events.js";
 import { type GeneratedHome, generateHome } from "../lib/synth/homes.js";
-import { Rng } from "../lib/synth/random.js";
 import { plantSynergies } from "../lib/synth/synergies.js";
 import type { PlantedSynergy } from "../lib/synth/synergyTypes.js";
 

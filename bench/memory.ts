@@ -19,8 +19,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseGenerationConfig } from "../lib/config.js";
-import { DataGenerationManager } from "../lib/pipeline/manager.js";
+import { parseGenerationConfig } from "../lib/pipeline/generation/config.js";
+import { DataGenerationManager } from "../lib/pipeline/generation/manager.js";
 
 interface Measurement {
   homes: number;

@@ -7,12 +7,12 @@
  *   npx tsx bench/telemetry.ts [homes=200] [days=90]
  */
 import { pathToFileURL } from "node:url";
-import { parseGenerationConfig } from "../lib/config.js";
-import { homeGenerationSpec } from "../lib/pipeline/homeSpec.js";
-import { telemetryTable } from "../lib/pipeline/telemetryTable.js";
+import { Rng } from "../lib/core/random.js";
+import { parseGenerationConfig } from "../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../lib/pipeline/generation/homeSpec.js";
+import { telemetryTable } from "../lib/pipeline/generation/telemetryTable.js";
 import { HEALTH_FEATURES } from "../lib/synth/catalog/health.js";
 import { type GeneratedHome, generateHome } from "../lib/synth/homes.js";
-import { Rng } from "../lib/synth/random.js";
 import { generateHomeTelemetry } from "../lib/synth/telemetry.js";
 
 export interface TelemetryBenchResult {

@@ -7,15 +7,15 @@
  *   npx tsx bench/training.ts [homes=40] [days=30] [epochs=3]
  */
 import { pathToFileURL } from "node:url";
-import { parseGenerationConfig } from "../lib/config.js";
+import { concatTables } from "../lib/core/columnTable.js";
 import { chooseBackend } from "../lib/models/backend.js";
-import { FailureClassifier } from "../lib/models/failureClassifier.js";
-import { buildFeatures } from "../lib/models/features.js";
+import { FailureClassifier } from "../lib/models/failure/failureClassifier.js";
+import { buildFeatures } from "../lib/models/failure/features.js";
 import { splitHomes, splitRows } from "../lib/models/split.js";
-import { homeGenerationSpec } from "../lib/pipeline/homeSpec.js";
-import { concatTables } from "../lib/pipeline/schema.js";
-import { TELEMETRY_SCHEMA } from "../lib/pipeline/tables.js";
-import { telemetryTable } from "../lib/pipeline/telemetryTable.js";
+import { parseGenerationConfig } from "../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../lib/pipeline/generation/homeSpec.js";
+import { telemetryTable } from "../lib/pipeline/generation/telemetryTable.js";
+import { TELEMETRY_SCHEMA } from "../lib/pipeline/storage/tables.js";
 import { generateHome } from "../lib/synth/homes.js";
 import { generateHomeTelemetry } from "../lib/synth/telemetry.js";
 

@@ -11,10 +11,10 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseGenerationConfig } from "../lib/config.js";
-import { openDataset } from "../lib/pipeline/exports/dataset.js";
-import { generateDataset } from "../lib/pipeline/generate.js";
-import { hashFile } from "../lib/pipeline/integrity.js";
+import { parseGenerationConfig } from "../lib/pipeline/generation/config.js";
+import { generateDataset } from "../lib/pipeline/generation/generate.js";
+import { hashFile } from "../lib/pipeline/storage/integrity.js";
+import { openDataset } from "../lib/pipeline/storage/openDataset.js";
 
 const TABLES = ["telemetry", "events"] as const;
 

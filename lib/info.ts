@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
+import { defaultDataRoot, defaultModelsRoot } from "./core/paths.js";
+import { dependencyVersion, GENERATOR_VERSION, packageVersion } from "./core/version.js";
 import { chooseBackend } from "./models/backend.js";
-import { defaultDataRoot } from "./pipeline/generate.js";
-import { dependencyVersion, GENERATOR_VERSION, packageVersion } from "./version.js";
 
 export interface HomeforgeInfo {
   homeforge: string;
@@ -13,10 +13,6 @@ export interface HomeforgeInfo {
   versions: Record<string, string | null>;
   dataDir: string;
   modelsDir: string;
-}
-
-export function defaultModelsRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.HOMEFORGE_MODELS_DIR || "models");
 }
 
 const REPORTED_PACKAGES = [

@@ -1,5 +1,23 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { DEFAULTS } from "../lib/core/defaults.js";
+import { HomeforgeError } from "../lib/core/errors.js";
+import { defaultDataRoot, defaultLineagePath } from "../lib/core/paths.js";
+import { createProgress } from "../lib/core/progress.js";
+import { packageVersion } from "../lib/core/version.js";
+import {
+  collectTrainingData,
+  parseCollectorThresholds,
+  TRAINING_SETS,
+  type TrainingSetKind,
+} from "../lib/pipeline/analysis/collector.js";
+import {
+  checkExportDestination,
+  EXPORTS,
+  exportDataset,
+  exportSpec,
+} from "../lib/pipeline/exports/exportDataset.js";
+import { writeParquet } from "../lib/pipeline/exports/formats.js";
 import {
   decimalFlag,
   type GenerationConfig,
@@ -8,29 +26,17 @@ import {
   readConfigFile,
   resolveGenerationConfig,
   wholeNumberFlag,
-} from "../lib/config.js";
-import { HomeforgeError } from "../lib/errors.js";
+} from "../lib/pipeline/generation/config.js";
+import { DataGenerationManager } from "../lib/pipeline/generation/manager.js";
+import { describeEstimate } from "../lib/pipeline/generation/sizeEstimate.js";
+import { describeInvalidHomes } from "../lib/pipeline/generation/validate.js";
 import {
-  collectTrainingData,
-  parseCollectorThresholds,
-  TRAINING_SETS,
-  type TrainingSetKind,
-} from "../lib/pipeline/collector.js";
-import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
-import { writeParquet } from "../lib/pipeline/exports/formats.js";
-import { checkExportDestination, EXPORTS, exportDataset, exportSpec } from "../lib/pipeline/exports/index.js";
-import {
-  defaultLineagePath,
   LineageStore,
   modelVersionId,
   parseArtifact,
   type RunRecord,
-} from "../lib/pipeline/lineage.js";
-import { DataGenerationManager, defaultDataRoot } from "../lib/pipeline/manager.js";
-import { describeEstimate } from "../lib/pipeline/sizeEstimate.js";
-import { describeInvalidHomes } from "../lib/pipeline/validate.js";
-import { createProgress } from "../lib/progress.js";
-import { packageVersion } from "../lib/version.js";
+} from "../lib/pipeline/lineage/lineageStore.js";
+import { resolveDatasetDir } from "../lib/pipeline/storage/openDataset.js";
 import {
   applyCliConventions,
   checkOutFile,
@@ -53,10 +59,10 @@ export function buildCli(): Command {
     .command("generate")
     .description("generate a dataset directory (manifest.json + tables), or reuse a cached one")
     .option("--config <file>", "JSON or YAML config file (flags override it)")
-    .option("--homes <n>", "number of homes (default 100)")
-    .option("--days <d>", "days of activity per home (default 30)")
-    .option("--seed <s>", "root seed, a whole number (default 42, env HOMEFORGE_SEED)")
-    .option("--start <date>", "first local day, YYYY-MM-DD (default 2025-01-01)")
+    .option("--homes <n>", `number of homes (default ${DEFAULTS.generate.homes})`)
+    .option("--days <d>", `days of activity per home (default ${DEFAULTS.generate.days})`)
+    .option("--seed <s>", `root seed, a whole number (default ${DEFAULTS.seed}, env HOMEFORGE_SEED)`)
+    .option("--start <date>", `first local day, YYYY-MM-DD (default ${DEFAULTS.generate.start})`)
     .option("--mix <shares>", "home-type mix, e.g. apartment=0.5,studio=0.5 (must sum to 1)")
     .option("--timezones <zones>", "comma-separated IANA zones to place homes in")
     .option("--format <f>", "table format: parquet (default) or arrow")
@@ -73,7 +79,10 @@ export function buildCli(): Command {
       "heap cap per worker thread in MB, at least 64 and at most total memory / (workers + 1) (default: estimated from the batch size); bounds peak memory",
     )
     .option("--no-cache", "regenerate even when a valid cached dataset exists")
-    .option("--cache-ttl <hours>", "reuse a cached dataset for this many hours (default 24)")
+    .option(
+      "--cache-ttl <hours>",
+      `reuse a cached dataset for this many hours (default ${DEFAULTS.cacheTtlHours})`,
+    )
     .option("--min-devices <n>", "a home needs at least this many devices (default 10)")
     .option("--min-events <n>", "a home needs at least this many events (default 100)")
     .option("--fail-on-invalid-home", "fail the run when a home fails validation (default: leave it out)")
@@ -341,7 +350,7 @@ async function lineageArtifactId(input: string, modelsDir: string | undefined): 
   const { name, ref } = parsed.model;
   if (/^v[0-9]+$/.test(ref)) return modelVersionId(name, ref);
   // loaded on demand: the registry imports TensorFlow.js, which takes seconds
-  const { ALIAS_NAMES, ModelRegistry } = await import("../lib/models/registry.js");
+  const { ALIAS_NAMES, ModelRegistry } = await import("../lib/models/registry/registry.js");
   if (!(ALIAS_NAMES as readonly string[]).includes(ref)) return modelVersionId(name, ref);
   return modelVersionId(name, new ModelRegistry(modelsRootOption(modelsDir)).resolve(name, ref));
 }

@@ -1,8 +1,8 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { type Command, CommanderError } from "commander";
-import { HomeforgeError, isHomeforgeError } from "../lib/errors.js";
-import { defaultModelsRoot } from "../lib/info.js";
+import { HomeforgeError, isHomeforgeError } from "../lib/core/errors.js";
+import { defaultModelsRoot } from "../lib/core/paths.js";
 
 /** Code a command that delegated to another script exits with; that script printed its own error. */
 export const DELEGATE_EXIT = "homeforge.delegate";

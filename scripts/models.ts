@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { HomeforgeError } from "../lib/errors.js";
-import { type Aliases, ModelRegistry } from "../lib/models/registry.js";
+import { HomeforgeError } from "../lib/core/errors.js";
+import { type Aliases, ModelRegistry } from "../lib/models/registry/registry.js";
 import { applyCliConventions, modelsRootOption, reportError, runIfEntry } from "./cliSupport.js";
 
 /** `homeforge models …`: list, show, promote, rollback, delete and check registry versions. */

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { resolveGenerationConfig, wholeNumberFlag } from "../lib/config.js";
+import { DEFAULTS } from "../lib/core/defaults.js";
+import { defaultLineagePath } from "../lib/core/paths.js";
+import { createProgress } from "../lib/core/progress.js";
 import { chooseBackend } from "../lib/models/backend.js";
-import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
+import { readTelemetryDataset } from "../lib/models/failure/telemetryDataset.js";
 import {
   formatComparisonTable,
   trainHomeTypes,
   trainingModelNames,
   verifyTrainingTargets,
-} from "../lib/models/trainHomeTypes.js";
-import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
-import { generateDataset } from "../lib/pipeline/generate.js";
-import { defaultLineagePath, LineageStore } from "../lib/pipeline/lineage.js";
-import { createProgress } from "../lib/progress.js";
+} from "../lib/models/failure/trainHomeTypes.js";
+import { recordTrainingLineage } from "../lib/models/failure/trainingLineage.js";
+import { resolveGenerationConfig, wholeNumberFlag } from "../lib/pipeline/generation/config.js";
+import { generateDataset } from "../lib/pipeline/generation/generate.js";
+import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
 import { HOME_TYPES } from "../lib/synth/catalog/homeTypes.js";
 import {
   applyCliConventions,
@@ -30,14 +32,15 @@ import {
  * promote what passes → print a summary and where everything was written.
  * The defaults are sized to finish end to end in about two minutes on a 2-core machine.
  */
-export const PIPELINE_DEFAULTS = { homes: 200, days: 60, epochs: 12 } as const;
+/** The main job's defaults (lib/core/defaults.ts says why they differ from generate's). */
+export const PIPELINE_DEFAULTS = DEFAULTS.pipeline;
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("pipeline")
     .description("generate the default dataset, train and evaluate failure classifiers, register what passes")
     .option("--homes <n>", `homes to generate (default ${PIPELINE_DEFAULTS.homes})`)
     .option("--days <d>", `days per home (default ${PIPELINE_DEFAULTS.days})`)
-    .option("--seed <s>", "root seed for data and training (default 42, env HOMEFORGE_SEED)")
+    .option("--seed <s>", `root seed for data and training (default ${DEFAULTS.seed}, env HOMEFORGE_SEED)`)
     .option("--epochs <n>", `maximum epochs per model (default ${PIPELINE_DEFAULTS.epochs})`)
     .option("--workers <n>", "generation worker threads (default: one per core)")
     .option("--models <dir>", "model registry root (default $HOMEFORGE_MODELS_DIR or ./models)")

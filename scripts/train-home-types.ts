@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
 import { Command } from "commander";
-import { wholeNumberFlag } from "../lib/config.js";
+import { DEFAULTS } from "../lib/core/defaults.js";
+import { defaultDataRoot, defaultLineagePath } from "../lib/core/paths.js";
 import { chooseBackend } from "../lib/models/backend.js";
-import { readTelemetryDataset } from "../lib/models/telemetryDataset.js";
+import { readTelemetryDataset } from "../lib/models/failure/telemetryDataset.js";
 import {
   formatComparisonTable,
   homeTypesOf,
@@ -11,11 +12,11 @@ import {
   trainHomeTypes,
   trainingModelNames,
   verifyTrainingTargets,
-} from "../lib/models/trainHomeTypes.js";
-import { recordTrainingLineage } from "../lib/models/trainingLineage.js";
-import { resolveDatasetDir } from "../lib/pipeline/exports/dataset.js";
-import { defaultLineagePath, LineageStore } from "../lib/pipeline/lineage.js";
-import { defaultDataRoot } from "../lib/pipeline/manager.js";
+} from "../lib/models/failure/trainHomeTypes.js";
+import { recordTrainingLineage } from "../lib/models/failure/trainingLineage.js";
+import { wholeNumberFlag } from "../lib/pipeline/generation/config.js";
+import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
+import { resolveDatasetDir } from "../lib/pipeline/storage/openDataset.js";
 import {
   applyCliConventions,
   EPOCH_BOUNDS,
@@ -34,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .requiredOption("--dataset <id|dir>", "dataset id (under $HOMEFORGE_DATA_DIR or ./data) or directory")
     .option("--models <dir>", "model registry root (default: $HOMEFORGE_MODELS_DIR or ./models)")
-    .option("--seed <n>", "seed for the split, initialisers and shuffling (default 42)")
+    .option("--seed <n>", `seed for the split, initialisers and shuffling (default ${DEFAULTS.seed})`)
     .option("--epochs <n>", "maximum epochs per model (default 30; early stopping may end sooner)")
     .option(
       "--no-verify",
@@ -51,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     program.parse(argv, { from: "user" });
     refuseEmptyValues(program);
     const opts = program.opts();
-    const seed = wholeNumberFlag("--seed", opts.seed, SEED_BOUNDS) ?? 42;
+    const seed = wholeNumberFlag("--seed", opts.seed, SEED_BOUNDS) ?? DEFAULTS.seed;
     const epochs = wholeNumberFlag("--epochs", opts.epochs, EPOCH_BOUNDS);
     const modelsDir = modelsRootOption(opts.models);
     // progress on a terminal only: quiet in CI and in pipes

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { LineageStore } from "../lib/pipeline/lineage.js";
+import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
 import { removeDir, tempDir } from "./helpers/tmp.js";
 
 const root = tempDir();

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { HomeforgeError } from "../errors.js";
+import { HomeforgeError } from "../core/errors.js";
 
 /** TensorFlow.js backends homeforge uses, best first. */
 export const BACKEND_PREFERENCE = ["tensorflow", "wasm", "cpu"] as const;

@@ -1,5 +1,5 @@
-import { HomeforgeError } from "../errors.js";
-import { Rng } from "../synth/random.js";
+import { HomeforgeError } from "../core/errors.js";
+import { Rng } from "../core/random.js";
 
 export const SPLIT_NAMES = ["train", "validation", "test"] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];

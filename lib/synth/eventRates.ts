@@ -1,3 +1,4 @@
+import { Rng } from "../core/random.js";
 import {
   behaviourFor,
   COOLING_ABOVE_C,
@@ -20,8 +21,7 @@ import {
   weekendPeak,
   weekly,
   winterness,
-} from "./patterns.js";
-import { Rng } from "./random.js";
+} from "./rhythms.js";
 import { buildSunTrack, type SunTrack } from "./sun.js";
 import { buildWeather } from "./weather.js";
 

@@ -1,9 +1,9 @@
+import type { Rng } from "../core/random.js";
 import type { NumericBehaviour, ValueBump } from "./catalog/eventBehaviour.js";
 import { type HomeWorld, heatingDemand } from "./eventRates.js";
 import type { Area } from "./homes.js";
 import { ASLEEP, HOME } from "./occupancy.js";
-import { daily, seasonal, seasonalAmplitude, winterness } from "./patterns.js";
-import type { Rng } from "./random.js";
+import { daily, seasonal, seasonalAmplitude, winterness } from "./rhythms.js";
 import { SEASONAL_LAG_DAYS } from "./weather.js";
 
 /**

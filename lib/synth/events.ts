@@ -1,3 +1,4 @@
+import { Rng } from "../core/random.js";
 import {
   behaviourFor,
   catalogStates,
@@ -14,12 +15,12 @@ import {
   type HomeWorld,
   ProfileCache,
 } from "./eventRates.js";
+import type { FaultCounts, HomeEvents } from "./eventStream.js";
 import { numericValueTrack, valueBounds } from "./eventValues.js";
 import { logNormalFromUniform, logNormalTable, normalFromUniform } from "./fastDraws.js";
-import { applyFaults, type FaultCounts, type FaultRates, NO_FAULT_COUNTS } from "./faults.js";
+import { applyFaults, type FaultRates, NO_FAULT_COUNTS } from "./faults.js";
 import type { Device, GeneratedHome } from "./homes.js";
 import { ASLEEP, AWAY } from "./occupancy.js";
-import { Rng } from "./random.js";
 import type { PlantedSynergy } from "./synergyTypes.js";
 
 /**
@@ -39,19 +40,8 @@ import type { PlantedSynergy } from "./synergyTypes.js";
  * `stateNames[state[i]]`, except code 0 (`stateNames[0] === ""`), which marks a numeric
  * reading whose Home Assistant state is its value as text (see `eventStateText`).
  */
-export interface HomeEvents {
-  /** Index into generated.devices. */
-  entityIndex: Int32Array;
-  /** UTC epoch ms (whole milliseconds). */
-  time: Float64Array;
-  state: Uint8Array;
-  stateNames: readonly string[];
-  /** Numeric reading, NaN when the event has none (light brightness and climate setpoints count). */
-  value: Float64Array;
-  length: number;
-  /** What the fault injector did (all zero when faults are off). */
-  faults: FaultCounts;
-}
+
+export type { FaultCounts, HomeEvents } from "./eventStream.js";
 
 export interface EventGenerationContext extends EventContext {
   faults: FaultRates;

@@ -1,3 +1,4 @@
+import { Rng } from "../core/random.js";
 import {
   FAILURE_SCENARIOS,
   type FailureScenario,
@@ -9,7 +10,6 @@ import {
 } from "./catalog/health.js";
 import type { RadioEnvironment } from "./catalog/homeTypes.js";
 import type { Area, Device, GeneratedHome } from "./homes.js";
-import { Rng } from "./random.js";
 
 /**
  * A device's scheduled failure. Days count from the dataset start (day 0 = the start date).

@@ -1,5 +1,5 @@
-import type { HomeEvents } from "./events.js";
-import type { Rng } from "./random.js";
+import type { Rng } from "../core/random.js";
+import type { FaultCounts, HomeEvents } from "./eventStream.js";
 
 /**
  * Seeded data-quality faults on a home's event stream, for robustness work: events
@@ -13,12 +13,7 @@ export interface FaultRates {
   outOfOrder: number;
 }
 
-export interface FaultCounts {
-  dropped: number;
-  duplicated: number;
-  /** Events delivered late: moved behind up to MAX_DELIVERY_LAG later events. */
-  outOfOrder: number;
-}
+export type { FaultCounts } from "./eventStream.js";
 
 export const NO_FAULTS: Readonly<FaultRates> = { drop: 0, duplicate: 0, outOfOrder: 0 };
 export const NO_FAULT_COUNTS: Readonly<FaultCounts> = { dropped: 0, duplicated: 0, outOfOrder: 0 };

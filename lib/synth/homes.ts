@@ -1,3 +1,4 @@
+import { deriveSeed, Rng } from "../core/random.js";
 import { AREA_TEMPLATES, type AreaKind, type FloorRule, OUTDOOR_AREA_KINDS } from "./catalog/areas.js";
 import {
   DEVICE_TEMPLATES,
@@ -21,7 +22,6 @@ import {
   type SizeCategory,
 } from "./catalog/homeTypes.js";
 import { CITIES, type ClimateZone } from "./catalog/locations.js";
-import { deriveSeed, Rng } from "./random.js";
 
 export interface Vacation {
   /** First day away, counted from the dataset start (0-based). */

@@ -1,7 +1,7 @@
+import { Rng } from "../core/random.js";
 import { SCHEDULE_SHARES, SCHEDULES, type Schedule } from "./catalog/homeTypes.js";
 import type { Home } from "./homes.js";
 import type { HourGrid } from "./localTime.js";
-import { Rng } from "./random.js";
 
 /**
  * Who is home, hour by hour. Each occupant lives one day at a time by a schedule archetype

@@ -1,3 +1,4 @@
+import { Rng } from "../core/random.js";
 import {
   crossAreaAllowed,
   endpointMatches,
@@ -5,7 +6,6 @@ import {
   type RelationshipType,
 } from "./catalog/relationships.js";
 import type { Area, Device, GeneratedHome } from "./homes.js";
-import { Rng } from "./random.js";
 import type { PlantedSynergy } from "./synergyTypes.js";
 
 /** A type- and place-compatible trigger→action pair of a home. */

@@ -1,3 +1,4 @@
+import { Rng } from "../core/random.js";
 import {
   AREA_HUMIDITY,
   BASEMENT_DB,
@@ -30,8 +31,7 @@ import {
 import { type DeviceFailurePlan, planHomeFailures } from "./failures.js";
 import type { Area, Device, GeneratedHome, Home } from "./homes.js";
 import { DAY_MS, zoneOffsetMs } from "./localTime.js";
-import { seasonal, seasonalAmplitude, weekendPeak, weekly, winterness } from "./patterns.js";
-import { Rng } from "./random.js";
+import { seasonal, seasonalAmplitude, weekendPeak, weekly, winterness } from "./rhythms.js";
 
 /*
  * Daily device-health telemetry. Per day and device: usage follows the health type's

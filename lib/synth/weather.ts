@@ -1,8 +1,8 @@
+import { Rng } from "../core/random.js";
 import type { ClimateZone } from "./catalog/locations.js";
 import type { Home } from "./homes.js";
 import type { HourGrid } from "./localTime.js";
-import { seasonalAmplitude, winterness } from "./patterns.js";
-import { Rng } from "./random.js";
+import { seasonalAmplitude, winterness } from "./rhythms.js";
 
 /**
  * The hourly outdoor-temperature driver of a home: a climate-zone annual mean, a seasonal

@@ -4,18 +4,19 @@
  * manager, exports, collector and frames are tested independently of the generators.
  * Loaded by URL (also inside worker threads): `producerModule: PIPELINE_PRODUCERS`.
  */
-import type { GenerationConfig } from "../../lib/config.js";
-import { homeTablesProducer, type TableProducer } from "../../lib/pipeline/producers.js";
-import { type ColumnTable, columnTable } from "../../lib/pipeline/schema.js";
+
+import { type ColumnTable, columnTable } from "../../lib/core/columnTable.js";
+import { Rng } from "../../lib/core/random.js";
+import type { GenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { homeTablesProducer, type TableProducer } from "../../lib/pipeline/generation/producers.js";
 import {
   EVENTS_SCHEMA,
   PATTERNS_SCHEMA,
   SYNERGIES_SCHEMA,
   TELEMETRY_FEATURES,
   TELEMETRY_SCHEMA,
-} from "../../lib/pipeline/tables.js";
+} from "../../lib/pipeline/storage/tables.js";
 import type { GeneratedHome } from "../../lib/synth/homes.js";
-import { Rng } from "../../lib/synth/random.js";
 
 export const PIPELINE_PRODUCERS = new URL("./pipelineProducers.ts", import.meta.url).href;
 

@@ -3,7 +3,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ModelRegistry } from "../../lib/models/registry.js";
+import { ModelRegistry } from "../../lib/models/registry/registry.js";
 
 const [root, name, barrier] = process.argv.slice(2);
 console.log("ready");

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeTableFile } from "../../lib/pipeline/io.js";
-import { sha256 } from "../../lib/pipeline/manifest.js";
-import { type ColumnTable, columnTable } from "../../lib/pipeline/schema.js";
-import { TELEMETRY_FEATURES, TELEMETRY_SCHEMA } from "../../lib/pipeline/tables.js";
-import { Rng } from "../../lib/synth/random.js";
+import { type ColumnTable, columnTable } from "../../lib/core/columnTable.js";
+import { sha256 } from "../../lib/core/manifest.js";
+import { Rng } from "../../lib/core/random.js";
+import { writeTableFile } from "../../lib/pipeline/storage/tableIO.js";
+import { TELEMETRY_FEATURES, TELEMETRY_SCHEMA } from "../../lib/pipeline/storage/tables.js";
 
 /**
  * A small, seeded stand-in for the telemetry table (TELEMETRY_SCHEMA) for model tests.

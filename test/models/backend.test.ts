@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { HomeforgeError } from "../../lib/errors.js";
+import { HomeforgeError } from "../../lib/core/errors.js";
 import { chooseBackend } from "../../lib/models/backend.js";
 
 test("the best present backend is chosen: tensorflow if installed, else wasm", async () => {

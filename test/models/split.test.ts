@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { Rng } from "../../lib/core/random.js";
 import { SPLIT_NAMES, splitHomes, splitRows } from "../../lib/models/split.js";
-import { Rng } from "../../lib/synth/random.js";
 import { makeTelemetryFixture, permuteRows } from "../helpers/telemetryFixture.js";
 
 const types = ["single_family_house", "apartment", "condo", "townhouse"];

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseGenerationConfig } from "../../lib/config.js";
-import { homeGenerationSpec } from "../../lib/pipeline/homeSpec.js";
+import { parseGenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../../lib/pipeline/generation/homeSpec.js";
 import { behaviourFor, TEMPLATE_BEHAVIOUR } from "../../lib/synth/catalog/eventBehaviour.js";
 import { homeHourlyIntensities } from "../../lib/synth/eventRates.js";
 import {
@@ -14,7 +14,7 @@ import {
 import { type GeneratedHome, generateHome } from "../../lib/synth/homes.js";
 import { localClock } from "../../lib/synth/localTime.js";
 import { ASLEEP, AWAY, onVacation } from "../../lib/synth/occupancy.js";
-import { seasonalDaily, weekly } from "../../lib/synth/patterns.js";
+import { seasonalDaily, weekly } from "../../lib/synth/rhythms.js";
 import type { PlantedSynergy } from "../../lib/synth/synergyTypes.js";
 
 const NO_FAULTS = { drop: 0, duplicate: 0, outOfOrder: 0 };

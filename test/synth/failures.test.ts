@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseGenerationConfig } from "../../lib/config.js";
-import { homeGenerationSpec } from "../../lib/pipeline/homeSpec.js";
+import { parseGenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../../lib/pipeline/generation/homeSpec.js";
 import { FAILURE_SCENARIOS, REPLACEMENT_GAP_DAYS, SCENARIO_SPECS } from "../../lib/synth/catalog/health.js";
 import { type DeviceFailurePlan, planHomeFailures } from "../../lib/synth/failures.js";
 import { type GeneratedHome, generateHome } from "../../lib/synth/homes.js";

@@ -1,11 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseGenerationConfig } from "../../lib/config.js";
-import { homeGenerationSpec } from "../../lib/pipeline/homeSpec.js";
+import { Rng } from "../../lib/core/random.js";
+import { parseGenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../../lib/pipeline/generation/homeSpec.js";
 import { generateHomeEvents, type HomeEvents } from "../../lib/synth/events.js";
 import { applyFaults, faultsEnabled, MAX_DELIVERY_LAG } from "../../lib/synth/faults.js";
 import { generateHome } from "../../lib/synth/homes.js";
-import { Rng } from "../../lib/synth/random.js";
 
 const SEED = 13;
 const config = parseGenerationConfig({ seed: SEED, homes: 10, days: 60 });

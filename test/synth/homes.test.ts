@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseGenerationConfig } from "../../lib/config.js";
-import { homeGenerationSpec } from "../../lib/pipeline/generate.js";
+import { parseGenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../../lib/pipeline/generation/generate.js";
 import {
   DEFAULT_HOME_TYPE_MIX,
   HOME_TYPE_SPECS,

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseGenerationConfig } from "../../lib/config.js";
-import { homeGenerationSpec } from "../../lib/pipeline/homeSpec.js";
+import { parseGenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../../lib/pipeline/generation/homeSpec.js";
 import type { Schedule } from "../../lib/synth/catalog/homeTypes.js";
 import { generateHome, type Home } from "../../lib/synth/homes.js";
 import { buildHourGrid, type HourGrid } from "../../lib/synth/localTime.js";

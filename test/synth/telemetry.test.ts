@@ -1,9 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseGenerationConfig } from "../../lib/config.js";
-import { homeGenerationSpec } from "../../lib/pipeline/homeSpec.js";
-import { TELEMETRY_FEATURES, TELEMETRY_SCHEMA } from "../../lib/pipeline/tables.js";
-import { telemetryTable } from "../../lib/pipeline/telemetryTable.js";
+import { parseGenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../../lib/pipeline/generation/homeSpec.js";
+import { telemetryTable } from "../../lib/pipeline/generation/telemetryTable.js";
+import { TELEMETRY_FEATURES, TELEMETRY_SCHEMA } from "../../lib/pipeline/storage/tables.js";
 import { type FailureScenario, HEALTH_FEATURES, type HealthFeature } from "../../lib/synth/catalog/health.js";
 import { type GeneratedHome, generateHome } from "../../lib/synth/homes.js";
 import {

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseGenerationConfig } from "../../lib/config.js";
-import { homeGenerationSpec } from "../../lib/pipeline/homeSpec.js";
+import { parseGenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../../lib/pipeline/generation/homeSpec.js";
 import { generateHome, type Home } from "../../lib/synth/homes.js";
 import { buildHourGrid, localClock, zoneOffsetMs } from "../../lib/synth/localTime.js";
 import { buildSunTrack, DARK_ELEVATION_DEG, solarElevationDeg, sunTimesLocal } from "../../lib/synth/sun.js";

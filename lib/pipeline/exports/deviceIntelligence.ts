@@ -1,6 +1,6 @@
-import type { ColumnSpec } from "../schema.js";
-import { columnTable } from "../schema.js";
-import { TELEMETRY_FEATURES } from "../tables.js";
+import type { ColumnSpec } from "../../core/columnTable.js";
+import { columnTable } from "../../core/columnTable.js";
+import { TELEMETRY_FEATURES } from "../storage/tables.js";
 import { type DeviceInfo, deviceKey, indexDevices } from "./devices.js";
 import { column, type ExportSpec, exportSchema } from "./spec.js";
 

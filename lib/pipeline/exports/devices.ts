@@ -1,4 +1,4 @@
-import type { ColumnTable } from "../schema.js";
+import type { ColumnTable } from "../../core/columnTable.js";
 
 export interface DeviceInfo {
   homeId: string;

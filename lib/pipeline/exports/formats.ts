@@ -6,9 +6,9 @@
 import { closeSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import Database from "better-sqlite3";
 import { parquetMetadata } from "hyparquet";
-import { readTableFile } from "../io.js";
-import type { ColumnData, ColumnSpec, ColumnTable, TableSchema } from "../schema.js";
-import { hashFile, openTableWriter, parquetSchema } from "../tableWriter.js";
+import type { ColumnData, ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
+import { readTableFile } from "../storage/tableIO.js";
+import { hashFile, openTableWriter, parquetSchema } from "../storage/tableWriter.js";
 
 export type ExportFormat = "json" | "parquet" | "csv" | "sqlite";
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { columnTable } from "../schema.js";
+import { columnTable } from "../../core/columnTable.js";
 import { type DeviceInfo, deviceKey, indexDevices } from "./devices.js";
 import { cellValue, checkRecords, describeFile, type ExportFile } from "./formats.js";
 import { column, type ExportPart, type ExportSpec, exportSchema } from "./spec.js";

@@ -1,4 +1,4 @@
-import { columnTable } from "../schema.js";
+import { columnTable } from "../../core/columnTable.js";
 import { deviceKey, indexDevices } from "./devices.js";
 import { column, type ExportSpec, exportSchema } from "./spec.js";
 

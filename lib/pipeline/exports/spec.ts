@@ -1,6 +1,6 @@
-import type { GenerationConfig } from "../../config.js";
-import type { ColumnRole, ColumnSpec, ColumnTable, TableSchema } from "../schema.js";
-import type { OpenDataset } from "./dataset.js";
+import type { ColumnRole, ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
+import type { GenerationConfig } from "../generation/config.js";
+import type { OpenDataset } from "../storage/openDataset.js";
 import type { ExportFile, ExportFormat } from "./formats.js";
 
 /** One record table of an export; each becomes a file (or a SQLite table). */

@@ -1,4 +1,4 @@
-import type { SeasonalKind } from "../patterns.js";
+import type { SeasonalKind } from "../rhythms.js";
 import type { AreaKind } from "./areas.js";
 import type { Domain } from "./devices.js";
 

@@ -1,0 +1,425 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { DEFAULTS } from "../../core/defaults.js";
+import { HomeforgeError } from "../../core/errors.js";
+import { deriveSeed, Rng } from "../../core/random.js";
+import { chooseThreshold, type ThresholdChoice } from "../evaluation/metrics.js";
+import { fileSystemIO } from "../registry/fileIO.js";
+import { splitHomes, splitRows } from "../split.js";
+import { type TelemetryInput, toColumnTable } from "../tableInput.js";
+import {
+  buildFeatures,
+  DEFAULT_WINDOW,
+  type FeatureSet,
+  type FeatureSpec,
+  featureIndices,
+  featureSpecFor,
+  TODAY_FEATURES,
+} from "./features.js";
+import { Standardizer, type StandardizerState } from "./standardizer.js";
+
+export interface FailureClassifierParams {
+  /** Hidden layer sizes; [] is logistic regression. */
+  hiddenUnits: number[];
+  /** "full": today + rolling windows + one-hots; "today": the 11 telemetry features only. */
+  features: "full" | "today";
+  /** Rolling window in days. */
+  window: number;
+  learningRate: number;
+  /** L2 penalty on kernels (instead of dropout, whose seeded masks repeat every batch in tfjs). */
+  l2: number;
+  epochs: number;
+  /** Rows per step; "auto" scales with the training rows (about 100 steps an epoch, 64…2048). */
+  batchSize: number | "auto";
+  /** Epochs without validation-loss improvement before stopping. */
+  patience: number;
+  classWeight: "balanced" | "none";
+  /** Share of homes held out for validation when fit() is given no validation data. */
+  validationFraction: number;
+  seed: number;
+}
+
+export const DEFAULT_CLASSIFIER_PARAMS: FailureClassifierParams = {
+  hiddenUnits: [32, 16],
+  features: "full",
+  window: DEFAULT_WINDOW,
+  learningRate: 0.003,
+  l2: 1e-4,
+  epochs: DEFAULTS.classifierEpochs,
+  batchSize: "auto",
+  patience: 4,
+  classWeight: "balanced",
+  validationFraction: 0.2,
+  seed: DEFAULTS.seed,
+};
+
+export interface TrainingSummary {
+  backend: string;
+  train_rows: number;
+  train_positives: number;
+  validation_rows: number;
+  validation_positives: number;
+  class_weight: { 0: number; 1: number };
+  batch_size: number;
+  epochs_run: number;
+  best_epoch: number;
+  stopped_early: boolean;
+  validation_loss: number[];
+  /** The decision threshold, chosen for best F1 on the validation rows. */
+  threshold: ThresholdChoice;
+}
+
+export const PREPROCESS_FILE = "preprocess.json";
+export const PREPROCESS_FORMAT = "homeforge-failure-classifier";
+
+/** preprocess.json: everything besides the network needed to score telemetry. */
+export interface FailurePreprocess {
+  format: typeof PREPROCESS_FORMAT;
+  format_version: 1;
+  label: "fails_within_7d";
+  feature_spec: FeatureSpec;
+  features: string[];
+  standardizer: StandardizerState;
+  threshold: number;
+  params: FailureClassifierParams;
+  training: TrainingSummary | null;
+}
+
+/** Rows of a feature set: how trainHomeTypes shares one feature build between many models. */
+export interface FeatureRows {
+  set: FeatureSet;
+  rows: Int32Array;
+}
+
+export interface FitOptions {
+  /** Validation data; by default a seeded, home-stratified share of `data`'s homes. */
+  validation?: TelemetryInput;
+  onEpoch?: (epoch: number, validationLoss: number) => void;
+}
+
+const PREDICT_BATCH = 8192;
+
+/**
+ * Predicts whether a device fails within 7 days, from telemetry. scikit-learn style:
+ * `await new FailureClassifier(params).fit(telemetry)`, then `predictProba`, `predict`,
+ * `save(dir)`, `FailureClassifier.load(dir)`. A TensorFlow.js MLP with seeded initialisers,
+ * seeded shuffling, class weighting and early stopping on validation loss (best weights
+ * restored); the decision threshold is chosen on validation data, never test data.
+ * Trains on the current tf backend: call chooseBackend() first to pick one.
+ */
+export class FailureClassifier {
+  readonly params: FailureClassifierParams;
+  model: tf.LayersModel | null = null;
+  featureSpec: FeatureSpec | null = null;
+  featureNames: string[] = [];
+  standardizer: Standardizer | null = null;
+  threshold = 0.5;
+  training: TrainingSummary | null = null;
+
+  constructor(params: Partial<FailureClassifierParams> = {}) {
+    this.params = { ...DEFAULT_CLASSIFIER_PARAMS, ...params };
+  }
+
+  /** Fits on a telemetry table: a ColumnTable, an apache-arrow Table or a danfo DataFrame. */
+  async fit(data: TelemetryInput, options: FitOptions = {}): Promise<this> {
+    const table = toColumnTable(data);
+    const spec = featureSpecFor(table, this.params.window);
+    const set = buildFeatures(table, spec);
+    if (options.validation) {
+      const validation = buildFeatures(toColumnTable(options.validation), spec);
+      return this.fitFeatures(
+        { set, rows: allRows(set.rows) },
+        { set: validation, rows: allRows(validation.rows) },
+        options,
+      );
+    }
+    const vf = this.params.validationFraction;
+    const split = splitHomes(set.homeIds, set.homeTypes, {
+      seed: deriveSeed(this.params.seed, "validation-split"),
+      fractions: { train: 1 - vf, validation: vf, test: 0 },
+    });
+    const rows = splitRows(split, set.homeIds);
+    return this.fitFeatures({ set, rows: rows.train }, { set, rows: rows.validation }, options);
+  }
+
+  /** Fits on prepared feature rows (the train and validation rows of a home split). */
+  async fitFeatures(
+    train: FeatureRows,
+    validation: FeatureRows,
+    options: Pick<FitOptions, "onEpoch"> = {},
+  ): Promise<this> {
+    await tf.ready();
+    const p = this.params;
+    this.featureSpec = train.set.spec;
+    this.featureNames = p.features === "today" ? [...TODAY_FEATURES] : [...train.set.names];
+    const trainColumns = this.columnsOf(train.set);
+    const validationColumns = this.columnsOf(validation.set);
+    const standardizer = Standardizer.fit(trainColumns, train.rows);
+    this.standardizer = standardizer;
+
+    const trainLabels = labelsAt(train.set, train.rows);
+    const positives = count(trainLabels);
+    const negatives = trainLabels.length - positives;
+    if (positives === 0 || negatives === 0) {
+      throw new HomeforgeError(
+        "data",
+        `the training rows hold ${positives} failing and ${negatives} healthy device-days; both classes are needed`,
+        "train on more homes or more days, so some devices fail within the window",
+      );
+    }
+    const classWeight =
+      p.classWeight === "balanced"
+        ? { 0: trainLabels.length / (2 * negatives), 1: trainLabels.length / (2 * positives) }
+        : { 0: 1, 1: 1 };
+
+    this.model?.dispose();
+    const model = buildNetwork(this.featureNames.length, p);
+    this.model = model;
+    const d = this.featureNames.length;
+    const validationX = standardizer.transformRows(validationColumns, validation.rows);
+    const validationLabels = labelsAt(validation.set, validation.rows);
+    const canStopEarly = validation.rows.length > 0;
+
+    const batchSize = resolveBatchSize(p.batchSize, trainLabels.length);
+    const losses: number[] = [];
+    let best = Number.POSITIVE_INFINITY;
+    let bestEpoch = -1;
+    let bestWeights: tf.Tensor[] | null = null;
+    let stale = 0;
+    let epoch = 0;
+    for (; epoch < p.epochs; epoch++) {
+      const order = Uint32Array.from(train.rows);
+      shuffleInPlace(order, Rng.derive(p.seed, "shuffle", epoch));
+      const x = tf.tensor2d(standardizer.transformRows(trainColumns, order), [order.length, d]);
+      const y = tf.tensor2d(labelsAt(train.set, order), [order.length, 1]);
+      try {
+        await model.fit(x, y, { epochs: 1, batchSize, shuffle: false, classWeight, verbose: 0 });
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
+      if (!canStopEarly) continue;
+      const loss = weightedLogLoss(validationLabels, this.predictMatrix(validationX), classWeight);
+      losses.push(loss);
+      options.onEpoch?.(epoch, loss);
+      if (loss < best - 1e-5) {
+        best = loss;
+        bestEpoch = epoch;
+        stale = 0;
+        for (const w of bestWeights ?? []) w.dispose();
+        bestWeights = model.getWeights().map((w) => w.clone());
+      } else if (++stale >= p.patience) {
+        epoch++;
+        break;
+      }
+    }
+    if (bestWeights) {
+      model.setWeights(bestWeights);
+      for (const w of bestWeights) w.dispose();
+    }
+    const choice = chooseThreshold(validationLabels, this.predictMatrix(validationX));
+    this.threshold = choice.threshold;
+    this.training = {
+      backend: tf.getBackend(),
+      train_rows: trainLabels.length,
+      train_positives: positives,
+      validation_rows: validationLabels.length,
+      validation_positives: count(validationLabels),
+      class_weight: classWeight,
+      batch_size: batchSize,
+      epochs_run: epoch,
+      best_epoch: canStopEarly ? bestEpoch + 1 : epoch,
+      stopped_early: epoch < p.epochs,
+      validation_loss: losses,
+      threshold: choice,
+    };
+    return this;
+  }
+
+  /** Probability of failure within 7 days, per row (all rows, or `rows` of a feature set). */
+  predictProba(data: TelemetryInput | FeatureSet, rows?: ArrayLike<number>): Float32Array {
+    const { model, standardizer } = this.fitted();
+    if (isFeatureSet(data)) {
+      const columns = this.columnsOf(data);
+      return this.predictMatrix(standardizer.transformRows(columns, rows ?? allRows(data.rows)), model);
+    }
+    const table = toColumnTable(data, undefined, { labelOptional: true });
+    const set = buildFeatures(table, this.featureSpec!);
+    return this.predictMatrix(
+      standardizer.transformRows(this.columnsOf(set), rows ?? allRows(set.rows)),
+      model,
+    );
+  }
+
+  /** 0/1 per row: probability ≥ the threshold chosen on validation data. */
+  predict(data: TelemetryInput | FeatureSet, rows?: ArrayLike<number>): Uint8Array {
+    const proba = this.predictProba(data, rows);
+    return Uint8Array.from(proba, (v) => (v >= this.threshold ? 1 : 0));
+  }
+
+  /** Writes model.json + weights.bin (tf.loadLayersModel format) and preprocess.json into `dir`. */
+  async save(dir: string): Promise<void> {
+    const { model } = this.fitted();
+    mkdirSync(dir, { recursive: true });
+    await model.save(fileSystemIO(dir));
+    writeFileSync(join(dir, PREPROCESS_FILE), `${JSON.stringify(this.preprocess(), null, 2)}\n`);
+  }
+
+  preprocess(): FailurePreprocess {
+    const { standardizer } = this.fitted();
+    return {
+      format: PREPROCESS_FORMAT,
+      format_version: 1,
+      label: "fails_within_7d",
+      feature_spec: this.featureSpec!,
+      features: this.featureNames,
+      standardizer: standardizer.toJSON(),
+      threshold: this.threshold,
+      params: this.params,
+      training: this.training,
+    };
+  }
+
+  static async load(dir: string): Promise<FailureClassifier> {
+    let pre: FailurePreprocess;
+    try {
+      pre = JSON.parse(readFileSync(join(dir, PREPROCESS_FILE), "utf8"));
+    } catch (e) {
+      throw new HomeforgeError(
+        "model",
+        `cannot read ${join(dir, PREPROCESS_FILE)} (${(e as Error).message.split("\n")[0]})`,
+        "point at a directory written by FailureClassifier.save or the model registry",
+      );
+    }
+    if (pre.format !== PREPROCESS_FORMAT) {
+      throw new HomeforgeError(
+        "model",
+        `${join(dir, PREPROCESS_FILE)} is not a failure-classifier preprocess file`,
+        "load it with the loader of its model kind",
+      );
+    }
+    const classifier = new FailureClassifier(pre.params);
+    classifier.model = await tf.loadLayersModel(fileSystemIO(dir));
+    classifier.featureSpec = pre.feature_spec;
+    classifier.featureNames = pre.features;
+    classifier.standardizer = new Standardizer(pre.standardizer);
+    classifier.threshold = pre.threshold;
+    classifier.training = pre.training;
+    return classifier;
+  }
+
+  dispose(): void {
+    this.model?.dispose();
+    this.model = null;
+  }
+
+  private fitted(): { model: tf.LayersModel; standardizer: Standardizer } {
+    if (!this.model || !this.standardizer) {
+      throw new HomeforgeError("model", "the classifier is not fitted", "call fit() or load() first");
+    }
+    return { model: this.model, standardizer: this.standardizer };
+  }
+
+  private columnsOf(set: FeatureSet): Float32Array[] {
+    return featureIndices(set, this.featureNames).map((i) => set.columns[i]);
+  }
+
+  private predictMatrix(x: Float32Array, model = this.model!): Float32Array {
+    const d = this.featureNames.length;
+    const n = x.length / d;
+    const out = new Float32Array(n);
+    for (let start = 0; start < n; start += PREDICT_BATCH) {
+      const end = Math.min(n, start + PREDICT_BATCH);
+      tf.tidy(() => {
+        const input = tf.tensor2d(x.subarray(start * d, end * d), [end - start, d]);
+        // predict's own default batch of 32 rows is ~20× slower than one call per chunk
+        out.set(
+          (model.predict(input, { batchSize: end - start }) as tf.Tensor).dataSync() as Float32Array,
+          start,
+        );
+      });
+    }
+    return out;
+  }
+}
+
+function buildNetwork(inputs: number, p: FailureClassifierParams): tf.Sequential {
+  const model = tf.sequential({ name: "failure_classifier" });
+  const regularizer = p.l2 > 0 ? () => tf.regularizers.l2({ l2: p.l2 }) : () => undefined;
+  p.hiddenUnits.forEach((units, k) => {
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: "relu",
+        name: `hidden_${k + 1}`,
+        ...(k === 0 ? { inputShape: [inputs] } : {}),
+        kernelInitializer: tf.initializers.heNormal({ seed: deriveSeed(p.seed, "init", k) }),
+        biasInitializer: tf.initializers.zeros(),
+        kernelRegularizer: regularizer(),
+      }),
+    );
+  });
+  model.add(
+    tf.layers.dense({
+      units: 1,
+      activation: "sigmoid",
+      name: "failure_probability",
+      ...(p.hiddenUnits.length === 0 ? { inputShape: [inputs] } : {}),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(p.seed, "init", "output") }),
+      biasInitializer: tf.initializers.zeros(),
+      kernelRegularizer: regularizer(),
+    }),
+  );
+  model.compile({ optimizer: tf.train.adam(p.learningRate), loss: "binaryCrossentropy" });
+  return model;
+}
+
+/** "auto": the power of two nearest rows/100, within 64…2048. */
+export function resolveBatchSize(batchSize: number | "auto", rows: number): number {
+  if (batchSize !== "auto") return batchSize;
+  const target = Math.max(1, rows / 100);
+  return Math.min(2048, Math.max(64, 2 ** Math.round(Math.log2(target))));
+}
+
+function shuffleInPlace(a: Uint32Array, rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
+
+function weightedLogLoss(labels: Float32Array, proba: Float32Array, w: { 0: number; 1: number }): number {
+  let total = 0;
+  let weight = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const p = Math.min(1 - 1e-7, Math.max(1e-7, proba[i]));
+    const wi = labels[i] === 1 ? w[1] : w[0];
+    total -= wi * (labels[i] === 1 ? Math.log(p) : Math.log(1 - p));
+    weight += wi;
+  }
+  return weight > 0 ? total / weight : Number.NaN;
+}
+
+function labelsAt(set: FeatureSet, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = set.labels[rows[k]];
+  return out;
+}
+
+function count(labels: Float32Array): number {
+  let n = 0;
+  for (const v of labels) if (v === 1) n++;
+  return n;
+}
+
+function allRows(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}
+
+function isFeatureSet(x: unknown): x is FeatureSet {
+  const s = x as FeatureSet;
+  return Array.isArray(s?.names) && Array.isArray(s?.columns) && typeof s?.spec === "object";
+}

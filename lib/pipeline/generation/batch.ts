@@ -1,0 +1,173 @@
+import { type ColumnData, type ColumnTable, concatTables } from "../../core/columnTable.js";
+import { generateHome } from "../../synth/homes.js";
+import { TABLE_SCHEMAS, type TableName } from "../storage/tables.js";
+import type { GenerationConfig } from "./config.js";
+import { homeGenerationSpec } from "./homeSpec.js";
+import type { HomeProducer, HomeTables } from "./producers.js";
+import { type InvalidHome, type ValidationRules, validateHome } from "./validate.js";
+
+/** A batch of consecutive homes, made on one worker and written as one unit, in batch order. */
+export interface BatchResult {
+  batch: number;
+  /** Homes generated in the batch (kept + invalid). */
+  homes: number;
+  /** Every table the producers made, over the valid homes, in home order. */
+  tables: HomeTables;
+  invalid: InvalidHome[];
+}
+
+/** Homes [batch·size, min((batch+1)·size, total)). */
+export function batchRange(batch: number, size: number, total: number): [number, number] {
+  return [batch * size, Math.min((batch + 1) * size, total)];
+}
+
+/** Generates, produces and validates homes [start, end). Invalid homes' rows are left out. */
+export function produceBatch(
+  producer: HomeProducer,
+  config: GenerationConfig,
+  rules: ValidationRules,
+  batch: number,
+  start: number,
+  end: number,
+): BatchResult {
+  const spec = homeGenerationSpec(config);
+  const parts = new Map<TableName, ColumnTable[]>();
+  const invalid: InvalidHome[] = [];
+  const shapes = new Map<TableName, ColumnTable>();
+  for (let index = start; index < end; index++) {
+    const generated = generateHome(spec, index);
+    const tables = producer(generated, config);
+    const reasons = validateHome(generated, tables, rules);
+    if (reasons.length > 0) invalid.push({ homeId: generated.home.homeId, index, reasons });
+    for (const [name, table] of Object.entries(tables) as [TableName, ColumnTable][]) {
+      if (!shapes.has(name)) shapes.set(name, table);
+      if (reasons.length > 0) continue;
+      const list = parts.get(name) ?? [];
+      list.push(table);
+      parts.set(name, list);
+    }
+  }
+  const tables: HomeTables = {};
+  for (const name of Object.keys(TABLE_SCHEMAS) as TableName[]) {
+    const shape = shapes.get(name);
+    if (!shape) continue;
+    const list = parts.get(name) ?? [];
+    tables[name] = list.length === 0 ? emptyLike(shape) : concatTables(shape.schema, list);
+  }
+  return { batch, homes: end - start, tables, invalid };
+}
+
+function emptyLike(table: ColumnTable): ColumnTable {
+  const columns: Record<string, ColumnData> = {};
+  for (const [name, data] of Object.entries(table.columns)) columns[name] = data.slice(0, 0) as ColumnData;
+  return { schema: table.schema, rows: 0, columns };
+}
+
+/**
+ * A column as it crosses threads: string columns dictionary-coded (a few distinct strings
+ * plus Int32 codes, -1 = null) and nullable int columns as Float64 with NaN, so a batch
+ * moves as transferred buffers instead of millions of cloned strings and numbers.
+ */
+export type PackedColumn =
+  | { packed: "dict"; values: string[]; codes: Int32Array }
+  | { packed: "nullable"; data: Float64Array };
+
+export interface PackedTable {
+  schema: ColumnTable["schema"];
+  rows: number;
+  columns: Record<string, ColumnData | PackedColumn>;
+}
+
+export interface PackedBatch extends Omit<BatchResult, "tables"> {
+  tables: PackedTables;
+}
+
+function packColumn(data: ColumnData): ColumnData | PackedColumn {
+  if (ArrayBuffer.isView(data)) return data;
+  const values = data as (string | number | null)[];
+  if (values.some((v) => typeof v === "number")) {
+    return {
+      packed: "nullable",
+      data: Float64Array.from(values, (v) => (v === null ? Number.NaN : (v as number))),
+    };
+  }
+  const index = new Map<string, number>();
+  const dict: string[] = [];
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as string | null;
+    if (v === null) {
+      codes[i] = -1;
+      continue;
+    }
+    let code = index.get(v);
+    if (code === undefined) {
+      code = dict.length;
+      index.set(v, code);
+      dict.push(v);
+    }
+    codes[i] = code;
+  }
+  return { packed: "dict", values: dict, codes };
+}
+
+function unpackColumn(column: ColumnData | PackedColumn): ColumnData {
+  if (ArrayBuffer.isView(column) || Array.isArray(column)) return column as ColumnData;
+  const c = column as PackedColumn;
+  if (c.packed === "nullable") return Array.from(c.data, (v) => (Number.isNaN(v) ? null : v));
+  const out = new Array<string | null>(c.codes.length);
+  for (let i = 0; i < c.codes.length; i++) out[i] = c.codes[i] < 0 ? null : c.values[c.codes[i]];
+  return out;
+}
+
+/** A batch's tables, packed. */
+export type PackedTables = Partial<Record<TableName, PackedTable>>;
+
+/** Tables ready to post to another thread, and the buffers to transfer with them. */
+export function packTables(tables: HomeTables): { packed: PackedTables; transfer: ArrayBuffer[] } {
+  const packed: PackedTables = {};
+  for (const [name, table] of Object.entries(tables) as [TableName, ColumnTable][]) {
+    const columns: Record<string, ColumnData | PackedColumn> = {};
+    for (const [col, data] of Object.entries(table.columns)) columns[col] = packColumn(data);
+    packed[name] = { schema: table.schema, rows: table.rows, columns };
+  }
+  return { packed, transfer: transferList(packed) };
+}
+
+/** The buffers behind packed tables, to transfer (not copy) when posting them on. */
+export function transferList(packed: PackedTables): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const table of Object.values(packed) as PackedTable[]) {
+    for (const column of Object.values(table.columns)) {
+      const view = ArrayBuffer.isView(column)
+        ? column
+        : Array.isArray(column)
+          ? null
+          : "codes" in column
+            ? column.codes
+            : column.data;
+      if (view && view.buffer instanceof ArrayBuffer) buffers.add(view.buffer);
+    }
+  }
+  return [...buffers];
+}
+
+export function unpackTables(packed: PackedTables): HomeTables {
+  const tables: HomeTables = {};
+  for (const [name, table] of Object.entries(packed) as [TableName, PackedTable][]) {
+    const columns: Record<string, ColumnData> = {};
+    for (const [col, data] of Object.entries(table.columns)) columns[col] = unpackColumn(data);
+    tables[name] = { schema: table.schema, rows: table.rows, columns };
+  }
+  return tables;
+}
+
+/** A batch ready to post to another thread, and the buffers to transfer with it. */
+export function packBatch(result: BatchResult): { packed: PackedBatch; transfer: ArrayBuffer[] } {
+  const { packed, transfer } = packTables(result.tables);
+  return { packed: { ...result, tables: packed }, transfer };
+}
+
+export function unpackBatch(packed: PackedBatch): BatchResult {
+  return { ...packed, tables: unpackTables(packed.tables) };
+}

@@ -1,0 +1,84 @@
+import type { GeneratedHome } from "../../synth/homes.js";
+import type { GenerationConfig } from "./config.js";
+import type { HomeTables } from "./producers.js";
+
+const DAY_MS = 86_400_000;
+
+export interface ValidationRules {
+  minDevices: number;
+  minEvents: number;
+  /** Events must fall in [startMs, endMs): the horizon widened by a day for time zones. */
+  startMs: number;
+  endMs: number;
+}
+
+export interface InvalidHome {
+  homeId: string;
+  index: number;
+  reasons: string[];
+}
+
+export function validationRules(config: GenerationConfig): ValidationRules {
+  const start = Date.parse(`${config.start}T00:00:00Z`);
+  return {
+    minDevices: config.validation.minDevices,
+    minEvents: config.validation.minEvents,
+    startMs: start - DAY_MS,
+    endMs: start + (config.days + 1) * DAY_MS,
+  };
+}
+
+/**
+ * Why a generated home is not fit for training, or [] when it is. Checks the configured
+ * minimums (events only when an events table is produced) and that every table refers
+ * only to the home's own devices and areas.
+ */
+export function validateHome(generated: GeneratedHome, tables: HomeTables, rules: ValidationRules): string[] {
+  const reasons: string[] = [];
+  const { devices, areas, home } = generated;
+  if (devices.length < rules.minDevices) {
+    reasons.push(`${devices.length} devices, below the minimum of ${rules.minDevices}`);
+  }
+  const entities = new Set<string>();
+  for (const d of devices) {
+    if (entities.has(d.entityId)) reasons.push(`entity_id ${d.entityId} appears twice`);
+    entities.add(d.entityId);
+  }
+  const areaIds = new Set(areas.map((a) => a.areaId));
+  const homeless = devices.filter((d) => !areaIds.has(d.areaId));
+  if (homeless.length > 0) reasons.push(`${homeless[0].entityId} is in unknown area ${homeless[0].areaId}`);
+
+  const events = tables.events;
+  if (events) {
+    if (events.rows < rules.minEvents) {
+      reasons.push(`${events.rows} events, below the minimum of ${rules.minEvents}`);
+    }
+    const time = events.columns.time as Float64Array;
+    let outside = 0;
+    for (let i = 0; i < events.rows; i++) if (!(time[i] >= rules.startMs && time[i] < rules.endMs)) outside++;
+    if (outside > 0) reasons.push(`${outside} events outside the generated time span`);
+  }
+  for (const [name, column] of [
+    ["events", "entity_id"],
+    ["telemetry", "entity_id"],
+    ["patterns", "entity_id"],
+    ["synergies", "trigger_entity"],
+    ["synergies", "action_entity"],
+  ] as const) {
+    const table = tables[name];
+    if (!table) continue;
+    const ids = table.columns[column] as (string | null)[];
+    const homeIds = table.columns.home_id as (string | null)[];
+    const unknown = ids.find((id) => id === null || !entities.has(id));
+    if (unknown !== undefined) reasons.push(`${name}.${column} names unknown device ${unknown}`);
+    if (homeIds.some((h) => h !== home.homeId)) reasons.push(`${name} holds rows of another home`);
+  }
+  return reasons;
+}
+
+/** One line per failing home, at most `limit`, for error messages and logs. */
+export function describeInvalidHomes(invalid: readonly InvalidHome[], limit = 3): string {
+  const shown = invalid.slice(0, limit).map((h) => `${h.homeId} (${h.reasons.join("; ")})`);
+  const more = invalid.length > limit ? ` and ${invalid.length - limit} more` : "";
+  return `${shown.join(", ")}${more}`;
+}

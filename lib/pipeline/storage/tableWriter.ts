@@ -1,0 +1,488 @@
+/**
+ * Streaming table files: rows arrive in batches and leave in fixed-size row groups (Parquet)
+ * or record batches (Arrow IPC), so memory holds at most one group per table however many
+ * homes a dataset has. Group boundaries depend only on the row sequence, never on how the
+ * rows were batched, so a file's bytes do not depend on the worker count or batch size.
+ */
+
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { join, relative } from "node:path";
+import * as arrow from "apache-arrow";
+import type { SchemaElement } from "hyparquet";
+import { fileWriter, ParquetWriter } from "hyparquet-writer";
+import type { ManifestFile, ManifestTable } from "../../core/manifest.js";
+import type { HomeTables } from "../generation/producers.js";
+import { hashFile } from "./integrity.js";
+import { FORMAT_EXTENSION, type TableFormat } from "./tableIO.js";
+
+export { hashFile };
+
+import {
+  type ColumnData,
+  type ColumnSpec,
+  type ColumnTable,
+  concatTables,
+  type TableSchema,
+} from "../../core/columnTable.js";
+import { TABLE_SCHEMAS, type TableName } from "./tables.js";
+
+/**
+ * Memory a buffered row group may take. Rows wait in JS arrays until a group is full, so
+ * this (times the number of tables) is the constant that peak memory carries whatever the
+ * number of homes; groups are sized per table from it (see groupRowsFor).
+ */
+export const GROUP_BUDGET_BYTES = 16 * 2 ** 20;
+/** Rough in-memory cost of one value while buffered (a string is a pointer plus its text). */
+const BUFFERED_BYTES: Record<ColumnSpec["type"], number> = {
+  string: 48,
+  int32: 8,
+  float64: 8,
+  bool: 4,
+  timestamp_ms: 8,
+  date: 8,
+};
+
+/**
+ * Rows per Parquet row group / Arrow record batch for a table: the group budget over the
+ * table's row cost, in whole multiples of 4 096 rows between 16 384 and 262 144. Depends on
+ * the schema alone, so files stay identical for any worker count or batch size.
+ */
+export function groupRowsFor(schema: TableSchema, budgetBytes = GROUP_BUDGET_BYTES): number {
+  const perRow = schema.columns.reduce((n, c) => n + BUFFERED_BYTES[c.type], 0);
+  const rows = Math.floor(budgetBytes / perRow / 4096) * 4096;
+  return Math.min(262_144, Math.max(16_384, rows));
+}
+/**
+ * Row groups per file. A Parquet writer keeps every row group's footer metadata (column
+ * chunks, statistics, offset indexes) until the file closes, so a table with more groups
+ * than this rolls over to a new file: what a writer holds stays bounded however many homes
+ * a dataset has (DuckDB's COPY … ROW_GROUPS_PER_FILE does the same).
+ */
+export const FILE_ROW_GROUPS = 64;
+const DAY_MS = 86_400_000;
+
+export interface WrittenFile {
+  path: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface TableFileWriter {
+  readonly schema: TableSchema;
+  readonly path: string;
+  append(table: ColumnTable): Promise<void>;
+  finish(): Promise<WrittenFile>;
+  /** Closes and deletes the partial file. */
+  abort(): void;
+}
+
+export interface TableWriterOptions {
+  /** Rows per row group; default groupRowsFor(schema). */
+  groupRows?: number;
+  /** Rows per file of a dataset table (a whole number of groups); default groupRows × FILE_ROW_GROUPS. */
+  fileRows?: number;
+}
+
+/** Rows [start, end) of a table; typed columns are views, not copies. */
+export function sliceTable(table: ColumnTable, start: number, end: number): ColumnTable {
+  const columns: Record<string, ColumnData> = {};
+  for (const spec of table.schema.columns) {
+    const data = table.columns[spec.name];
+    columns[spec.name] = (
+      ArrayBuffer.isView(data) ? (data as Float64Array).subarray(start, end) : data.slice(start, end)
+    ) as ColumnData;
+  }
+  return { schema: table.schema, rows: end - start, columns };
+}
+
+/** Regroups appended tables into groups of exactly `groupRows` rows (the last may be shorter). */
+class RowRegrouper {
+  private parts: ColumnTable[] = [];
+  private rows = 0;
+  constructor(
+    private readonly schema: TableSchema,
+    private readonly groupRows: number,
+  ) {}
+
+  /** Full groups now ready. */
+  push(table: ColumnTable): ColumnTable[] {
+    if (table.rows === 0) return [];
+    this.parts.push(table);
+    this.rows += table.rows;
+    const groups: ColumnTable[] = [];
+    while (this.rows >= this.groupRows) {
+      const all = this.parts.length === 1 ? this.parts[0] : concatTables(this.schema, this.parts);
+      groups.push(sliceTable(all, 0, this.groupRows));
+      const rest = sliceTable(all, this.groupRows, all.rows);
+      this.parts = rest.rows > 0 ? [rest] : [];
+      this.rows = rest.rows;
+    }
+    return groups;
+  }
+
+  /** The last, partial group, if any. */
+  drain(): ColumnTable | null {
+    if (this.rows === 0) return null;
+    const last = this.parts.length === 1 ? this.parts[0] : concatTables(this.schema, this.parts);
+    this.parts = [];
+    this.rows = 0;
+    return last;
+  }
+}
+
+export function parquetSchema(schema: TableSchema): SchemaElement[] {
+  return [
+    { name: "root", num_children: schema.columns.length },
+    ...schema.columns.map((spec) => parquetSchemaElement(spec)),
+  ];
+}
+
+function parquetSchemaElement(spec: ColumnSpec): SchemaElement {
+  const repetition_type = spec.nullable ? "OPTIONAL" : "REQUIRED";
+  switch (spec.type) {
+    case "string":
+      return { name: spec.name, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type };
+    case "int32":
+      return { name: spec.name, type: "INT32", repetition_type };
+    case "float64":
+      return { name: spec.name, type: "DOUBLE", repetition_type };
+    case "bool":
+      return { name: spec.name, type: "BOOLEAN", repetition_type };
+    case "timestamp_ms":
+      return {
+        name: spec.name,
+        type: "INT64",
+        converted_type: "TIMESTAMP_MILLIS",
+        logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" },
+        repetition_type,
+      };
+    case "date":
+      return {
+        name: spec.name,
+        type: "INT32",
+        converted_type: "DATE",
+        logical_type: { type: "DATE" },
+        repetition_type,
+      };
+  }
+}
+
+/** Column values as hyparquet-writer takes them for the schema element above. */
+export function parquetValues(spec: ColumnSpec, data: ColumnData): unknown[] | ArrayLike<unknown> {
+  switch (spec.type) {
+    case "string":
+    case "int32":
+      return data;
+    case "float64":
+      // Parquet has real nulls: NaN (our in-memory "missing") is written as null
+      return spec.nullable ? Array.from(data as Float64Array, (v) => (Number.isNaN(v) ? null : v)) : data;
+    case "bool":
+      return Array.from(data as Uint8Array, (v) => v === 1);
+    case "timestamp_ms":
+      return Array.from(data as Float64Array, (v) => (Number.isNaN(v) ? null : BigInt(v)));
+    case "date":
+      return Array.from(data as ArrayLike<number | null>, (v) => (v === null ? null : new Date(v * DAY_MS)));
+  }
+}
+
+class ParquetTableWriter implements TableFileWriter {
+  private readonly regroup: RowRegrouper;
+  private readonly writer: ParquetWriter;
+  private rows = 0;
+  private bytesWritten: () => number;
+
+  constructor(
+    readonly path: string,
+    readonly schema: TableSchema,
+    groupRows: number,
+  ) {
+    this.regroup = new RowRegrouper(schema, groupRows);
+    const file = fileWriter(path);
+    this.bytesWritten = () => file.offset;
+    this.writer = new ParquetWriter({ writer: file, schema: parquetSchema(schema), createdBy: "homeforge" });
+  }
+
+  private writeGroup(group: ColumnTable): void {
+    const columnData = this.schema.columns.map((spec) => ({
+      name: spec.name,
+      data: parquetValues(spec, group.columns[spec.name]) as never,
+    }));
+    this.writer.write({ columnData, rowGroupSize: group.rows });
+    this.rows += group.rows;
+  }
+
+  async append(table: ColumnTable): Promise<void> {
+    for (const group of this.regroup.push(table)) this.writeGroup(group);
+  }
+
+  async finish(): Promise<WrittenFile> {
+    const last = this.regroup.drain();
+    if (last) this.writeGroup(last);
+    await this.writer.finish();
+    return {
+      path: this.path,
+      rows: this.rows,
+      bytes: this.bytesWritten(),
+      sha256: await hashFile(this.path),
+    };
+  }
+
+  abort(): void {
+    rmSync(this.path, { force: true });
+  }
+}
+
+function arrowType(spec: ColumnSpec): arrow.DataType {
+  switch (spec.type) {
+    case "string":
+      // plain UTF8, not dictionaries: an IPC *file* cannot replace a dictionary between
+      // record batches, and each streamed batch would bring its own
+      return new arrow.Utf8();
+    case "int32":
+      return new arrow.Int32();
+    case "float64":
+      return new arrow.Float64();
+    case "bool":
+      return new arrow.Bool();
+    case "timestamp_ms":
+      return new arrow.TimestampMillisecond("UTC");
+    case "date":
+      return new arrow.DateDay();
+  }
+}
+
+export function arrowSchema(schema: TableSchema): arrow.Schema {
+  return new arrow.Schema(
+    schema.columns.map((spec) => new arrow.Field(spec.name, arrowType(spec), spec.nullable ?? false)),
+  );
+}
+
+function arrowValues(spec: ColumnSpec, data: ColumnData): unknown[] {
+  switch (spec.type) {
+    case "string":
+      return data as (string | null)[];
+    case "int32":
+      return Array.from(data as ArrayLike<number | null>);
+    case "float64":
+      return Array.from(data as Float64Array, (v) => (Number.isNaN(v) && spec.nullable ? null : v));
+    case "bool":
+      return Array.from(data as Uint8Array, (v) => v === 1);
+    case "timestamp_ms":
+      return Array.from(data as Float64Array);
+    case "date":
+      return Array.from(data as ArrayLike<number | null>, (v) => (v === null ? null : new Date(v * DAY_MS)));
+  }
+}
+
+export function toRecordBatch(table: ColumnTable, schema: arrow.Schema): arrow.RecordBatch {
+  const children = table.schema.columns.map(
+    (spec, i) =>
+      arrow.vectorFromArray(arrowValues(spec, table.columns[spec.name]), schema.fields[i].type).data[0],
+  );
+  const data = arrow.makeData({
+    type: new arrow.Struct(schema.fields),
+    length: table.rows,
+    nullCount: 0,
+    children,
+  });
+  return new arrow.RecordBatch(schema, data);
+}
+
+class ArrowTableWriter implements TableFileWriter {
+  private readonly regroup: RowRegrouper;
+  private readonly writer = new arrow.RecordBatchFileWriter();
+  private readonly arrowSchema: arrow.Schema;
+  private readonly fd: number;
+  private readonly pump: Promise<void>;
+  private bytes = 0;
+  private rows = 0;
+  private started = false;
+
+  constructor(
+    readonly path: string,
+    readonly schema: TableSchema,
+    groupRows: number,
+  ) {
+    this.regroup = new RowRegrouper(schema, groupRows);
+    this.arrowSchema = arrowSchema(schema);
+    const fd = openSync(path, "w");
+    this.fd = fd;
+    // the writer is an async byte queue: drain it to the file as it fills
+    this.pump = (async () => {
+      for await (const chunk of this.writer) {
+        writeSync(fd, chunk);
+        this.bytes += chunk.byteLength;
+      }
+    })();
+  }
+
+  private writeGroup(group: ColumnTable): void {
+    this.writer.write(toRecordBatch(group, this.arrowSchema));
+    this.started = true;
+    this.rows += group.rows;
+  }
+
+  async append(table: ColumnTable): Promise<void> {
+    for (const group of this.regroup.push(table)) this.writeGroup(group);
+    // let the pump write what is queued before more rows arrive
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  async finish(): Promise<WrittenFile> {
+    const last = this.regroup.drain();
+    if (last) this.writeGroup(last);
+    // an empty table still gets a schema and one empty batch, so readers see its columns
+    if (!this.started) {
+      const columns = Object.fromEntries(this.schema.columns.map((c) => [c.name, [] as string[]]));
+      this.writer.write(toRecordBatch({ schema: this.schema, rows: 0, columns }, this.arrowSchema));
+    }
+    this.writer.finish();
+    await this.pump;
+    closeSync(this.fd);
+    return { path: this.path, rows: this.rows, bytes: this.bytes, sha256: await hashFile(this.path) };
+  }
+
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    rmSync(this.path, { force: true });
+  }
+}
+
+export function openTableWriter(
+  path: string,
+  schema: TableSchema,
+  format: TableFormat,
+  options: TableWriterOptions = {},
+): TableFileWriter {
+  const groupRows = options.groupRows ?? groupRowsFor(schema);
+  return format === "parquet"
+    ? new ParquetTableWriter(path, schema, groupRows)
+    : new ArrowTableWriter(path, schema, groupRows);
+}
+
+/**
+ * One dataset table as a sequence of files of at most `fileRows` rows each. Parts are
+ * written as `<name>-00000.parquet`, `<name>-00001.parquet`, …; a table that fits in one
+ * part is renamed to `<name>.parquet` when it finishes. File boundaries, like group
+ * boundaries, depend only on the row sequence, so the files are the same for any worker
+ * count or batch size. `<name>*.parquet` globs both layouts in DuckDB, polars or pyarrow.
+ */
+export class PartitionedTableWriter {
+  private readonly groupRows: number;
+  private readonly fileRows: number;
+  private readonly written: WrittenFile[] = [];
+  private current: TableFileWriter;
+  private rowsInCurrent = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+    readonly schema: TableSchema,
+    private readonly format: TableFormat,
+    options: TableWriterOptions = {},
+  ) {
+    this.groupRows = options.groupRows ?? groupRowsFor(schema);
+    const fileRows = options.fileRows ?? this.groupRows * FILE_ROW_GROUPS;
+    // whole groups per file, so a file's last group is short only in the table's last file
+    this.fileRows = Math.max(1, Math.round(fileRows / this.groupRows)) * this.groupRows;
+    this.current = this.openPart();
+  }
+
+  private partName(index: number): string {
+    return `${this.name}-${String(index).padStart(5, "0")}${FORMAT_EXTENSION[this.format]}`;
+  }
+
+  private openPart(): TableFileWriter {
+    const path = join(this.dir, this.partName(this.written.length));
+    return openTableWriter(path, this.schema, this.format, { groupRows: this.groupRows });
+  }
+
+  async append(table: ColumnTable): Promise<void> {
+    let start = 0;
+    while (start < table.rows) {
+      if (this.rowsInCurrent === this.fileRows) {
+        this.written.push(await this.current.finish());
+        this.current = this.openPart();
+        this.rowsInCurrent = 0;
+      }
+      const end = Math.min(table.rows, start + this.fileRows - this.rowsInCurrent);
+      await this.current.append(start === 0 && end === table.rows ? table : sliceTable(table, start, end));
+      this.rowsInCurrent += end - start;
+      start = end;
+    }
+  }
+
+  /** Closes the last part; the files in order, paths relative to the dataset directory. */
+  async finish(): Promise<ManifestFile[]> {
+    this.written.push(await this.current.finish());
+    if (this.written.length === 1) {
+      const single = join(this.dir, `${this.name}${FORMAT_EXTENSION[this.format]}`);
+      renameSync(this.written[0].path, single);
+      this.written[0] = { ...this.written[0], path: single };
+    }
+    return this.written.map((f) => ({
+      path: relative(this.dir, f.path),
+      rows: f.rows,
+      bytes: f.bytes,
+      sha256: f.sha256,
+    }));
+  }
+
+  abort(): void {
+    this.current.abort();
+    for (const f of this.written) rmSync(f.path, { force: true });
+  }
+}
+
+/**
+ * Writes a dataset's tables as batches of homes arrive: one partitioned, streaming writer
+ * per table, opened when the table first appears. Tables are listed in contract order.
+ */
+export class DatasetWriter {
+  private readonly writers = new Map<TableName, PartitionedTableWriter>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly format: TableFormat,
+    private readonly options: TableWriterOptions = {},
+  ) {}
+
+  async append(tables: HomeTables): Promise<void> {
+    for (const name of Object.keys(TABLE_SCHEMAS) as TableName[]) {
+      const table = tables[name];
+      if (!table) continue;
+      let writer = this.writers.get(name);
+      if (!writer) {
+        writer = new PartitionedTableWriter(this.dir, name, table.schema, this.format, this.options);
+        this.writers.set(name, writer);
+      }
+      await writer.append(table);
+    }
+  }
+
+  /** Closes every file; the manifest's table entries. */
+  async finish(): Promise<Record<string, ManifestTable>> {
+    const tables: Record<string, ManifestTable> = {};
+    for (const name of Object.keys(TABLE_SCHEMAS) as TableName[]) {
+      const writer = this.writers.get(name);
+      if (!writer) continue;
+      const files = await writer.finish();
+      tables[name] = {
+        format: this.format,
+        rows: files.reduce((n, f) => n + f.rows, 0),
+        files,
+        schema: [...writer.schema.columns],
+      };
+    }
+    return tables;
+  }
+
+  abort(): void {
+    for (const writer of this.writers.values()) writer.abort();
+  }
+}

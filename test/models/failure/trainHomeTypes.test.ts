@@ -1,0 +1,190 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { tableSha256 } from "../../../lib/core/manifest.js";
+import { COMPARISON_FILE, type HomeTypesResult } from "../../../lib/models/failure/trainHomeTypes.js";
+import { ModelRegistry } from "../../../lib/models/registry/registry.js";
+import { LineageStore } from "../../../lib/pipeline/lineage/lineageStore.js";
+import { makeTelemetryFixture, writeTelemetryDataset } from "../../helpers/telemetryFixture.js";
+import { removeDir, tempDir } from "../../helpers/tmp.js";
+
+const TYPES = ["single_family_house", "apartment", "condo"];
+const root = tempDir();
+const datasetDir = join(root, "dataset");
+const modelsDir = join(root, "models");
+const lineageDb = join(root, "lineage.sqlite");
+writeTelemetryDataset(
+  datasetDir,
+  makeTelemetryFixture({ seed: 31, homes: 45, days: 24, devicesPerHome: 5, homeTypes: TYPES }),
+);
+
+function node(args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, CI: "true", HOMEFORGE_LINEAGE_DB: lineageDb, HOMEFORGE_DATA_DIR: root },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let run: ReturnType<typeof node>;
+
+test.before(() => {
+  run = node([
+    "scripts/train-home-types.ts",
+    "--dataset",
+    datasetDir,
+    "--models",
+    modelsDir,
+    "--seed",
+    "5",
+    "--epochs",
+    "5",
+  ]);
+});
+
+test.after(() => removeDir(root));
+
+test("the script trains per-type + global models and prints the comparison table", () => {
+  assert.is(run.status, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    /home type\s+model\s+samples\s+positives\s+accuracy\s+precision\s+recall\s+F1\s+ROC-AUC\s+PR-AUC/,
+  );
+  for (const type of [...TYPES, "all"]) assert.match(run.stdout, new RegExp(`^${type}\\s+per-type`, "m"));
+  assert.match(run.stdout, /per-type model(s)? beats? the global model \(PR-AUC\) for/);
+  assert.match(run.stdout, /failure-global v1: /);
+});
+
+test("comparison_results.json: per type samples, positives, six metrics for four models, honest flags", () => {
+  const result = JSON.parse(readFileSync(join(modelsDir, COMPARISON_FILE), "utf8")) as HomeTypesResult;
+  assert.equal(
+    result.comparison.map((c) => c.home_type),
+    [...[...TYPES].sort(), "all"],
+  );
+  for (const c of result.comparison) {
+    for (const model of ["per_type", "global", "rule", "logistic"] as const) {
+      const m = c.models[model]!;
+      assert.is(m.samples, c.samples, `${c.home_type} ${model}: same test rows for every model`);
+      assert.is(m.positives, c.positives);
+      for (const k of ["accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc"] as const) {
+        assert.type(m[k], "number", `${c.home_type} ${model} ${k}`);
+      }
+    }
+    if (c.home_type !== "all") {
+      assert.is(c.per_type_beats_global, c.models.per_type!.pr_auc > c.models.global!.pr_auc);
+      assert.is(result.per_type_beats_global.includes(c.home_type), c.per_type_beats_global);
+    }
+    assert.ok(
+      Math.abs(c.lift.per_type!.over_rule.pr_auc - (c.models.per_type!.pr_auc - c.models.rule!.pr_auc)) <
+        1e-12,
+    );
+    assert.ok(
+      Math.abs(c.lift.global!.over_logistic.f1 - (c.models.global!.f1 - c.models.logistic!.f1)) < 1e-12,
+    );
+  }
+  const all = result.comparison.at(-1)!;
+  assert.ok(
+    all.models.global!.pr_auc > all.models.rule!.pr_auc,
+    "global model beats the fixed rule on PR-AUC",
+  );
+  assert.ok(all.models.global!.f1 > all.models.rule!.f1, "global model beats the fixed rule on F1");
+  const total = Object.values(result.split.counts).reduce((n, c) => n + c.train + c.validation + c.test, 0);
+  assert.is(total, 45);
+});
+
+test("every model is registered with meta, metrics, card and split; what passes is promoted", () => {
+  const registry = new ModelRegistry(modelsDir);
+  assert.equal(registry.names(), [
+    "failure-apartment",
+    "failure-condo",
+    "failure-global",
+    "failure-single_family_house",
+  ]);
+  const global = registry.show("failure-global", "v1");
+  assert.is(global.meta.dataset.id, "ds_fixture");
+  assert.is(global.meta.seed, 5);
+  assert.match(global.meta.dataset.hash!, /^[0-9a-f]{64}$/);
+  const evaluation = global.metrics.evaluation as { passed: boolean; checks: unknown[] };
+  assert.ok(evaluation.checks.length > 0);
+  assert.is(global.aliases.includes("production"), evaluation.passed);
+  const card = readFileSync(join(global.dir, "card.md"), "utf8");
+  for (const section of ["## Intended use", "## Data", "## Metrics", "## Limits"])
+    assert.ok(card.includes(section));
+  const split = JSON.parse(readFileSync(join(global.dir, "split.json"), "utf8"));
+  assert.is(split.homes.train.length + split.homes.validation.length + split.homes.test.length, 45);
+});
+
+test("a registered model loads in a fresh process with only @tensorflow/tfjs and reproduces its test metrics", () => {
+  const registry = new ModelRegistry(modelsDir);
+  for (const name of ["failure-global", "failure-condo"]) {
+    const info = registry.show(name, "v1");
+    const r = node(["test/helpers/reproduceMetrics.mjs", info.dir, datasetDir]);
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    assert.is(out.backend, "cpu");
+    assert.not.ok(
+      out.registered.includes("wasm") || out.registered.includes("tensorflow"),
+      out.registered.join(),
+    );
+    const recorded = info.metrics.test as Record<string, number>;
+    assert.ok(recorded.samples > 0);
+    for (const k of ["samples", "positives", "tp", "fp", "tn", "fn"])
+      assert.is(out.metrics[k], recorded[k], `${name} ${k}`);
+    for (const k of ["accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc"]) {
+      assert.ok(
+        Math.abs(out.metrics[k] - recorded[k]) < 1e-6,
+        `${name} ${k}: ${out.metrics[k]} vs ${recorded[k]}`,
+      );
+    }
+  }
+});
+
+test("lineage: the run reads the dataset and its telemetry (manifest and table hashes) and outputs every version", () => {
+  const manifestBytes = readFileSync(join(datasetDir, "manifest.json"));
+  const manifest = JSON.parse(manifestBytes.toString("utf8"));
+  const lineage = LineageStore.open(lineageDb);
+  try {
+    const [run] = lineage.runs({ job: "train-home-types" });
+    assert.is(run?.status, "completed");
+    const record = lineage.run(run.run_id)!;
+    const dataset = record.inputs.find((i) => i.id === manifest.dataset_id);
+    assert.is(dataset?.sha256, createHash("sha256").update(manifestBytes).digest("hex"));
+    const telemetry = record.inputs.find((i) => i.id === `${manifest.dataset_id}/telemetry`);
+    assert.is(telemetry?.sha256, tableSha256(manifest.tables.telemetry));
+    const versions = new ModelRegistry(modelsDir).list().map((m) => `model:${m.name}@${m.versions.at(-1)}`);
+    assert.equal(record.outputs.map((o) => o.id).sort(), versions.sort());
+    assert.equal(
+      lineage
+        .trainedOn(manifest.dataset_id)
+        .flatMap((t) => t.models.map((m) => m.id))
+        .sort(),
+      versions.sort(),
+    );
+  } finally {
+    lineage.close();
+  }
+});
+
+test("--dataset takes a dataset id under the data root as well as a directory", () => {
+  const other = join(root, "models-by-id");
+  const r = node(["scripts/train-home-types.ts", "--dataset", "dataset", "--models", other, "--epochs", "1"]);
+  assert.is(r.status, 0, r.stderr);
+  assert.ok(new ModelRegistry(other).list().some((m) => m.name === "failure-global"));
+  const missing = node(["scripts/train-home-types.ts", "--dataset", "ds_nope", "--models", other]);
+  assert.is(missing.status, 2);
+  assert.match(missing.stderr, /^error: --dataset: no dataset "ds_nope" \(looked in /);
+});
+
+test("bad flags and a dataset without telemetry are one-line errors with exit 2", () => {
+  const r = node(["scripts/train-home-types.ts", "--dataset", root, "--models", modelsDir]);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /^error: --dataset: .* holds no manifest\.json; point at a dataset directory/);
+  const e = node(["scripts/train-home-types.ts", "--dataset", datasetDir, "--epochs", "0"]);
+  assert.is(e.status, 2);
+  assert.match(e.stderr, /^error: --epochs: 0 is below 1; pass a whole number between 1 and 10000$/m);
+});
+
+test.run();

@@ -1,0 +1,143 @@
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { HomeforgeError } from "../../../lib/core/errors.js";
+import { collectTrainingData } from "../../../lib/pipeline/analysis/collector.js";
+import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
+import { DataGenerationManager } from "../../../lib/pipeline/generation/manager.js";
+import { LineageStore } from "../../../lib/pipeline/lineage/lineageStore.js";
+import { openDataset } from "../../../lib/pipeline/storage/openDataset.js";
+import { TELEMETRY_FEATURES } from "../../../lib/pipeline/storage/tables.js";
+import { PIPELINE_PRODUCERS } from "../../helpers/pipelineProducers.js";
+import { removeDir, tempDir } from "../../helpers/tmp.js";
+
+const root = tempDir();
+test.after(() => removeDir(root));
+
+const config = parseGenerationConfig({
+  seed: 4,
+  homes: 10,
+  days: 4,
+  validation: { minDevices: 0, minEvents: 0 },
+});
+let dir = "";
+
+test.before(async () => {
+  dir = (
+    await new DataGenerationManager(config, {
+      producerModule: PIPELINE_PRODUCERS,
+      workers: 1,
+      outDir: join(root, "ds"),
+    }).run()
+  ).dir;
+});
+
+test("failure set: each telemetry filter drops what it should, in order, and says so", async () => {
+  const lines: string[] = [];
+  const set = await collectTrainingData(dir, "failure", {
+    thresholds: { telemetry: { maxMissingShare: 0.15, minDaysPerDevice: 4 } },
+    log: (l) => lines.push(l),
+  });
+  const raw = await openDataset(dir).table("telemetry");
+  const features = TELEMETRY_FEATURES.map((f) => raw.columns[f] as Float64Array);
+  let tooSparse = 0;
+  for (let i = 0; i < raw.rows; i++) {
+    if (features.filter((c) => Number.isNaN(c[i])).length > 0.15 * TELEMETRY_FEATURES.length) tooSparse++;
+  }
+  const [missing, impossible, days] = set.filters;
+  assert.is(missing.rowsIn, raw.rows);
+  assert.is(missing.dropped, tooSparse);
+  assert.ok(tooSparse > 0);
+  assert.is(impossible.rowsIn, missing.rowsOut);
+  assert.ok(impossible.dropped > 0, "the fixture plants impossible battery readings");
+  assert.is(days.rowsIn, impossible.rowsOut);
+  assert.is(set.table.rows, days.rowsOut);
+  const battery = set.table.columns.battery_level as Float64Array;
+  assert.ok(battery.every((b) => Number.isNaN(b) || b <= 100));
+  const perDevice = new Map<string, number>();
+  const ids = set.table.columns.entity_id as string[];
+  const homes = set.table.columns.home_id as string[];
+  ids.forEach((id, i) => {
+    perDevice.set(`${homes[i]}/${id}`, (perDevice.get(`${homes[i]}/${id}`) ?? 0) + 1);
+  });
+  assert.ok([...perDevice.values()].every((n) => n >= 4));
+  assert.is(lines.length, 5);
+  assert.match(
+    lines[1],
+    new RegExp(
+      `dropped ${tooSparse} of ${raw.rows} rows: device-days with more than 15 % of features missing`,
+    ),
+  );
+  assert.match(lines[4], new RegExp(`kept ${set.table.rows} rows`));
+});
+
+test("synergy and pattern sets: per-home and per-row thresholds", async () => {
+  const quiet = { log: () => {} };
+  const syn = await collectTrainingData(dir, "synergy", {
+    ...quiet,
+    thresholds: { synergies: { minLinkedPerHome: 4 } },
+  });
+  const linkedPerHome = new Map<string, number>();
+  const homes = syn.table.columns.home_id as string[];
+  const linked = syn.table.columns.linked as Uint8Array;
+  homes.forEach((h, i) => {
+    linkedPerHome.set(h, (linkedPerHome.get(h) ?? 0) + linked[i]);
+  });
+  assert.ok([...linkedPerHome.values()].every((n) => n >= 4));
+  assert.ok(syn.filters[1].dropped > 0);
+
+  const pat = await collectTrainingData(dir, "patterns", {
+    ...quiet,
+    thresholds: { patterns: { minConfidence: 0.5, minOccurrences: 5 } },
+  });
+  const raw = await openDataset(dir).table("patterns");
+  const conf = raw.columns.confidence as Float64Array;
+  const occ = raw.columns.occurrences as Int32Array;
+  let keep = 0;
+  for (let i = 0; i < raw.rows; i++) if (conf[i] >= 0.5 && occ[i] >= 5) keep++;
+  assert.is(pat.table.rows, keep);
+  assert.is(pat.filters[0].dropped, Array.from(conf).filter((c) => c < 0.5).length);
+});
+
+test("thresholds are validated with one-line errors naming the field", async () => {
+  const cases: [unknown, RegExp][] = [
+    [
+      { telemetry: { maxMissingShare: 2 } },
+      /^thresholds\.telemetry\.maxMissingShare: must be a share between 0 and 1;/,
+    ],
+    [{ telemetry: { colour: 1 } }, /^thresholds\.telemetry\.colour: unknown threshold/],
+    [{ patterns: { minOccurrences: 1.5 } }, /^thresholds\.patterns\.minOccurrences: must be a whole number/],
+  ];
+  for (const [thresholds, message] of cases) {
+    try {
+      await collectTrainingData(dir, "failure", { thresholds: thresholds as never, log: () => {} });
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, HomeforgeError);
+      assert.match((e as Error).message, message);
+    }
+  }
+});
+
+test("a collected set is lineage between its dataset and whatever trains on it", async () => {
+  const store = LineageStore.open(join(root, "lineage.sqlite"));
+  try {
+    const set = await collectTrainingData(dir, "failure", { lineage: store, log: () => {} });
+    const train = store.startRun("train", {});
+    store.recordInput(train, { id: set.id, kind: "training_set" });
+    const model = store.recordModelOutput(train, { name: "failure", version: "1" });
+    store.completeRun(train);
+    assert.equal(
+      store.trainedOn(set.datasetId).map((t) => t.models[0].id),
+      [model],
+    );
+    const [collect] = store.chain(model);
+    assert.is(collect.run.job, "collect");
+    assert.is(collect.transformations.length, set.filters.length);
+    assert.is(collect.transformations[0].rows_in, set.filters[0].rowsIn);
+  } finally {
+    store.close();
+  }
+});
+
+test.run();

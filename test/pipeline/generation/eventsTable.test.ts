@@ -1,0 +1,51 @@
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
+import { eventsTable } from "../../../lib/pipeline/generation/eventsTable.js";
+import { homeGenerationSpec } from "../../../lib/pipeline/generation/homeSpec.js";
+import { readTableFile, writeTableFile } from "../../../lib/pipeline/storage/tableIO.js";
+import { EVENTS_SCHEMA } from "../../../lib/pipeline/storage/tables.js";
+import { eventStateText, generateHomeEvents } from "../../../lib/synth/events.js";
+import { generateHome } from "../../../lib/synth/homes.js";
+import { removeDir, tempDir } from "../../helpers/tmp.js";
+
+const config = parseGenerationConfig({ seed: 3, homes: 2, days: 7 });
+const home = generateHome(homeGenerationSpec(config), 1);
+const events = generateHomeEvents(home, config, []);
+const table = eventsTable(events, home);
+
+test("the events table has the contract's columns, one row per event, states as Home Assistant text", () => {
+  assert.is(table.schema, EVENTS_SCHEMA);
+  assert.is(table.rows, events.length);
+  const entity = table.columns.entity_id as string[];
+  const state = table.columns.state as string[];
+  const value = table.columns.value as Float64Array;
+  let numeric = 0;
+  for (let i = 0; i < table.rows; i++) {
+    assert.is(entity[i], home.devices[events.entityIndex[i]].entityId);
+    assert.is(state[i], eventStateText(events, i));
+    if (home.devices[events.entityIndex[i]].domain === "sensor") {
+      numeric++;
+      assert.is(Number(state[i]), value[i], "a reading's state is its value");
+    }
+  }
+  assert.ok(numeric > 0 && numeric < table.rows);
+  assert.ok((table.columns.home_id as string[]).every((h) => h === home.home.homeId));
+});
+
+test("the events table survives a Parquet round trip, NaN values as nulls", async () => {
+  const dir = tempDir();
+  const path = join(dir, "events.parquet");
+  writeTableFile(path, table, "parquet");
+  const back = await readTableFile(path, EVENTS_SCHEMA);
+  removeDir(dir);
+  assert.is(back.rows, table.rows);
+  assert.equal(Array.from(back.columns.time as Float64Array), Array.from(table.columns.time as Float64Array));
+  assert.equal(back.columns.state, table.columns.state);
+  const a = back.columns.value as Float64Array;
+  const b = table.columns.value as Float64Array;
+  for (let i = 0; i < b.length; i++) assert.ok(Number.isNaN(b[i]) ? Number.isNaN(a[i]) : a[i] === b[i]);
+});
+
+test.run();
