@@ -98,7 +98,7 @@ test("the generator's rhythms are not called patterns (mined patterns are)", asy
   }
 });
 
-// One fresh process imports the root and homeforge/synth; a resolve hook (module.register)
+// One fresh process imports the root, homeforge/synth and homeforge/pipeline; a resolve hook (module.register)
 // records every URL Node resolves, and require.cache shows CommonJS loaded behind them.
 const PROBE = `
 import { register, createRequire } from "node:module";
@@ -111,6 +111,7 @@ port1.on("message", (u) => urls.push(u));
 port1.unref();
 await import("homeforge");
 await import("homeforge/synth");
+await import("homeforge/pipeline");
 await new Promise((r) => setTimeout(r, 50));
 const cjs = Object.keys(createRequire(import.meta.url).cache);
 process.stdout.write(JSON.stringify({ urls, cjs }));
@@ -130,7 +131,7 @@ const loadedModules = () => {
   return loaded;
 };
 
-test("importing the root and homeforge/synth loads no danfo.js", () => {
+test("importing the root, homeforge/synth or homeforge/pipeline loads no danfo.js", () => {
   const { urls } = loadedModules();
   assert.ok(
     urls.some((u) => u.endsWith("/dist/lib/index.js")),
@@ -140,7 +141,7 @@ test("importing the root and homeforge/synth loads no danfo.js", () => {
   assert.equal(danfo, [], "danfo is loaded by loadDataFrame or homeforge/frames, not by importing homeforge");
 });
 
-test("importing the root and homeforge/synth loads no TensorFlow.js", () => {
+test("importing the root, homeforge/synth or homeforge/pipeline loads no TensorFlow.js", () => {
   const { urls, cjs } = loadedModules();
   const tf = [...urls, ...cjs].filter((u) => u.includes("@tensorflow/"));
   assert.equal(
