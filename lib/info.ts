@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { defaultDataRoot, defaultModelsRoot } from "./core/paths.js";
 import { dependencyVersion, GENERATOR_VERSION, packageVersion } from "./core/version.js";
-import { chooseBackend } from "./models/backend.js";
 
 export interface HomeforgeInfo {
   homeforge: string;
@@ -25,7 +24,12 @@ const REPORTED_PACKAGES = [
   "hyparquet-writer",
 ];
 
+/**
+ * What `homeforge info` prints, as data. The backend module (and with it TensorFlow.js) is
+ * imported here, on the call, so that importing homeforge stays light.
+ */
 export async function collectInfo(env: NodeJS.ProcessEnv = process.env): Promise<HomeforgeInfo> {
+  const { chooseBackend } = await import("./models/backend.js");
   const choice = await chooseBackend({ env });
   return {
     homeforge: packageVersion(),

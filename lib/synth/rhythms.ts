@@ -1,11 +1,12 @@
 import { type LocalClock, localClock } from "./localTime.js";
 
 /**
- * Temporal patterns: pure functions of local time returning a non-negative activity
- * multiplier around 1. Generators multiply them (base rate × daily × weekly × seasonal …).
+ * Rhythms — the generator's temporal patterns: pure functions of local time returning a
+ * non-negative activity multiplier around 1. Generators multiply them (base rate × daily ×
+ * weekly × seasonal …). ("Pattern" is kept for what lib/pipeline/analysis mines from events.)
  */
-export const PATTERN_KINDS = ["daily", "weekly", "seasonal", "seasonal_daily", "weekend_peak"] as const;
-export type PatternKind = (typeof PATTERN_KINDS)[number];
+export const RHYTHM_KINDS = ["daily", "weekly", "seasonal", "seasonal_daily", "weekend_peak"] as const;
+export type RhythmKind = (typeof RHYTHM_KINDS)[number];
 
 /** What a seasonal pattern tracks: lighting and heating peak in local winter, cooling in local summer. */
 export type SeasonalKind = "lighting" | "heating" | "cooling" | "activity";
@@ -82,9 +83,9 @@ export function seasonalDaily(clock: LocalClock, latitude: number, kind: Seasona
   return seasonal(clock.dayOfYear, latitude, kind) * daily(clock.hourOfDay, EVENING_PEAK_HOUR - w);
 }
 
-/** Evaluates a pattern on a local clock. */
-export function patternOnClock(
-  kind: PatternKind,
+/** Evaluates a rhythm on a local clock. */
+export function rhythmOnClock(
+  kind: RhythmKind,
   clock: LocalClock,
   latitude: number,
   seasonalKind: SeasonalKind = "lighting",
@@ -103,24 +104,24 @@ export function patternOnClock(
   }
 }
 
-/** Evaluates a pattern at a UTC instant for a home's zone and latitude. */
-export function patternAt(
-  kind: PatternKind,
+/** Evaluates a rhythm at a UTC instant for a home's zone and latitude. */
+export function rhythmAt(
+  kind: RhythmKind,
   utcMs: number,
   place: { timezone: string; latitude: number },
   seasonalKind: SeasonalKind = "lighting",
 ): number {
-  return patternOnClock(kind, localClock(utcMs, place.timezone), place.latitude, seasonalKind);
+  return rhythmOnClock(kind, localClock(utcMs, place.timezone), place.latitude, seasonalKind);
 }
 
-/** Product of several patterns at one clock: the usual way generators combine them. */
-export function combinedPattern(
-  kinds: readonly PatternKind[],
+/** Product of several rhythms at one clock: the usual way generators combine them. */
+export function combinedRhythm(
+  kinds: readonly RhythmKind[],
   clock: LocalClock,
   latitude: number,
   seasonalKind: SeasonalKind = "lighting",
 ): number {
   let value = 1;
-  for (const kind of kinds) value *= patternOnClock(kind, clock, latitude, seasonalKind);
+  for (const kind of kinds) value *= rhythmOnClock(kind, clock, latitude, seasonalKind);
   return value;
 }

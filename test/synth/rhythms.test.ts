@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildHourGrid, localClock, localDayHours } from "../../lib/synth/localTime.js";
-import { daily, patternAt, seasonal, weekendPeak, weekly } from "../../lib/synth/rhythms.js";
+import { daily, rhythmAt, seasonal, weekendPeak, weekly } from "../../lib/synth/rhythms.js";
 
 test("daily maxima fall in the morning and evening windows of local time", () => {
   const values = Array.from({ length: 24 * 60 }, (_, m) => daily(m / 60));
@@ -21,8 +21,8 @@ test("daily maxima fall in the morning and evening windows of local time", () =>
 
 test("the daily pattern follows the home's local clock, not UTC", () => {
   const utc = Date.UTC(2025, 5, 10, 17, 30); // 19:30 in Berlin (CEST), 03:30 in Sydney
-  const berlin = patternAt("daily", utc, { timezone: "Europe/Berlin", latitude: 52.5 });
-  const sydney = patternAt("daily", utc, { timezone: "Australia/Sydney", latitude: -33.9 });
+  const berlin = rhythmAt("daily", utc, { timezone: "Europe/Berlin", latitude: 52.5 });
+  const sydney = rhythmAt("daily", utc, { timezone: "Australia/Sydney", latitude: -33.9 });
   assert.ok(Math.abs(berlin - daily(19.5)) < 1e-12);
   assert.ok(Math.abs(sydney - daily(3.5)) < 1e-12);
 });
@@ -39,7 +39,7 @@ test("lighting peaks in local winter: December–January in Berlin, June–July 
     let best = { month: 0, value: -1 };
     for (let day = 0; day < 365; day += 1) {
       const utc = Date.UTC(2025, 0, 1, 12) + day * 86_400_000;
-      const value = patternAt("seasonal", utc, { timezone, latitude }, "lighting");
+      const value = rhythmAt("seasonal", utc, { timezone, latitude }, "lighting");
       if (value > best.value) best = { month: localClock(utc, timezone).month, value };
     }
     return best.month;
@@ -72,14 +72,14 @@ test("DST days in America/New_York have 23 and 25 local hours and patterns follo
   assert.equal(fallHours.slice(0, 4), [0, 1, 1, 2], "01:00 happens twice");
   for (const t of [...spring, ...fall]) {
     assert.ok(
-      Math.abs(patternAt("daily", t, { timezone: tz, latitude: 40.7 }) - daily(localClock(t, tz).hourOfDay)) <
+      Math.abs(rhythmAt("daily", t, { timezone: tz, latitude: 40.7 }) - daily(localClock(t, tz).hourOfDay)) <
         1e-12,
     );
   }
   // the evening peak stays at local 19:30 across the change, so it moves in UTC
   const peakUtcHour = (date: string) => {
     const hours = localDayHours(date, tz);
-    const values = hours.map((t) => patternAt("daily", t + 1_800_000, { timezone: tz, latitude: 40.7 }));
+    const values = hours.map((t) => rhythmAt("daily", t + 1_800_000, { timezone: tz, latitude: 40.7 }));
     return new Date(hours[values.indexOf(Math.max(...values))]).getUTCHours();
   };
   assert.is(peakUtcHour("2025-03-08"), 0); // 19:00 EST = 00:00 UTC

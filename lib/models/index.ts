@@ -1,0 +1,22 @@
+/**
+ * `homeforge/models`: every estimator, feature, split, metric, registry and evaluation
+ * building block. The root (`homeforge`) re-exports the few a user calls; this is the rest.
+ * TensorFlow.js is loaded by the functions that need it, not by importing this module.
+ */
+
+export * from "./backend.js";
+export * from "./evaluation/evaluator.js";
+export * from "./evaluation/metrics.js";
+export * from "./evaluation/synergyEvaluator.js";
+export * from "./failure/baselines.js";
+export * from "./failure/failureClassifier.js";
+export * from "./failure/features.js";
+export * from "./failure/modelCard.js";
+export * from "./failure/standardizer.js";
+export * from "./failure/telemetryDataset.js";
+export * from "./failure/trainHomeTypes.js";
+export * from "./failure/trainingLineage.js";
+export * from "./registry/fileIO.js";
+export * from "./registry/registry.js";
+export * from "./split.js";
+export * from "./tableInput.js";

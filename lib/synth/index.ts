@@ -1,0 +1,30 @@
+/**
+ * `homeforge/synth`: the synthetic world as building blocks — homes and their catalog,
+ * rhythms (the generator's temporal patterns), occupancy, weather, sun, events, telemetry,
+ * planted failures and synergies, and the seeded random streams they draw from. Pure
+ * functions of a seed: no files, no TensorFlow.js, no danfo.
+ *
+ *   import { generateHome, rhythmAt, deriveSeed } from "homeforge/synth";
+ */
+
+export * from "../core/random.js";
+export * from "./catalog/areas.js";
+export * from "./catalog/devices.js";
+export * from "./catalog/eventBehaviour.js";
+export * from "./catalog/health.js";
+export * from "./catalog/homeTypes.js";
+export * from "./catalog/locations.js";
+export * from "./catalog/relationships.js";
+export * from "./eventRates.js";
+export * from "./events.js";
+export * from "./failures.js";
+export * from "./faults.js";
+export * from "./homes.js";
+export * from "./localTime.js";
+export * from "./occupancy.js";
+export * from "./rhythms.js";
+export * from "./sun.js";
+export * from "./synergies.js";
+export * from "./synergyTypes.js";
+export * from "./telemetry.js";
+export * from "./weather.js";
