@@ -2,6 +2,9 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { TRAINING_SETS } from "../lib/pipeline/analysis/collector.js";
+import { EXPORTS } from "../lib/pipeline/exports/exportDataset.js";
+import { EXPORT_NAMES, TRAINING_SET_NAMES } from "../scripts/commands/shared.js";
 import { removeDir, runCli, tempDir } from "./helpers/tmp.js";
 
 const root = tempDir();
@@ -76,6 +79,13 @@ test("info prints the backend, versions and the data and model directories", () 
   const forced = runCli(["info"], { HOMEFORGE_BACKEND: "gpu" });
   assert.is(forced.status, 2);
   assert.match(forced.stderr.trim(), /^error: HOMEFORGE_BACKEND: "gpu" is not a backend/);
+});
+
+// The help text names what --what and --for accept without loading the exporters and the
+// collector (so `--help` starts fast); the names must be the real ones.
+test("help lists the real export kinds and training sets", () => {
+  assert.equal([...EXPORT_NAMES], Object.keys(EXPORTS));
+  assert.equal([...TRAINING_SET_NAMES], Object.keys(TRAINING_SETS));
 });
 
 test.run();
