@@ -3,15 +3,12 @@ import { Command } from "commander";
 import { DEFAULTS } from "../lib/core/defaults.js";
 import { defaultLineagePath } from "../lib/core/paths.js";
 import { createProgress } from "../lib/core/progress.js";
-import { chooseBackend } from "../lib/models/backend.js";
-import { readTelemetryDataset } from "../lib/models/failure/telemetryDataset.js";
+import { trainFailureModels } from "../lib/models/failure/trainFailureModels.js";
 import {
   formatComparisonTable,
-  trainHomeTypes,
   trainingModelNames,
   verifyTrainingTargets,
 } from "../lib/models/failure/trainHomeTypes.js";
-import { recordTrainingLineage } from "../lib/models/failure/trainingLineage.js";
 import { resolveGenerationConfig, wholeNumberFlag } from "../lib/pipeline/generation/config.js";
 import { generateDataset } from "../lib/pipeline/generation/generate.js";
 import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
@@ -51,7 +48,6 @@ export async function main(argv: string[]): Promise<number> {
     .option("--quiet", "print only the summary");
   applyCliConventions(program, "homeforge pipeline");
   let lineage: LineageStore | undefined;
-  let runId: string | undefined;
   try {
     program.parse(argv, { from: "user" });
     refuseEmptyValues(program);
@@ -85,26 +81,19 @@ export async function main(argv: string[]): Promise<number> {
     );
 
     say("2/3 train per-home-type and global classifiers, with baselines");
-    const telemetry = await readTelemetryDataset(generated.dir, "--dataset", { verify: opts.verify });
-    const { table, dataset } = telemetry;
-    const backend = await chooseBackend();
-    say(`    backend ${backend.backend}; ${table.rows} telemetry rows`);
-    runId = lineage.startRun("pipeline:train-home-types", {
-      seed: config.seed,
-      epochs,
-      dataset: dataset.id,
-    });
     const log =
       opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
-    const result = await trainHomeTypes(table, {
+    // one lineage run for training, completed or failed by trainFailureModels
+    const { result, runId } = await trainFailureModels(generated.dir, {
       modelsDir,
       seed: config.seed,
       epochs,
-      dataset,
+      verify: opts.verify,
       onProgress: log,
-      ...recordTrainingLineage(lineage, runId, telemetry),
+      lineage: { store: lineage, job: "pipeline:train-home-types" },
+      onReady: ({ telemetry, backend }) =>
+        say(`    backend ${backend.backend}; ${telemetry.table.rows} telemetry rows`),
     });
-    lineage.completeRun(runId);
 
     say("3/3 summary");
     console.log(formatComparisonTable(result));
@@ -121,7 +110,6 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`done in ${seconds} s`);
     return 0;
   } catch (e) {
-    if (lineage && runId) lineage.failRun(runId, e);
     return reportError(e);
   } finally {
     lineage?.close();

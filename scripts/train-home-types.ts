@@ -3,17 +3,8 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { DEFAULTS } from "../lib/core/defaults.js";
 import { defaultDataRoot, defaultLineagePath } from "../lib/core/paths.js";
-import { chooseBackend } from "../lib/models/backend.js";
-import { readTelemetryDataset } from "../lib/models/failure/telemetryDataset.js";
-import {
-  formatComparisonTable,
-  homeTypesOf,
-  type TrainHomeTypesOptions,
-  trainHomeTypes,
-  trainingModelNames,
-  verifyTrainingTargets,
-} from "../lib/models/failure/trainHomeTypes.js";
-import { recordTrainingLineage } from "../lib/models/failure/trainingLineage.js";
+import { trainFailureModels } from "../lib/models/failure/trainFailureModels.js";
+import { formatComparisonTable } from "../lib/models/failure/trainHomeTypes.js";
 import { wholeNumberFlag } from "../lib/pipeline/generation/config.js";
 import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
 import { resolveDatasetDir } from "../lib/pipeline/storage/openDataset.js";
@@ -60,28 +51,24 @@ export async function main(argv: string[]): Promise<number> {
       opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
     // an existing directory is read as given, so a wrong one is named for what it lacks
     const dir = existsSync(opts.dataset) ? opts.dataset : resolveDatasetDir(opts.dataset, defaultDataRoot());
-    const telemetry = await readTelemetryDataset(dir, "--dataset", { verify: opts.verify });
-    const { table, dataset } = telemetry;
-    // before the lineage run or anything else is written (trainHomeTypes checks again)
-    verifyTrainingTargets(modelsDir, trainingModelNames("failure", homeTypesOf(table)));
-    const choice = await chooseBackend();
-    log(`backend: ${choice.backend}${choice.forced ? " (HOMEFORGE_BACKEND)" : ""}`);
-    log(`dataset ${dataset.id}: ${table.rows} telemetry rows`);
-    const train = (hooks: Partial<TrainHomeTypesOptions> = {}) =>
-      trainHomeTypes(table, { modelsDir, seed, epochs, dataset, onProgress: log, ...hooks });
-    let result: Awaited<ReturnType<typeof train>>;
-    if (opts.lineage === false) {
-      result = await train();
-    } else {
-      const lineage = LineageStore.open(opts.lineageDb ?? defaultLineagePath());
-      try {
-        result = await lineage.withRun("train-home-types", { seed, epochs, dataset: dataset.id }, (runId) =>
-          train(recordTrainingLineage(lineage, runId, telemetry)),
-        );
-      } finally {
-        lineage.close();
-      }
-    }
+    const { result } = await trainFailureModels(dir, {
+      modelsDir,
+      seed,
+      epochs,
+      verify: opts.verify,
+      onProgress: log,
+      lineage:
+        opts.lineage === false
+          ? undefined
+          : {
+              job: "train-home-types",
+              open: () => LineageStore.open(opts.lineageDb ?? defaultLineagePath()),
+            },
+      onReady: ({ telemetry, backend }) => {
+        log(`backend: ${backend.backend}${backend.forced ? " (HOMEFORGE_BACKEND)" : ""}`);
+        log(`dataset ${telemetry.dataset.id}: ${telemetry.table.rows} telemetry rows`);
+      },
+    });
     console.log(formatComparisonTable(result));
     for (const r of result.registered) {
       console.log(

@@ -1,5 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
 import { HomeforgeError } from "../core/errors.js";
+import { registerFileSystemRouter } from "./registry/fileIO.js";
+import { importTf, type Tf } from "./tfModule.js";
 
 /** TensorFlow.js backends homeforge uses, best first. */
 export const BACKEND_PREFERENCE = ["tensorflow", "wasm", "cpu"] as const;
@@ -24,13 +25,19 @@ export interface BackendChoice {
   /** Set when HOMEFORGE_BACKEND (or the `force` option) decided. */
   forced: boolean;
   candidates: BackendCandidate[];
-  tf: typeof tf;
+  tf: Tf;
 }
 
 let loaded: Promise<BackendCandidate[]> | undefined;
+let lastChoice: BackendChoice | undefined;
+
+/** The last backend chooseBackend initialised (undefined: it has not run yet). */
+export function chosenBackend(): BackendChoice | undefined {
+  return lastChoice;
+}
 
 /** Imports the optional backend packages once and reports which registered. */
-function loadCandidates(): Promise<BackendCandidate[]> {
+function loadCandidates(tf: Tf): Promise<BackendCandidate[]> {
   loaded ??= (async () => {
     const candidates: BackendCandidate[] = [];
     for (const name of BACKEND_PREFERENCE) {
@@ -59,6 +66,7 @@ function firstLine(e: unknown): string {
  * Picks and initialises the best TensorFlow.js backend present: native `tensorflow`
  * (optional @tensorflow/tfjs-node) → `wasm` → `cpu`. HOMEFORGE_BACKEND (or `force`) names one
  * explicitly; a forced backend that is unknown or absent is an error, never a silent fallback.
+ * Loads TensorFlow.js on first call (and registers the file:// router, see fileIO.ts).
  */
 export async function chooseBackend(
   options: { force?: string; env?: NodeJS.ProcessEnv } = {},
@@ -73,7 +81,9 @@ export async function chooseBackend(
       `use one of ${BACKEND_PREFERENCE.join(", ")}, or unset it to pick the best present`,
     );
   }
-  const candidates = await loadCandidates();
+  const tf = await importTf();
+  registerFileSystemRouter(tf);
+  const candidates = await loadCandidates(tf);
   if (requested !== undefined) {
     const candidate = candidates.find((c) => c.name === requested)!;
     if (!candidate.available) {
@@ -91,7 +101,8 @@ export async function chooseBackend(
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
-        return { backend: name, forced: requested !== undefined, candidates, tf };
+        lastChoice = { backend: name, forced: requested !== undefined, candidates, tf };
+        return lastChoice;
       }
     } catch (e) {
       const candidate = candidates.find((c) => c.name === name)!;

@@ -4,12 +4,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { buildFeatures } from "../../lib/models/failure/features.js";
-import "../../lib/models/registry/fileIO.js";
 import { binaryMetrics } from "../../lib/models/evaluation/metrics.js";
+import { buildFeatures } from "../../lib/models/failure/features.js";
 import { Standardizer } from "../../lib/models/failure/standardizer.js";
+import { registerFileSystemRouter } from "../../lib/models/registry/fileIO.js";
 import { readTableFile } from "../../lib/pipeline/storage/tableIO.js";
 import { TELEMETRY_SCHEMA } from "../../lib/pipeline/storage/tables.js";
+
+registerFileSystemRouter(tf); // file:// URLs without tfjs-node
 
 const [versionDir, datasetDir] = process.argv.slice(2);
 const json = (path) => JSON.parse(readFileSync(path, "utf8"));

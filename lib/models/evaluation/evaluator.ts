@@ -1,4 +1,5 @@
 import type { FailureClassifier, FeatureRows } from "../failure/failureClassifier.js";
+import { FAILURE_CLASSIFIER_KIND } from "../failure/failureKind.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import { type TelemetryInput, toColumnTable } from "../tableInput.js";
 import { type BinaryMetrics, binaryMetrics, type MetricName } from "./metrics.js";
@@ -154,17 +155,17 @@ export async function evaluateCandidate(options: EvaluateOptions): Promise<Verdi
   const policy = options.policy ?? DEFAULT_PROMOTION_POLICY;
   const table = toColumnTable(options.data);
   const labels = table.columns.fails_within_7d as ArrayLike<number>;
-  const candidate = await registry.load(name, options.candidate ?? "candidate");
+  const candidate = await registry.load(name, options.candidate ?? "candidate", FAILURE_CLASSIFIER_KIND);
   const aliases = registry.aliases(name);
   const production =
     aliases.production && aliases.production !== candidate.version
-      ? await registry.load(name, "production")
+      ? await registry.load(name, "production", FAILURE_CLASSIFIER_KIND)
       : null;
   try {
     const score = (c: FailureClassifier) =>
       binaryMetrics(labels, scoreRows(c, table, options.features), c.threshold);
-    const candidateMetrics = score(candidate.classifier);
-    const productionMetrics = production ? score(production.classifier) : null;
+    const candidateMetrics = score(candidate.model);
+    const productionMetrics = production ? score(production.model) : null;
     const { checks, passed } = judge(candidateMetrics, productionMetrics, policy);
     let positives = 0;
     for (let i = 0; i < table.rows; i++) if (labels[i] === 1) positives++;
@@ -189,8 +190,8 @@ export async function evaluateCandidate(options: EvaluateOptions): Promise<Verdi
     await options.onVerdict?.(verdict);
     return verdict;
   } finally {
-    candidate.classifier.dispose();
-    production?.classifier.dispose();
+    candidate.model.dispose();
+    production?.model.dispose();
   }
 }
 

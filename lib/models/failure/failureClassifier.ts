@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { DEFAULTS } from "../../core/defaults.js";
 import { HomeforgeError } from "../../core/errors.js";
 import { deriveSeed, Rng } from "../../core/random.js";
@@ -8,6 +8,8 @@ import { chooseThreshold, type ThresholdChoice } from "../evaluation/metrics.js"
 import { fileSystemIO } from "../registry/fileIO.js";
 import { splitHomes, splitRows } from "../split.js";
 import { type TelemetryInput, toColumnTable } from "../tableInput.js";
+import { loadTf, requireTf, type Tf } from "../tf.js";
+import { averagePrecision, type FailureEstimator, isFeatureSet, labelsOf } from "./estimator.js";
 import {
   buildFeatures,
   DEFAULT_WINDOW,
@@ -101,24 +103,54 @@ export interface FitOptions {
 const PREDICT_BATCH = 8192;
 
 /**
- * Predicts whether a device fails within 7 days, from telemetry. scikit-learn style:
- * `await new FailureClassifier(params).fit(telemetry)`, then `predictProba`, `predict`,
- * `save(dir)`, `FailureClassifier.load(dir)`. A TensorFlow.js MLP with seeded initialisers,
- * seeded shuffling, class weighting and early stopping on validation loss (best weights
- * restored); the decision threshold is chosen on validation data, never test data.
- * Trains on the current tf backend: call chooseBackend() first to pick one.
+ * Predicts whether a device fails within 7 days, from telemetry. scikit-learn style (see
+ * FailureEstimator): `await new FailureClassifier(params).fit(telemetry)`, then
+ * `predictProba`, `predict`, `score` (average precision), `save(dir)`,
+ * `FailureClassifier.load(dir)`. A TensorFlow.js MLP with seeded initialisers, seeded
+ * shuffling, class weighting and early stopping on validation loss (best weights restored);
+ * the decision threshold is chosen on validation data, never test data. Learned state is
+ * read-only: fit and load set it.
+ *
+ * TensorFlow.js loads on the first fit or load (see ../tf.ts), which also picks the backend
+ * unless chooseBackend() already did; constructing one loads nothing.
  */
-export class FailureClassifier {
-  readonly params: FailureClassifierParams;
-  model: tf.LayersModel | null = null;
-  featureSpec: FeatureSpec | null = null;
-  featureNames: string[] = [];
-  standardizer: Standardizer | null = null;
-  threshold = 0.5;
-  training: TrainingSummary | null = null;
+export class FailureClassifier implements FailureEstimator<FailureClassifierParams> {
+  readonly params: Readonly<FailureClassifierParams>;
+  #model: tf.LayersModel | null = null;
+  #featureSpec: FeatureSpec | null = null;
+  #featureNames: string[] = [];
+  #standardizer: Standardizer | null = null;
+  #threshold = 0.5;
+  #training: TrainingSummary | null = null;
 
   constructor(params: Partial<FailureClassifierParams> = {}) {
-    this.params = { ...DEFAULT_CLASSIFIER_PARAMS, ...params };
+    this.params = Object.freeze({ ...DEFAULT_CLASSIFIER_PARAMS, ...params });
+  }
+
+  /** The fitted network (null before fit or load). */
+  get network(): tf.LayersModel | null {
+    return this.#model;
+  }
+  get featureSpec(): FeatureSpec | null {
+    return this.#featureSpec;
+  }
+  /** The features the network reads, in order. */
+  get featureNames(): readonly string[] {
+    return this.#featureNames;
+  }
+  get standardizer(): Standardizer | null {
+    return this.#standardizer;
+  }
+  /** The decision threshold, chosen for best F1 on the validation rows (0.5 before fit). */
+  get threshold(): number {
+    return this.#threshold;
+  }
+  /** What fit did (null before fit; a loaded model carries its saved summary). */
+  get training(): TrainingSummary | null {
+    return this.#training;
+  }
+  get fitted(): boolean {
+    return this.#model !== null && this.#standardizer !== null;
   }
 
   /** Fits on a telemetry table: a ColumnTable, an apache-arrow Table or a danfo DataFrame. */
@@ -149,14 +181,15 @@ export class FailureClassifier {
     validation: FeatureRows,
     options: Pick<FitOptions, "onEpoch"> = {},
   ): Promise<this> {
+    const tf = await loadTf();
     await tf.ready();
     const p = this.params;
-    this.featureSpec = train.set.spec;
-    this.featureNames = p.features === "today" ? [...TODAY_FEATURES] : [...train.set.names];
+    this.#featureSpec = train.set.spec;
+    this.#featureNames = p.features === "today" ? [...TODAY_FEATURES] : [...train.set.names];
     const trainColumns = this.columnsOf(train.set);
     const validationColumns = this.columnsOf(validation.set);
     const standardizer = Standardizer.fit(trainColumns, train.rows);
-    this.standardizer = standardizer;
+    this.#standardizer = standardizer;
 
     const trainLabels = labelsAt(train.set, train.rows);
     const positives = count(trainLabels);
@@ -173,9 +206,9 @@ export class FailureClassifier {
         ? { 0: trainLabels.length / (2 * negatives), 1: trainLabels.length / (2 * positives) }
         : { 0: 1, 1: 1 };
 
-    this.model?.dispose();
-    const model = buildNetwork(this.featureNames.length, p);
-    this.model = model;
+    this.#model?.dispose();
+    const model = buildNetwork(tf, this.featureNames.length, p);
+    this.#model = model;
     const d = this.featureNames.length;
     const validationX = standardizer.transformRows(validationColumns, validation.rows);
     const validationLabels = labelsAt(validation.set, validation.rows);
@@ -219,8 +252,8 @@ export class FailureClassifier {
       for (const w of bestWeights) w.dispose();
     }
     const choice = chooseThreshold(validationLabels, this.predictMatrix(validationX));
-    this.threshold = choice.threshold;
-    this.training = {
+    this.#threshold = choice.threshold;
+    this.#training = {
       backend: tf.getBackend(),
       train_rows: trainLabels.length,
       train_positives: positives,
@@ -239,7 +272,7 @@ export class FailureClassifier {
 
   /** Probability of failure within 7 days, per row (all rows, or `rows` of a feature set). */
   predictProba(data: TelemetryInput | FeatureSet, rows?: ArrayLike<number>): Float32Array {
-    const { model, standardizer } = this.fitted();
+    const { model, standardizer } = this.learned();
     if (isFeatureSet(data)) {
       const columns = this.columnsOf(data);
       return this.predictMatrix(standardizer.transformRows(columns, rows ?? allRows(data.rows)), model);
@@ -258,74 +291,72 @@ export class FailureClassifier {
     return Uint8Array.from(proba, (v) => (v >= this.threshold ? 1 : 0));
   }
 
+  /** Average precision (PR-AUC) of predictProba against `fails_within_7d` on the given rows. */
+  score(data: TelemetryInput | FeatureSet, rows?: ArrayLike<number>): number {
+    return averagePrecision(labelsOf(data, rows), this.predictProba(data, rows));
+  }
+
   /** Writes model.json + weights.bin (tf.loadLayersModel format) and preprocess.json into `dir`. */
   async save(dir: string): Promise<void> {
-    const { model } = this.fitted();
+    const { model } = this.learned();
+    await loadTf();
     mkdirSync(dir, { recursive: true });
     await model.save(fileSystemIO(dir));
     writeFileSync(join(dir, PREPROCESS_FILE), `${JSON.stringify(this.preprocess(), null, 2)}\n`);
   }
 
   preprocess(): FailurePreprocess {
-    const { standardizer } = this.fitted();
+    const { standardizer } = this.learned();
     return {
       format: PREPROCESS_FORMAT,
       format_version: 1,
       label: "fails_within_7d",
       feature_spec: this.featureSpec!,
-      features: this.featureNames,
+      features: [...this.featureNames],
       standardizer: standardizer.toJSON(),
       threshold: this.threshold,
-      params: this.params,
+      params: { ...this.params },
       training: this.training,
     };
   }
 
+  /** A classifier saved by `save` (or a registry version's directory). */
   static async load(dir: string): Promise<FailureClassifier> {
-    let pre: FailurePreprocess;
-    try {
-      pre = JSON.parse(readFileSync(join(dir, PREPROCESS_FILE), "utf8"));
-    } catch (e) {
-      throw new HomeforgeError(
-        "model",
-        `cannot read ${join(dir, PREPROCESS_FILE)} (${(e as Error).message.split("\n")[0]})`,
-        "point at a directory written by FailureClassifier.save or the model registry",
-      );
-    }
-    if (pre.format !== PREPROCESS_FORMAT) {
-      throw new HomeforgeError(
-        "model",
-        `${join(dir, PREPROCESS_FILE)} is not a failure-classifier preprocess file`,
-        "load it with the loader of its model kind",
-      );
-    }
-    const classifier = new FailureClassifier(pre.params);
-    classifier.model = await tf.loadLayersModel(fileSystemIO(dir));
-    classifier.featureSpec = pre.feature_spec;
-    classifier.featureNames = pre.features;
-    classifier.standardizer = new Standardizer(pre.standardizer);
-    classifier.threshold = pre.threshold;
-    classifier.training = pre.training;
-    return classifier;
+    const pre = readPreprocess(dir);
+    return new FailureClassifier(pre.params).restore(dir, pre);
+  }
+
+  /** Sets the learned state from a saved directory; for load() and subclasses' loaders. */
+  protected async restore(dir: string, pre: FailurePreprocess): Promise<this> {
+    const tf = await loadTf();
+    this.#model?.dispose();
+    this.#model = await tf.loadLayersModel(fileSystemIO(dir));
+    this.#featureSpec = pre.feature_spec;
+    this.#featureNames = pre.features;
+    this.#standardizer = new Standardizer(pre.standardizer);
+    this.#threshold = pre.threshold;
+    this.#training = pre.training;
+    return this;
   }
 
   dispose(): void {
-    this.model?.dispose();
-    this.model = null;
+    this.#model?.dispose();
+    this.#model = null;
   }
 
-  private fitted(): { model: tf.LayersModel; standardizer: Standardizer } {
-    if (!this.model || !this.standardizer) {
+  private learned(): { model: tf.LayersModel; standardizer: Standardizer } {
+    if (!this.#model || !this.#standardizer) {
       throw new HomeforgeError("model", "the classifier is not fitted", "call fit() or load() first");
     }
-    return { model: this.model, standardizer: this.standardizer };
+    return { model: this.#model, standardizer: this.#standardizer };
   }
 
   private columnsOf(set: FeatureSet): Float32Array[] {
     return featureIndices(set, this.featureNames).map((i) => set.columns[i]);
   }
 
-  private predictMatrix(x: Float32Array, model = this.model!): Float32Array {
+  private predictMatrix(x: Float32Array, model = this.#model!): Float32Array {
+    const tf = requireTf("the failure classifier");
     const d = this.featureNames.length;
     const n = x.length / d;
     const out = new Float32Array(n);
@@ -344,7 +375,29 @@ export class FailureClassifier {
   }
 }
 
-function buildNetwork(inputs: number, p: FailureClassifierParams): tf.Sequential {
+/** preprocess.json of a saved classifier, checked to be one. */
+export function readPreprocess(dir: string): FailurePreprocess {
+  let pre: FailurePreprocess;
+  try {
+    pre = JSON.parse(readFileSync(join(dir, PREPROCESS_FILE), "utf8"));
+  } catch (e) {
+    throw new HomeforgeError(
+      "model",
+      `cannot read ${join(dir, PREPROCESS_FILE)} (${(e as Error).message.split("\n")[0]})`,
+      "point at a directory written by FailureClassifier.save or the model registry",
+    );
+  }
+  if (pre?.format !== PREPROCESS_FORMAT) {
+    throw new HomeforgeError(
+      "model",
+      `${join(dir, PREPROCESS_FILE)} is not a failure-classifier preprocess file`,
+      "load it with the loader of its model kind",
+    );
+  }
+  return pre;
+}
+
+function buildNetwork(tf: Tf, inputs: number, p: FailureClassifierParams): tf.Sequential {
   const model = tf.sequential({ name: "failure_classifier" });
   const regularizer = p.l2 > 0 ? () => tf.regularizers.l2({ l2: p.l2 }) : () => undefined;
   p.hiddenUnits.forEach((units, k) => {
@@ -417,9 +470,4 @@ function count(labels: Float32Array): number {
 
 function allRows(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
-}
-
-function isFeatureSet(x: unknown): x is FeatureSet {
-  const s = x as FeatureSet;
-  return Array.isArray(s?.names) && Array.isArray(s?.columns) && typeof s?.spec === "object";
 }

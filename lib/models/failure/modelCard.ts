@@ -1,5 +1,5 @@
 import type { BinaryMetrics } from "../evaluation/metrics.js";
-import type { ModelMeta } from "../registry/registry.js";
+import type { ModelMeta } from "../registry/types.js";
 
 const fmt = (v: unknown): string => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "n/a");
 

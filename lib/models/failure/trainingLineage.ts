@@ -1,6 +1,6 @@
 import { type LineageStore, modelVersionId } from "../../pipeline/lineage/lineageStore.js";
 import type { TelemetryDataset } from "./telemetryDataset.js";
-import type { TrainHomeTypesOptions } from "./trainHomeTypes.js";
+import type { TrainHomeTypesOptions } from "./trainingTypes.js";
 
 /**
  * Lineage for a training run on a dataset's telemetry: records the dataset and its telemetry

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
+import { requireTf, type Tf } from "../tfModule.js";
 
 /**
  * A tf.io handler for the local file system with only @tensorflow/tfjs (no tfjs-node):
@@ -11,8 +12,12 @@ import * as tf from "@tensorflow/tfjs";
 export const MODEL_JSON = "model.json";
 export const WEIGHTS_BIN = "weights.bin";
 
-/** `path`: a directory, a …/model.json path, or a file:// URL of either. */
-export function fileSystemIO(path: string): tf.io.IOHandler {
+/**
+ * `path`: a directory, a …/model.json path, or a file:// URL of either. `tf`: the
+ * TensorFlow.js to use (default: the one homeforge loaded, see ../tf.ts).
+ */
+export function fileSystemIO(path: string, tfjs?: Tf): tf.io.IOHandler {
+  const io = () => (tfjs ?? requireTf("the file-system model handler")).io;
   const modelJsonPath = modelJsonPathOf(path);
   const dir = dirname(modelJsonPath);
   return {
@@ -33,14 +38,14 @@ export function fileSystemIO(path: string): tf.io.IOHandler {
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
       writeFileSync(join(dir, WEIGHTS_BIN), weights);
       writeFileSync(modelJsonPath, `${JSON.stringify(modelJson)}\n`);
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+      return { modelArtifactsInfo: io().getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
       const modelJson = JSON.parse(readFileSync(modelJsonPath, "utf8")) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
+      return io().getModelArtifactsForJSON(modelJson, async (manifest) => {
         const parts: Uint8Array[] = [];
         for (const group of manifest) for (const p of group.paths) parts.push(readFileSync(join(dir, p)));
-        return [tf.io.getWeightSpecs(manifest), concatBytes(parts)];
+        return [io().getWeightSpecs(manifest), concatBytes(parts)];
       });
     },
   };
@@ -71,18 +76,20 @@ function concatBytes(parts: Uint8Array[]): ArrayBuffer {
   return out.buffer;
 }
 
-let registered = false;
+let registered: Tf | undefined;
 
 /**
  * Registers `file://` save and load routers, so plain `model.save('file://dir')` and
  * `tf.loadLayersModel('file://dir/model.json')` work without tfjs-node. Skipped when a
  * `file://` handler is already registered (tfjs-node's), because tfjs refuses a URL that two
  * routers claim; for the same reason the router steps aside once tfjs-node is loaded later.
- * Homeforge's own code passes `fileSystemIO(...)` handlers directly.
+ * Homeforge's own code passes `fileSystemIO(...)` handlers directly. Called by chooseBackend
+ * and loadTf (importing this module loads no TensorFlow.js); call it yourself if you import
+ * @tensorflow/tfjs directly and want `file://` URLs without going through homeforge.
  */
-export function registerFileSystemRouter(): void {
-  if (registered) return;
-  registered = true;
+export function registerFileSystemRouter(tf: Tf): void {
+  if (registered === tf) return;
+  registered = tf;
   const probe = "file:///homeforge-probe/model.json";
   if (tf.io.getLoadHandlers(probe).length > 0 || tf.io.getSaveHandlers(probe).length > 0) return;
   // tfjs routers return null for URLs they do not handle, though the type says IOHandler
@@ -90,10 +97,8 @@ export function registerFileSystemRouter(): void {
     const u = Array.isArray(url) ? url[0] : url;
     if (typeof u !== "string" || !u.startsWith("file://")) return null;
     // tfjs-node, when imported later (chooseBackend), brings its own file:// router: defer to it
-    return tf.findBackendFactory("tensorflow") ? null : fileSystemIO(u);
+    return tf.findBackendFactory("tensorflow") ? null : fileSystemIO(u, tf);
   }) as unknown as Parameters<typeof tf.io.registerSaveRouter>[0];
   tf.io.registerSaveRouter(router);
   tf.io.registerLoadRouter(router);
 }
-
-registerFileSystemRouter();

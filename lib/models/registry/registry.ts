@@ -15,9 +15,27 @@ import { HomeforgeError } from "../../core/errors.js";
 import { inspectLock, pidAlive, withLock } from "../../core/lock.js";
 import { defaultModelsRoot } from "../../core/paths.js";
 import { dependencyVersion, packageVersion } from "../../core/version.js";
-import { FailureClassifier } from "../failure/failureClassifier.js";
-import { failureModelCard } from "../failure/modelCard.js";
+import type { FailureClassifier } from "../failure/failureClassifier.js";
+import { DEFAULT_MODEL_KINDS } from "./defaultKinds.js";
 import { MODEL_JSON, WEIGHTS_BIN } from "./fileIO.js";
+import type { ModelKind } from "./kinds.js";
+import {
+  ALIAS_NAMES,
+  type Aliases,
+  type AliasName,
+  type Checksums,
+  type LoadedVersion,
+  type ModelMeta,
+  type ModelSummary,
+  type RegistryProblem,
+  type SavedVersion,
+  type SaveModelInfo,
+  type SaveRequest,
+  type VersionInfo,
+} from "./types.js";
+
+export * from "./kinds.js";
+export * from "./types.js";
 
 /**
  * The model registry: `<root>/<name>/<version>/` holds model.json + weights.bin,
@@ -39,6 +57,11 @@ import { MODEL_JSON, WEIGHTS_BIN } from "./fileIO.js";
  *   (or, for an interrupted metrics update, finishes).
  * - A lock file per model serialises saves and alias changes across processes, so two
  *   processes saving at once get distinct versions.
+ * - Model kinds (kinds.ts, as MLflow flavors): meta.json records each version's kind, and
+ *   saveModel, load and check dispatch on it. The registry knows DEFAULT_MODEL_KINDS
+ *   (defaultKinds.ts) unless given `kinds`. A version of a kind it does not know is still
+ *   listed, shown, promoted and checked file by file; only load refuses it.
+ * - Importing the registry loads no TensorFlow.js; loading a model does (see ../tf.ts).
  */
 export const META_FILE = "meta.json";
 export const METRICS_FILE = "metrics.json";
@@ -46,8 +69,6 @@ export const CARD_FILE = "card.md";
 export const ALIASES_FILE = "aliases.json";
 /** Written last in every version: the sha256 of every other file, plus its own. */
 export const CHECKSUMS_FILE = "checksums.json";
-export const ALIAS_NAMES = ["production", "candidate"] as const;
-export type AliasName = (typeof ALIAS_NAMES)[number];
 
 const LOCK_FILE = ".lock";
 const TEMP_PREFIX = ".tmp-";
@@ -58,104 +79,13 @@ const VERSION_PATTERN = /^v([1-9][0-9]*)$/;
 const TEMP_FILE_PATTERN = /^(.+)\.tmp-(\d+)$/;
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 
-export interface ModelSignature {
-  inputs: { name: string; dtype: "float32"; shape: (number | null)[]; features: string[] };
-  outputs: { name: string; dtype: "float32"; shape: (number | null)[]; description: string };
-  threshold?: number;
-}
-
-export interface ModelMeta {
-  format: "homeforge-model";
-  format_version: 1;
-  name: string;
-  version: string;
-  kind: string;
-  /** Wall-clock save time: a fact about this run, not an input to anything. */
-  created_at: string;
-  signature: ModelSignature;
-  dataset: { id: string | null; hash: string | null; rows?: number };
-  seed: number;
-  params: Record<string, unknown>;
-  backend: string;
-  library_versions: Record<string, string | null>;
-  training: Record<string, unknown> & { duration_ms: number | null };
-  lineage_run_id: string | null;
-  weights_sha256: string;
-  /** sha256 of every file the model is made of (all but meta, metrics and card). */
-  files: Record<string, string>;
-}
-
-/** checksums.json: the sha256 of every other file of a version. */
-export interface Checksums {
-  format: "homeforge-checksums";
-  format_version: 1;
-  algorithm: "sha256";
-  files: Record<string, string>;
-  /** sha256 of this file as written with this field left out (see checksumsText). */
-  self_sha256: string;
-}
-
-/** One problem with a model: what (`field`: a file or directory), what is wrong, the fix. */
-export interface RegistryProblem {
-  field: string;
-  problem: string;
-  fix: string;
-}
-
-export interface Aliases {
-  production: string | null;
-  candidate: string | null;
-  /** Production versions in promotion order; rollback returns to the one before the last. */
-  production_history: string[];
-  /** Highest version number ever saved: numbers are never reused. */
-  last_version: number;
-}
-
-export interface SaveRequest {
-  kind: string;
-  /** Writes the model's files (model.json, weights.bin, preprocess.json, …) into `dir`. */
-  write: (dir: string) => Promise<void> | void;
-  signature: ModelSignature;
-  dataset: ModelMeta["dataset"];
-  seed: number;
-  params: Record<string, unknown>;
-  backend: string;
-  training: ModelMeta["training"];
-  lineageRunId?: string | null;
-  metrics: Record<string, unknown>;
-  card: (meta: ModelMeta, metrics: Record<string, unknown>) => string;
-  /** Point the candidate alias at the new version (default true). */
-  setCandidate?: boolean;
-}
-
-export interface SavedVersion {
-  name: string;
-  version: string;
-  dir: string;
-  meta: ModelMeta;
-}
-
-export interface VersionInfo extends SavedVersion {
-  metrics: Record<string, unknown>;
-  /** Aliases pointing at this version. */
-  aliases: AliasName[];
-}
-
-export interface ModelSummary {
-  name: string;
-  versions: string[];
-  production: string | null;
-  candidate: string | null;
-  /** Problems found without opening every version (see check() for a full scan). */
-  problems: string[];
-  /** Not problems, but worth knowing (a save in progress). */
-  notes: string[];
-}
-
 export interface RegistryOptions {
   lockTimeoutMs?: number;
   /** Receives notes about repaired leftovers (stale locks, incomplete saves). */
   onWarning?: (message: string) => void;
+  /** The model kinds it saves, loads and checks (default DEFAULT_MODEL_KINDS). */
+  // biome-ignore lint/suspicious/noExplicitAny: kinds of different model types
+  kinds?: readonly ModelKind<any>[];
 }
 
 export function sha256File(path: string): string {
@@ -218,10 +148,32 @@ export function libraryVersions(backend: string): Record<string, string | null> 
 export class ModelRegistry {
   readonly root: string;
   private readonly options: RegistryOptions;
+  // biome-ignore lint/suspicious/noExplicitAny: kinds of different model types
+  private readonly kindsByName: ReadonlyMap<string, ModelKind<any>>;
 
   constructor(root: string = defaultModelsRoot(), options: RegistryOptions = {}) {
     this.root = resolve(root);
     this.options = options;
+    this.kindsByName = new Map((options.kinds ?? DEFAULT_MODEL_KINDS).map((k) => [k.name, k]));
+  }
+
+  /** The kinds this registry knows, by name. */
+  // biome-ignore lint/suspicious/noExplicitAny: kinds of different model types
+  kinds(): ModelKind<any>[] {
+    return [...this.kindsByName.values()];
+  }
+
+  /** The kind named `name`; a one-line error naming the known ones when there is none. */
+  kind<M = unknown>(name: string, field = "model kind"): ModelKind<M> {
+    const kind = this.kindsByName.get(name);
+    if (!kind) {
+      throw new HomeforgeError(
+        field,
+        `"${name}" is not a model kind this registry knows`,
+        `known kinds: ${[...this.kindsByName.keys()].join(", ") || "none"}; pass its ModelKind in new ModelRegistry(root, { kinds })`,
+      );
+    }
+    return kind as ModelKind<M>;
   }
 
   modelDir(name: string): string {
@@ -251,7 +203,11 @@ export class ModelRegistry {
       let meta: ModelMeta;
       try {
         await request.write(tmp);
-        for (const required of [MODEL_JSON, WEIGHTS_BIN]) {
+        for (const required of new Set([
+          MODEL_JSON,
+          WEIGHTS_BIN,
+          ...(this.kindsByName.get(request.kind)?.files ?? []),
+        ])) {
           if (!existsSync(join(tmp, required))) throw new Error(`the model writer wrote no ${required}`);
         }
         const files = hashDir(tmp);
@@ -291,53 +247,41 @@ export class ModelRegistry {
     });
   }
 
-  /** Saves a fitted FailureClassifier with its metrics and a generated model card. */
-  async saveClassifier(
+  /**
+   * Saves a fitted model of `kind` (a ModelKind or the name of one this registry knows): the
+   * kind writes its files and describes the model for meta.json; its card becomes card.md.
+   */
+  async saveModel<M>(
     name: string,
-    classifier: FailureClassifier,
-    info: {
-      metrics: Record<string, unknown>;
-      dataset: ModelMeta["dataset"];
-      extraFiles?: Record<string, string>;
-      lineageRunId?: string | null;
-      trainingDurationMs?: number | null;
-      setCandidate?: boolean;
-    },
+    kind: ModelKind<M> | string,
+    model: M,
+    info: SaveModelInfo,
   ): Promise<SavedVersion> {
-    const pre = classifier.preprocess();
-    const backend = classifier.training?.backend ?? "unknown";
+    const k = typeof kind === "string" ? this.kind<M>(kind) : kind;
+    const described = k.describe(model);
     return this.save(name, {
-      kind: "failure_classifier",
+      kind: k.name,
       write: async (dir) => {
-        await classifier.save(dir);
+        await k.save(model, dir);
         for (const [file, text] of Object.entries(info.extraFiles ?? {}))
           writeFileSync(join(dir, file), text);
       },
-      signature: {
-        inputs: {
-          name: "features",
-          dtype: "float32",
-          shape: [null, pre.features.length],
-          features: pre.features,
-        },
-        outputs: {
-          name: "failure_probability",
-          dtype: "float32",
-          shape: [null, 1],
-          description: "probability that the device fails within 7 days (fails_within_7d)",
-        },
-        threshold: pre.threshold,
-      },
+      signature: described.signature,
       dataset: info.dataset,
-      seed: pre.params.seed,
-      params: { ...pre.params },
-      backend,
-      training: { duration_ms: info.trainingDurationMs ?? null, ...(classifier.training ?? {}) },
+      seed: described.seed,
+      params: described.params,
+      backend: described.backend,
+      training: { duration_ms: info.trainingDurationMs ?? null, ...described.training },
       lineageRunId: info.lineageRunId ?? null,
       metrics: info.metrics,
-      card: failureModelCard,
+      card: k.card,
       setCandidate: info.setCandidate,
     });
+  }
+
+  /** Saves a fitted FailureClassifier (kind failure_classifier): saveModel for the common case. */
+  saveClassifier(name: string, classifier: FailureClassifier, info: SaveModelInfo): Promise<SavedVersion> {
+    return this.saveModel(name, "failure_classifier", classifier, info);
   }
 
   /** Model names under the root. */
@@ -412,20 +356,33 @@ export class ModelRegistry {
     };
   }
 
-  /** Loads a verified failure classifier by alias or version. */
-  async load(
+  /**
+   * Loads a verified version by alias or version with the loader of its kind (meta.json's
+   * `kind`). With `expected` (a kind or its name), a version of another kind is a one-line
+   * error; an expected ModelKind the registry was not given is used as is.
+   */
+  async load<M = unknown>(
     name: string,
     ref: string = "production",
-  ): Promise<VersionInfo & { classifier: FailureClassifier }> {
+    expected?: ModelKind<M> | string,
+  ): Promise<LoadedVersion<M>> {
     const info = this.show(name, ref);
-    if (info.meta.kind !== "failure_classifier") {
+    const where = `models/${name}/${info.version}`;
+    const expectedName = typeof expected === "string" ? expected : expected?.name;
+    if (expectedName !== undefined && info.meta.kind !== expectedName) {
+      const label =
+        typeof expected === "string" ? (this.kindsByName.get(expected)?.label ?? expected) : expected!.label;
       throw new HomeforgeError(
-        `models/${name}/${info.version}`,
-        `is a ${info.meta.kind} model, not a failure classifier`,
-        "load it with the loader of its kind",
+        where,
+        `is a ${info.meta.kind} model, not a ${label}`,
+        `load it as ${info.meta.kind}, or pick a version of kind ${expectedName}`,
       );
     }
-    return { ...info, classifier: await FailureClassifier.load(info.dir) };
+    const kind =
+      typeof expected === "object" && expected.name === info.meta.kind
+        ? expected
+        : this.kind<M>(info.meta.kind, where);
+    return { ...info, kind: kind.name, model: await kind.load(info.dir, info.meta) };
   }
 
   /** Points production at `ref` (default: the candidate). */
@@ -684,6 +641,17 @@ export class ModelRegistry {
       }
       if (meta && (meta.name !== name || meta.version !== version)) {
         problems.push(at(META_FILE, `describes ${meta.name} ${meta.version}, not ${name} ${version}`));
+      }
+    }
+    // what the version's kind needs besides the common files, once every file verifies
+    const kind = meta && problems.length === 0 ? this.kindsByName.get(meta.kind) : undefined;
+    if (kind && meta) {
+      for (const file of kind.files) {
+        if (!(file in checksums))
+          problems.push(at(CHECKSUMS_FILE, `lists no ${file} (a ${kind.label} needs it)`));
+      }
+      if (problems.length === 0) {
+        for (const p of kind.check?.(dir, meta) ?? []) problems.push(at(p.file, p.problem));
       }
     }
     return { problems, meta, checksums, legacy: false };

@@ -6,6 +6,7 @@ import * as assert from "uvu/assert";
 import { HomeforgeError } from "../../../lib/core/errors.js";
 import { chooseBackend } from "../../../lib/models/backend.js";
 import { FailureClassifier } from "../../../lib/models/failure/failureClassifier.js";
+import { FAILURE_CLASSIFIER_KIND } from "../../../lib/models/failure/failureKind.js";
 import { ModelRegistry } from "../../../lib/models/registry/registry.js";
 import { makeTelemetryFixture } from "../../helpers/telemetryFixture.js";
 import { dirHashes, removeDir, tempDir } from "../../helpers/tmp.js";
@@ -68,13 +69,10 @@ test("save writes an immutable, verifiable version directory and makes it the ca
       0,
       "no temp dirs or lock left",
     );
-    const loaded = await registry.load("m", "candidate");
+    const loaded = await registry.load("m", "candidate", FAILURE_CLASSIFIER_KIND);
     assert.is(loaded.version, "v2");
-    assert.equal(
-      Array.from(loaded.classifier.predictProba(table)),
-      Array.from(classifier.predictProba(table)),
-    );
-    loaded.classifier.dispose();
+    assert.equal(Array.from(loaded.model.predictProba(table)), Array.from(classifier.predictProba(table)));
+    loaded.model.dispose();
   } finally {
     removeDir(root);
   }
@@ -182,9 +180,9 @@ test("a corrupted weights.bin is detected on load with a clear message; nothing 
     assert.match(registry.check("m").join("\n"), /v1\/weights\.bin: does not match/);
     assert.equal(registry.versions("m"), ["v1", "v2"]);
     assert.ok(existsSync(weights));
-    const v2 = await registry.load("m", "v2");
+    const v2 = await registry.load("m", "v2", FAILURE_CLASSIFIER_KIND);
     assert.is(v2.version, "v2", "the other version still loads");
-    v2.classifier.dispose();
+    v2.model.dispose();
   } finally {
     removeDir(root);
   }
@@ -204,9 +202,9 @@ test("an alias pointing at a missing version is reported; versions intact; promo
     assert.match(registry.check("m").join("\n"), /production points at v2/);
     assert.equal(registry.versions("m"), ["v1"]);
     await registry.promote("m", "v1");
-    const loaded = await registry.load("m");
+    const loaded = await registry.load("m", "production", FAILURE_CLASSIFIER_KIND);
     assert.is(loaded.version, "v1");
-    loaded.classifier.dispose();
+    loaded.model.dispose();
     const path = join(root, "m", "aliases.json");
     const edited = { ...JSON.parse(readFileSync(path, "utf8")), production: "v9" };
     writeFileSync(path, JSON.stringify(edited, null, 2));

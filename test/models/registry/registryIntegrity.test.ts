@@ -19,6 +19,7 @@ import * as assert from "uvu/assert";
 import { HomeforgeError } from "../../../lib/core/errors.js";
 import { chooseBackend } from "../../../lib/models/backend.js";
 import { FailureClassifier } from "../../../lib/models/failure/failureClassifier.js";
+import { FAILURE_CLASSIFIER_KIND } from "../../../lib/models/failure/failureKind.js";
 import { trainHomeTypes, verifyTrainingTargets } from "../../../lib/models/failure/trainHomeTypes.js";
 import {
   CHECKSUMS_FILE,
@@ -125,9 +126,9 @@ test("a saved version lists every file in checksums.json; metrics updated throug
     [],
     "no temp files",
   );
-  const loaded = await registry.load("m");
+  const loaded = await registry.load("m", "production", FAILURE_CLASSIFIER_KIND);
   assert.is(loaded.version, "v1");
-  loaded.classifier.dispose();
+  loaded.model.dispose();
   const cli = await capture(modelsMain, ["--models", root, "check", "m"]);
   assert.is(cli.code, 0, cli.out + cli.err);
   assert.match(cli.out, /m: every version verified/);
@@ -168,9 +169,9 @@ for (const file of VERSION_FILES) {
     assert.ok(cli.code !== 0, "models check exits non-zero");
     assert.match(cli.out, new RegExp(`^problem: models/m/v1/${file.replace(".", "\\.")}: `, "m"));
     assert.match(cli.err, /^error: m: 1 problem \(listed above\)$/);
-    const v2 = await registry.load("m", "v2");
+    const v2 = await registry.load("m", "v2", FAILURE_CLASSIFIER_KIND);
     assert.is(v2.version, "v2", "the other version still loads");
-    v2.classifier.dispose();
+    v2.model.dispose();
   });
 }
 
@@ -225,8 +226,8 @@ test("a version saved by an older homeforge (no checksums.json) is reported as u
   const cli = await capture(modelsMain, ["--models", root, "check", "m"]);
   assert.ok(cli.code !== 0);
   // its model files are still checked against meta.json, and it still loads (with a warning)
-  const loaded = await registry.load("m");
-  loaded.classifier.dispose();
+  const loaded = await registry.load("m", "production", FAILURE_CLASSIFIER_KIND);
+  loaded.model.dispose();
   assert.match(warnings.join("\n"), /unverifiable, saved by an older homeforge/);
   flipByte(join(root, "m", "v1", "weights.bin"));
   await expectError(

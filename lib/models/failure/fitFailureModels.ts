@@ -1,0 +1,72 @@
+import { FixedRuleBaseline, LogisticRegressionBaseline } from "./baselines.js";
+import { FailureClassifier, type FailureClassifierParams } from "./failureClassifier.js";
+import type { TrainingSplit } from "./trainingSplit.js";
+
+/** Step 2 of trainHomeTypes: the global model, both baselines and one model per home type. */
+export interface FittedFailureModels {
+  global: FailureClassifier;
+  globalMs: number;
+  rule: FixedRuleBaseline;
+  logistic: LogisticRegressionBaseline;
+  /** Home types with enough training failures, with their model and fit time. */
+  perType: Map<string, { model: FailureClassifier; ms: number }>;
+  /** Why a home type has no model of its own. */
+  notes: Map<string, string>;
+}
+
+export interface FitFailureModelsOptions {
+  params: Partial<FailureClassifierParams>;
+  /** A home type needs this many failing device-days in its training homes for its own model. */
+  minTrainPositives?: number;
+  onProgress?: (message: string) => void;
+}
+
+/** Fits, in this order (which the seeded results do not depend on, but keep it): global, logistic, per type. */
+export async function fitFailureModels(
+  split: TrainingSplit,
+  options: FitFailureModelsOptions,
+): Promise<FittedFailureModels> {
+  const progress = options.onProgress ?? (() => {});
+  const { rows, at } = split;
+  const timed = async (c: FailureClassifier, train: Int32Array, validation: Int32Array) => {
+    const started = performance.now();
+    await c.fitFeatures(at(train), at(validation));
+    return performance.now() - started;
+  };
+
+  progress("training the global model");
+  const global = new FailureClassifier(options.params);
+  const globalMs = await timed(global, rows.train, rows.validation);
+  progress("training the logistic-regression baseline");
+  const logistic = new LogisticRegressionBaseline(options.params);
+  await timed(logistic, rows.train, rows.validation);
+  const rule = await new FixedRuleBaseline().fit(split.table);
+
+  const perType = new Map<string, { model: FailureClassifier; ms: number }>();
+  const notes = new Map<string, string>();
+  const minPositives = options.minTrainPositives ?? 10;
+  for (const type of split.types) {
+    const train = split.rowsOf("train", type);
+    const validation = split.rowsOf("validation", type);
+    const positives = split.labelsOf(train).reduce((n, v) => n + v, 0);
+    if (positives < minPositives || validation.length === 0) {
+      const counts = split.split.counts[type];
+      notes.set(
+        type,
+        `no per-type model: ${positives} failing device-days in ${counts.train} training homes (need ${minPositives}) and ${counts.validation} validation homes`,
+      );
+      continue;
+    }
+    progress(`training the ${type} model`);
+    const model = new FailureClassifier(options.params);
+    perType.set(type, { model, ms: await timed(model, train, validation) });
+  }
+  return { global, globalMs, rule, logistic, perType, notes };
+}
+
+/** Frees every fitted model's tensors. */
+export function disposeFailureModels(fitted: FittedFailureModels): void {
+  fitted.global.dispose();
+  fitted.logistic.dispose();
+  for (const { model } of fitted.perType.values()) model.dispose();
+}

@@ -1,0 +1,84 @@
+import { promoteIfPassed } from "../evaluation/evaluator.js";
+import { ModelRegistry } from "../registry/registry.js";
+import { selectRows } from "../tableInput.js";
+import { FIXED_RULE } from "./baselines.js";
+import { FAILURE_CLASSIFIER_KIND } from "./failureKind.js";
+import type { FittedFailureModels } from "./fitFailureModels.js";
+import type { TrainingSplit } from "./trainingSplit.js";
+import type { RegisteredModel, TrainHomeTypesOptions } from "./trainingTypes.js";
+
+/**
+ * Step 4 of trainHomeTypes: saves `<prefix>-global` and `<prefix>-<home type>` with their
+ * metrics (test and validation, next to the baselines), the split and the dataset; evaluates
+ * each against its production version on its test homes and promotes what passes.
+ */
+export async function registerFailureModels(
+  split: TrainingSplit,
+  fitted: FittedFailureModels,
+  options: Pick<
+    TrainHomeTypesOptions,
+    "modelsDir" | "lineageRunId" | "onVerdict" | "onRegistered" | "policy" | "onProgress"
+  > & {
+    seed: number;
+    prefix: string;
+    dataset: { id: string | null; hash: string | null; rows: number };
+  },
+): Promise<RegisteredModel[]> {
+  const progress = options.onProgress ?? (() => {});
+  const { global, rule, logistic, perType } = fitted;
+  const { seed } = options;
+  const splitJson = `${JSON.stringify(split.split, null, 2)}\n`;
+  const registry = new ModelRegistry(options.modelsDir, { onWarning: (m) => progress(`registry: ${m}`) });
+  const jobs = [
+    { name: `${options.prefix}-global`, model: global, ms: fitted.globalMs, type: null as string | null },
+    ...[...perType].map(([type, { model, ms }]) => ({ name: `${options.prefix}-${type}`, model, ms, type })),
+  ];
+  const registered: RegisteredModel[] = [];
+  for (const job of jobs) {
+    const test = split.rowsOf("test", job.type);
+    const validation = split.rowsOf("validation", job.type);
+    const metrics = {
+      home_type: job.type ?? "all",
+      test: split.score(job.model, test),
+      validation: split.score(job.model, validation),
+      baselines: {
+        fixed_rule: split.score(rule, test),
+        logistic_regression: split.score(logistic, test),
+        ...(job.type ? { global_model: split.score(global, test) } : {}),
+      },
+      fixed_rule: FIXED_RULE,
+      split: { seed, fractions: split.split.fractions, counts: split.split.counts },
+    };
+    const saved = await registry.saveModel(job.name, FAILURE_CLASSIFIER_KIND, job.model, {
+      metrics,
+      dataset: options.dataset,
+      extraFiles: { "split.json": splitJson },
+      lineageRunId: options.lineageRunId ?? null,
+      trainingDurationMs: Math.round(job.ms),
+    });
+    const { verdict, promoted } = await promoteIfPassed({
+      registry,
+      name: job.name,
+      candidate: saved.version,
+      data: selectRows(split.table, test),
+      features: split.at(test),
+      description: `test homes of ${job.type ?? "every home type"} (seed ${seed})`,
+      policy: options.policy,
+      lineageRunId: options.lineageRunId ?? null,
+      onVerdict: options.onVerdict,
+    });
+    progress(
+      `${job.name} ${saved.version}: ${promoted ? "promoted to production" : `not promoted (${verdict.blocked_by.join("; ")})`}`,
+    );
+    const entry: RegisteredModel = {
+      name: job.name,
+      version: saved.version,
+      promoted,
+      passed: verdict.passed,
+      blocked_by: verdict.blocked_by,
+    };
+    registered.push(entry);
+    await options.onRegistered?.({ ...entry, dir: saved.dir, weights_sha256: saved.meta.weights_sha256 });
+  }
+  return registered;
+}

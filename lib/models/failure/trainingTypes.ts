@@ -1,0 +1,71 @@
+import type { PromotionPolicy, Verdict } from "../evaluation/evaluator.js";
+import type { BinaryMetrics } from "../evaluation/metrics.js";
+import type { HomeSplit, SplitFractions } from "../split.js";
+import type { FailureClassifierParams } from "./failureClassifier.js";
+
+/** The types of a trainHomeTypes run, shared by its steps (split, fit, compare, register). */
+export interface TrainHomeTypesOptions {
+  /** Registry root; comparison_results.json is written here too. */
+  modelsDir: string;
+  seed?: number;
+  epochs?: number;
+  params?: Partial<FailureClassifierParams>;
+  fractions?: SplitFractions;
+  /** Where the telemetry came from (manifest dataset id + table hash); hashed from the table if absent. */
+  dataset?: { id: string | null; hash: string | null };
+  lineageRunId?: string | null;
+  /** Lineage hook for each evaluator verdict. */
+  onVerdict?: (verdict: Verdict) => void | Promise<void>;
+  /** Lineage hook for each saved version (e.g. record it as a run output). */
+  onRegistered?: (model: RegisteredModel & { dir: string; weights_sha256: string }) => void | Promise<void>;
+  policy?: PromotionPolicy;
+  /** A home type needs this many failing device-days in its training homes for its own model. */
+  minTrainPositives?: number;
+  /** Save models to the registry, evaluate and promote (default true). */
+  register?: boolean;
+  /** Model names are `<prefix>-global` and `<prefix>-<home_type>`. */
+  modelPrefix?: string;
+  onProgress?: (message: string) => void;
+}
+
+export type ComparedModel = "per_type" | "global" | "rule" | "logistic";
+
+export interface HomeTypeComparison {
+  /** A home type, or "all" for every test home (per_type there routes each row to its type's model). */
+  home_type: string;
+  samples: number;
+  positives: number;
+  models: Record<ComparedModel, BinaryMetrics | null>;
+  /** PR-AUC of the per-type model above the global model's on this type's test homes (null: no per-type model). */
+  per_type_beats_global: boolean | null;
+  /** Each learned model minus each baseline (positive: the model wins), on PR-AUC and F1. */
+  lift: Record<"per_type" | "global", Lift | null>;
+  note?: string;
+}
+
+export interface Lift {
+  over_rule: { pr_auc: number; f1: number };
+  over_logistic: { pr_auc: number; f1: number };
+}
+
+export interface RegisteredModel {
+  name: string;
+  version: string;
+  promoted: boolean;
+  passed: boolean;
+  blocked_by: string[];
+}
+
+export interface HomeTypesResult {
+  backend: string;
+  seed: number;
+  dataset: { id: string | null; hash: string | null; rows: number };
+  fixed_rule: string;
+  split: Omit<HomeSplit, "homes">;
+  rows: { train: number; validation: number; test: number };
+  comparison: HomeTypeComparison[];
+  /** Home types whose own model beats the global model on PR-AUC. */
+  per_type_beats_global: string[];
+  registered: RegisteredModel[];
+  comparison_file: string;
+}
