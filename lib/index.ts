@@ -71,15 +71,23 @@ export type {
   FitOptions,
   TrainingSummary,
 } from "./models/failure/failureClassifier.js";
-/** The logistic-regression baseline: a FailureClassifier without hidden layers. */
-export { logisticRegression } from "./models/failure/baselines.js";
-/** The fixed-rule baseline's scores (error_rate > 0.1 or battery_level < 20 or response_time > 2000). */
+/** The logistic-regression baseline, an estimator of the same shape as FailureClassifier (no hidden layer). */
+export { LogisticRegressionBaseline } from "./models/failure/baselines.js";
+/** The fixed-rule baseline (error_rate > 0.1 or battery_level < 20 or response_time > 2000) as an estimator. */
+export { FixedRuleBaseline } from "./models/failure/baselines.js";
+/** The fixed rule's scores on a telemetry table, as plain numbers (what FixedRuleBaseline predicts). */
 export { fixedRuleScores } from "./models/failure/baselines.js";
+export type { FixedRuleParams, LogisticRegressionParams } from "./models/failure/baselines.js";
+/** The contract every failure estimator follows: fit → predictProba / predict / score, save / load. */
+export type { FailureEstimator } from "./models/failure/estimator.js";
 /** A dataset's telemetry table with the dataset id and verified hashes lineage records. */
 export { readTelemetryDataset } from "./models/failure/telemetryDataset.js";
 export type { TelemetryDataset } from "./models/failure/telemetryDataset.js";
 export type { TelemetryInput } from "./models/tableInput.js";
-/** Trains per-home-type and global classifiers, compares them with the baselines, registers them. */
+/** The whole training job on a dataset directory: verified read, served-model check, train, compare, register, lineage. */
+export { trainFailureModels } from "./models/failure/trainFailureModels.js";
+export type { TrainFailureModelsOptions } from "./models/failure/trainFailureModels.js";
+/** Trains per-home-type and global classifiers on a telemetry table, compares them with the baselines, registers them. */
 export { trainHomeTypes } from "./models/failure/trainHomeTypes.js";
 export type {
   HomeTypeComparison,

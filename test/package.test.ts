@@ -30,8 +30,10 @@ const ROOT = [
   "loadDataFrame",
   // training
   "FailureClassifier",
-  "logisticRegression",
+  "LogisticRegressionBaseline",
+  "FixedRuleBaseline",
   "fixedRuleScores",
+  "trainFailureModels",
   "readTelemetryDataset",
   "trainHomeTypes",
   // registry and lineage
