@@ -43,7 +43,8 @@ export const DEFAULT_PROMOTION_POLICY: PromotionPolicy = {
 };
 
 export interface PolicyCheck {
-  kind: "value" | "change";
+  /** "routing": a per-type candidate must beat the global model on its validation homes. */
+  kind: "value" | "change" | "routing";
   metric: MetricName;
   candidate: number;
   production: number | null;
@@ -57,7 +58,7 @@ export interface Verdict {
   model: string;
   candidate: { version: string; metrics: BinaryMetrics };
   production: { version: string; metrics: BinaryMetrics } | null;
-  data: { rows: number; positives: number; description?: string };
+  data: { rows: number; positives: number; split: "validation" | "test"; description?: string };
   policy: PromotionPolicy;
   checks: PolicyCheck[];
   passed: boolean;
@@ -136,8 +137,13 @@ export interface EvaluateOptions {
   name: string;
   /** Candidate version or alias (default: candidate). */
   candidate?: string;
-  /** Held-out telemetry both models are scored on (e.g. the test homes). */
+  /**
+   * Held-out telemetry both models are scored on: validation homes, never test homes (the
+   * verdict is a decision; test homes are for the final report only).
+   */
   data: TelemetryInput;
+  /** Which split `data` is, recorded in the verdict (default "validation"). */
+  split?: "validation" | "test";
   /** The same rows with features already built: used when a model's features are all in it. */
   features?: FeatureRows;
   description?: string;
@@ -145,6 +151,8 @@ export interface EvaluateOptions {
   lineageRunId?: string | null;
   /** Lineage hook: receives the verdict after it is written. */
   onVerdict?: (verdict: Verdict) => void | Promise<void>;
+  /** Further checks decided elsewhere on the same split (e.g. routing), judged with the policy. */
+  extraChecks?: PolicyCheck[];
   /** Write the verdict into the candidate's metrics.json (default true). */
   write?: boolean;
 }
@@ -166,7 +174,9 @@ export async function evaluateCandidate(options: EvaluateOptions): Promise<Verdi
       binaryMetrics(labels, scoreRows(c, table, options.features), c.threshold);
     const candidateMetrics = score(candidate.model);
     const productionMetrics = production ? score(production.model) : null;
-    const { checks, passed } = judge(candidateMetrics, productionMetrics, policy);
+    const judged = judge(candidateMetrics, productionMetrics, policy);
+    const checks = [...judged.checks, ...(options.extraChecks ?? [])];
+    const passed = checks.every((c) => c.passed);
     let positives = 0;
     for (let i = 0; i < table.rows; i++) if (labels[i] === 1) positives++;
     const verdict: Verdict = {
@@ -176,6 +186,7 @@ export async function evaluateCandidate(options: EvaluateOptions): Promise<Verdi
       data: {
         rows: table.rows,
         positives,
+        split: options.split ?? "validation",
         ...(options.description ? { description: options.description } : {}),
       },
       policy,

@@ -1,20 +1,25 @@
-import { promoteIfPassed } from "../evaluation/evaluator.js";
+import { type PolicyCheck, promoteIfPassed } from "../evaluation/evaluator.js";
 import { ModelRegistry } from "../registry/registry.js";
 import { selectRows } from "../tableInput.js";
 import { FIXED_RULE } from "./baselines.js";
 import { FAILURE_CLASSIFIER_KIND } from "./failureKind.js";
 import type { FittedFailureModels } from "./fitFailureModels.js";
+import { ROUTING_METRIC, type RoutingDecision, TRAINING_DECISIONS } from "./routing.js";
 import type { TrainingSplit } from "./trainingSplit.js";
 import type { RegisteredModel, TrainHomeTypesOptions } from "./trainingTypes.js";
 
 /**
  * Step 4 of trainHomeTypes: saves `<prefix>-global` and `<prefix>-<home type>` with their
- * metrics (test and validation, next to the baselines), the split and the dataset; evaluates
- * each against its production version on its test homes and promotes what passes.
+ * metrics (test and validation, next to the baselines), the split, the dataset, which split
+ * each decision read (`decisions`) and, per type, the routing decision; evaluates each
+ * against its production version (what is served today) on the same VALIDATION homes and
+ * promotes what passes. A per-type candidate also needs routing to serve it (it beats the
+ * global model on its type's validation homes). Test rows are only scored for the report.
  */
 export async function registerFailureModels(
   split: TrainingSplit,
   fitted: FittedFailureModels,
+  routing: readonly RoutingDecision[],
   options: Pick<
     TrainHomeTypesOptions,
     "modelsDir" | "lineageRunId" | "onVerdict" | "onRegistered" | "policy" | "onProgress"
@@ -37,8 +42,11 @@ export async function registerFailureModels(
   for (const job of jobs) {
     const test = split.rowsOf("test", job.type);
     const validation = split.rowsOf("validation", job.type);
+    const route = job.type ? routing.find((r) => r.home_type === job.type) : undefined;
     const metrics = {
       home_type: job.type ?? "all",
+      decisions: TRAINING_DECISIONS,
+      ...(route ? { routing: route } : {}),
       test: split.score(job.model, test),
       validation: split.score(job.model, validation),
       baselines: {
@@ -56,13 +64,28 @@ export async function registerFailureModels(
       lineageRunId: options.lineageRunId ?? null,
       trainingDurationMs: Math.round(job.ms),
     });
+    const extraChecks: PolicyCheck[] = route
+      ? [
+          {
+            kind: "routing",
+            metric: ROUTING_METRIC,
+            candidate: route.validation.per_type?.[ROUTING_METRIC] ?? Number.NaN,
+            production: null,
+            limit: route.validation.global[ROUTING_METRIC],
+            passed: route.served === "per_type",
+            message: `routing (validation homes): ${route.served === "per_type" ? "served" : "the global model is served"}: ${route.reason}`,
+          },
+        ]
+      : [];
     const { verdict, promoted } = await promoteIfPassed({
       registry,
       name: job.name,
       candidate: saved.version,
-      data: selectRows(split.table, test),
-      features: split.at(test),
-      description: `test homes of ${job.type ?? "every home type"} (seed ${seed})`,
+      data: selectRows(split.table, validation),
+      features: split.at(validation),
+      split: "validation",
+      extraChecks,
+      description: `validation homes of ${job.type ?? "every home type"} (seed ${seed}), candidate vs what is served today`,
       policy: options.policy,
       lineageRunId: options.lineageRunId ?? null,
       onVerdict: options.onVerdict,

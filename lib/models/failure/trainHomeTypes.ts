@@ -9,6 +9,7 @@ import { compareFailureModels } from "./compareFailureModels.js";
 import type { FailureClassifierParams } from "./failureClassifier.js";
 import { disposeFailureModels, fitFailureModels } from "./fitFailureModels.js";
 import { registerFailureModels } from "./registerFailureModels.js";
+import { reportRouting, routeFailureModels, TRAINING_DECISIONS } from "./routing.js";
 import { splitForTraining } from "./trainingSplit.js";
 import type {
   ComparedModel,
@@ -87,10 +88,21 @@ export async function trainHomeTypes(
   });
   let registered: RegisteredModel[] = [];
   let comparison: HomeTypesResult["comparison"];
+  let routing: HomeTypesResult["routing"];
   try {
-    comparison = compareFailureModels(split, fitted);
+    // every decision first, on validation homes only: routing, then promotion (in register)
+    const decisions = routeFailureModels(split, fitted);
     if (register)
-      registered = await registerFailureModels(split, fitted, { ...options, seed, prefix, dataset });
+      registered = await registerFailureModels(split, fitted, decisions, {
+        ...options,
+        seed,
+        prefix,
+        dataset,
+      });
+    // then the report on test homes, which no decision reads
+    comparison = compareFailureModels(split, fitted);
+    const reported = reportRouting(split, fitted, decisions);
+    routing = { split: "validation", per_type: reported.per_type, served_on_all_test: reported.all_test };
   } finally {
     disposeFailureModels(fitted);
   }
@@ -103,7 +115,9 @@ export async function trainHomeTypes(
     fixed_rule: FIXED_RULE,
     split: splitSummary,
     rows: { train: rows.train.length, validation: rows.validation.length, test: rows.test.length },
+    decisions: TRAINING_DECISIONS,
     comparison,
+    routing,
     per_type_beats_global: comparison
       .filter((c) => c.per_type_beats_global === true)
       .map((c) => c.home_type)

@@ -2,6 +2,7 @@ import type { PromotionPolicy, Verdict } from "../evaluation/evaluator.js";
 import type { BinaryMetrics } from "../evaluation/metrics.js";
 import type { HomeSplit, SplitFractions } from "../split.js";
 import type { FailureClassifierParams } from "./failureClassifier.js";
+import type { RoutingDecision, TrainingDecisions } from "./routing.js";
 
 /** The types of a trainHomeTypes run, shared by its steps (split, fit, compare, register). */
 export interface TrainHomeTypesOptions {
@@ -63,7 +64,14 @@ export interface HomeTypesResult {
   fixed_rule: string;
   split: Omit<HomeSplit, "homes">;
   rows: { train: number; validation: number; test: number };
+  /** Which split each decision read (validation for all; test homes are reported only). */
+  decisions: TrainingDecisions;
   comparison: HomeTypeComparison[];
+  /**
+   * The served model per home type, chosen on its validation homes, with the numbers; each
+   * entry's test_of_served and served_on_all_test (the routed model) are the report half.
+   */
+  routing: { split: "validation"; per_type: RoutingDecision[]; served_on_all_test: BinaryMetrics };
   /** Home types whose own model beats the global model on PR-AUC. */
   per_type_beats_global: string[];
   registered: RegisteredModel[];
