@@ -8,6 +8,20 @@ function metricsLine(label: string, m: Partial<BinaryMetrics> | undefined): stri
   return `| ${label} | ${m.samples ?? "n/a"} | ${m.positives ?? "n/a"} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.f1)} | ${fmt(m.roc_auc)} | ${fmt(m.pr_auc)} |\n`;
 }
 
+/** Which split each decision read, and the routing decision of a per-type model. */
+function decisionsLines(metrics: Record<string, unknown>): string {
+  const decisions = metrics.decisions as Record<string, string> | undefined;
+  const routing = metrics.routing as { served?: string; reason?: string } | undefined;
+  let out = "";
+  if (decisions)
+    out += `- decisions and the split each read: ${Object.entries(decisions)
+      .map(([k, v]) => `${k.replaceAll("_", " ")} on ${v}`)
+      .join(", ")}; test homes are only reported\n`;
+  if (routing?.served)
+    out += `- routing (validation homes): ${routing.served === "per_type" ? "this model is served for its type" : "the global model is served for this type"} (${routing.reason ?? ""})\n`;
+  return out;
+}
+
 /** card.md for a failure classifier: intended use, data, metrics next to baselines, limits. */
 export function failureModelCard(meta: ModelMeta, metrics: Record<string, unknown>): string {
   const test = metrics.test as Partial<BinaryMetrics> | undefined;
@@ -32,7 +46,7 @@ before acting on its output.
 - inputs: ${meta.signature.inputs.features.length} features (today's telemetry, rolling
   windows, health-type one-hot), standardised with training-split statistics (preprocess.json)
 - decision threshold ${fmt(meta.signature.threshold)}, chosen for best F1 on the validation split
-
+${decisionsLines(metrics)}
 ## Metrics (held-out test homes)
 | model | samples | positives | precision | recall | F1 | ROC-AUC | PR-AUC |
 |---|---|---|---|---|---|---|---|

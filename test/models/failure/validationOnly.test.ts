@@ -139,6 +139,9 @@ test("metrics.json and comparison_results.json record the split of every decisio
     const evaluation = info.metrics.evaluation as { data: { split: string; description: string } };
     assert.is(evaluation.data.split, "validation");
     assert.match(evaluation.data.description, /^validation homes/);
+    const card = readFileSync(join(info.dir, "card.md"), "utf8");
+    assert.match(card, /promotion on validation, routing on validation; test homes are only reported/);
+    if (name !== "failure-global") assert.match(card, /- routing \(validation homes\): /);
   }
 });
 
