@@ -56,6 +56,18 @@ export interface RegisteredModel {
   blocked_by: string[];
 }
 
+/**
+ * Right-censored telemetry rows (the `censored` column) left out of training and evaluation,
+ * by the split their home fell in; `unsplit`: homes with only censored rows, in no split.
+ */
+export interface CensoredCounts {
+  total: number;
+  train: number;
+  validation: number;
+  test: number;
+  unsplit: number;
+}
+
 export interface HomeTypesResult {
   backend: string;
   seed: number;
@@ -63,6 +75,8 @@ export interface HomeTypesResult {
   fixed_rule: string;
   split: Omit<HomeSplit, "homes">;
   rows: { train: number; validation: number; test: number };
+  /** Right-censored rows left out of every split (never trained on or scored). */
+  censored: CensoredCounts;
   comparison: HomeTypeComparison[];
   /** Home types whose own model beats the global model on PR-AUC. */
   per_type_beats_global: string[];
