@@ -79,6 +79,13 @@ export interface HomeTelemetry {
   features: Record<HealthFeature, Float64Array>;
   /** 1 on the 7 days before the failure day, else 0. */
   failsWithin7d: Int32Array;
+  /**
+   * 1 where the label is right-censored: the row's 7-day window reaches past the horizon's
+   * last day (day index + 7 > days − 1) and no failure is observed in the days that remain.
+   * Such a row is labelled 0 only because its future was not generated. A row with a
+   * failure ahead is never censored (failure days always lie within the horizon).
+   */
+  censored: Uint8Array;
   /** failureDay − day while a failure lies ahead, else NO_FAILURE_SCHEDULED (−1). Truth. */
   daysToFailure: Int32Array;
   /** The scenario of the failure ahead, else null. Truth, never a feature. */
@@ -147,6 +154,7 @@ interface Output {
   day: Int32Array;
   f: Float64Array[];
   failsWithin7d: Int32Array;
+  censored: Uint8Array;
   daysToFailure: Int32Array;
   failureScenario: (FailureScenario | null)[];
 }
@@ -172,6 +180,7 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
     day: new Int32Array(rows),
     f: HEALTH_FEATURES.map(() => new Float64Array(rows)),
     failsWithin7d: new Int32Array(rows),
+    censored: new Uint8Array(rows),
     daysToFailure: new Int32Array(rows),
     failureScenario: new Array<FailureScenario | null>(rows).fill(null),
   };
@@ -215,10 +224,20 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
     day: out.day,
     features,
     failsWithin7d: out.failsWithin7d,
+    censored: out.censored,
     daysToFailure: out.daysToFailure,
     failureScenario: out.failureScenario,
     failures,
   };
+}
+
+/**
+ * Whether a row on horizon day `dayIndex` (0-based) of a `days`-day horizon, with no failure
+ * observed after it, is right-censored: its label window (the next 7 days) reaches past the
+ * last generated day, so `fails_within_7d` = 0 is not known to be true.
+ */
+export function isCensored(dayIndex: number, days: number): boolean {
+  return dayIndex + FAILURE_LABEL_WINDOW_DAYS > days - 1;
 }
 
 /** Days since 1970-01-01 of an ISO date. */
@@ -462,6 +481,7 @@ function simulate(scene: Scene, unit: Unit, row: number): number {
       out.failureScenario[row] = scenario;
     } else {
       out.daysToFailure[row] = NO_FAILURE_SCHEDULED;
+      out.censored[row] = isCensored(d, cal.dayNumber.length) ? 1 : 0;
     }
   }
   return row;

@@ -94,6 +94,7 @@ function telemetry(g: GeneratedHome, config: GenerationConfig): ColumnTable {
   for (const f of TELEMETRY_FEATURES) features[f] = new Float64Array(n);
   const day = new Int32Array(n);
   const fails = new Int32Array(n);
+  const censored = new Uint8Array(n);
   const daysToFailure: (number | null)[] = [];
   const scenario: (string | null)[] = [];
   const entity: string[] = [];
@@ -112,6 +113,7 @@ function telemetry(g: GeneratedHome, config: GenerationConfig): ColumnTable {
       features.battery_level[k] = t === 1 && di % 7 === 3 ? 140 : 50; // an impossible reading now and then
       const left = config.days - t;
       fails[k] = failing && left <= 7 ? 1 : 0;
+      censored[k] = !failing && t + 7 > config.days - 1 ? 1 : 0;
       daysToFailure.push(failing ? left : null);
       scenario.push(failing ? "progressive" : null);
       k++;
@@ -126,6 +128,7 @@ function telemetry(g: GeneratedHome, config: GenerationConfig): ColumnTable {
     power_source: power,
     ...features,
     fails_within_7d: fails,
+    censored,
     days_to_failure: daysToFailure,
     failure_scenario: scenario,
   });

@@ -26,10 +26,12 @@ const table = await readTableFile(
 
 const set = buildFeatures(table, pre.feature_spec);
 const testHomes = new Set(split.homes.test);
+// right-censored rows (label unknown) are never scored; their features still feed the windows
+const censored = table.columns.censored;
 const rows = [];
 for (let i = 0; i < set.rows; i++) {
   const typeMatches = recorded.home_type === "all" || set.homeTypes[i] === recorded.home_type;
-  if (testHomes.has(set.homeIds[i]) && typeMatches) rows.push(i);
+  if (testHomes.has(set.homeIds[i]) && typeMatches && censored[i] !== 1) rows.push(i);
 }
 const columns = pre.features.map((name) => set.columns[set.names.indexOf(name)]);
 const x = new Standardizer(pre.standardizer).transformRows(columns, rows);

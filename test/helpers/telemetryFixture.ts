@@ -58,6 +58,7 @@ export function makeTelemetryFixture(options: TelemetryFixtureOptions = {}): Col
   const powerSource: string[] = [];
   const f: Record<string, number[]> = {};
   for (const name of FEATURES) f[name] = [];
+  const censored: number[] = [];
   const label: number[] = [];
   const daysToFailure: (number | null)[] = [];
   const scenario: (string | null)[] = [];
@@ -126,6 +127,9 @@ export function makeTelemetryFixture(options: TelemetryFixtureOptions = {}): Col
         for (const name of FEATURES) f[name].push(rng.bernoulli(missingRate) ? Number.NaN : values[name]);
         const toFailure = failDay - t;
         label.push(fails && toFailure >= 1 && toFailure <= 7 ? 1 : 0);
+        // right-censored: the label window passes the last day and no failure lies ahead (this
+        // fixture plans failures up to 6 days past the horizon and labels them, so those are known)
+        censored.push(t + 7 > days - 1 && !(fails && toFailure >= 1) ? 1 : 0);
         daysToFailure.push(fails ? toFailure : null);
         scenario.push(kind);
       }
@@ -139,6 +143,7 @@ export function makeTelemetryFixture(options: TelemetryFixtureOptions = {}): Col
     health_type: healthType,
     power_source: powerSource,
     fails_within_7d: Int32Array.from(label),
+    censored: Uint8Array.from(censored),
     days_to_failure: daysToFailure,
     failure_scenario: scenario,
   };

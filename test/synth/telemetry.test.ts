@@ -64,6 +64,39 @@ const lastWeekOf = (scenario: FailureScenario) => (r: Row) =>
   r.t.failsWithin7d[r.i] === 1 && r.t.failureScenario[r.i] === scenario;
 const radioOf = (radio: string) => (r: Row) => r.g.home.radio === radio;
 
+test("censored is 1 exactly on rows whose 7-day window passes the last day with no failure observed", () => {
+  const first = isoDayNumber(START);
+  const last = DAYS - 1;
+  let censored = 0;
+  let lateWithFailure = 0;
+  for (const data of [base, failing]) {
+    for (const { t, g, i } of rows(data)) {
+      const d = t.day[i] - first;
+      const plan = t.failures[t.entityIndex[i]];
+      // the failure plan is the ground truth: is a failure observed in (d, last]?
+      const failureAhead = plan !== null && plan.failureDay > d && plan.failureDay <= last;
+      const expected = d + 7 > last && !failureAhead ? 1 : 0;
+      assert.is(t.censored[i], expected, `${g.home.homeId} row ${i} (day ${d})`);
+      if (d <= last - 7) assert.is(t.censored[i], 0, `censored before the last week: day ${d}`);
+      censored += t.censored[i];
+      if (d > last - 7 && failureAhead) lateWithFailure++;
+      // a censored row is never a known positive
+      if (t.censored[i] === 1) assert.is(t.failsWithin7d[i], 0);
+    }
+  }
+  assert.ok(censored > 1000, `only ${censored} censored rows`);
+  assert.ok(lateWithFailure > 0, "no late row with an observed failure: the exception is untested");
+});
+
+test("the telemetry table carries censored as a label-role bool column", () => {
+  const spec = TELEMETRY_SCHEMA.columns.find((c) => c.name === "censored");
+  assert.ok(spec, "no censored column in the contract");
+  assert.is(spec!.role, "label");
+  assert.is(spec!.type, "bool");
+  const table = telemetryTable(base.telemetry[0], base.generated[0]);
+  assert.equal(Array.from(table.columns.censored as Uint8Array), Array.from(base.telemetry[0].censored));
+});
+
 test("fails_within_7d is 1 exactly on the 7 days before the failure day, for every failing device", () => {
   let failingDevices = 0;
   for (const data of [base, failing]) {

@@ -1,8 +1,11 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { ColumnTable } from "../../core/columnTable.js";
 import { DEFAULTS } from "../../core/defaults.js";
+import { censoredMask } from "../../pipeline/storage/censoring.js";
 import { ModelRegistry } from "../registry/registry.js";
-import { type TelemetryInput, tableHash, toColumnTable } from "../tableInput.js";
+import { type HomeSplit, SPLIT_NAMES, type SplitName } from "../split.js";
+import { selectRows, type TelemetryInput, tableHash, toColumnTable } from "../tableInput.js";
 import { loadTf } from "../tf.js";
 import { FIXED_RULE } from "./baselines.js";
 import { compareFailureModels } from "./compareFailureModels.js";
@@ -12,6 +15,7 @@ import { registerFailureModels } from "./registerFailureModels.js";
 import { reportRouting, routeFailureModels, TRAINING_DECISIONS } from "./routing.js";
 import { splitForTraining } from "./trainingSplit.js";
 import type {
+  CensoredCounts,
   ComparedModel,
   HomeTypesResult,
   RegisteredModel,
@@ -76,10 +80,15 @@ export async function trainHomeTypes(
     rows: table.rows,
   };
 
-  const split = splitForTraining(table, { seed, fractions: options.fractions, window: params.window });
+  // Censored rows leave here, before the split and the feature build, so every estimator,
+  // baseline, comparison and evaluation sees the same uncensored rows. Windows only look back
+  // and a device's censored rows are its last ones, so no kept row's features change.
+  const { kept, censoredHomes } = withoutCensored(table);
+  const split = splitForTraining(kept, { seed, fractions: options.fractions, window: params.window });
   const { rows } = split;
+  const censored = censoredCounts(censoredHomes, split.split);
   progress(
-    `split ${Object.keys(split.split.counts).length} home types: ${rows.train.length} train, ${rows.validation.length} validation, ${rows.test.length} test rows`,
+    `split ${Object.keys(split.split.counts).length} home types: ${rows.train.length} train, ${rows.validation.length} validation, ${rows.test.length} test rows (${censored.total} censored rows left out)`,
   );
   const fitted = await fitFailureModels(split, {
     params,
@@ -116,6 +125,7 @@ export async function trainHomeTypes(
     split: splitSummary,
     rows: { train: rows.train.length, validation: rows.validation.length, test: rows.test.length },
     decisions: TRAINING_DECISIONS,
+    censored,
     comparison,
     routing,
     per_type_beats_global: comparison
@@ -127,6 +137,32 @@ export async function trainHomeTypes(
   };
   writeComparison(result);
   return result;
+}
+
+/** The table without its censored rows, and the home of every censored row. */
+function withoutCensored(table: ColumnTable): { kept: ColumnTable; censoredHomes: (string | null)[] } {
+  const mask = censoredMask(table);
+  const homes = table.columns.home_id as (string | null)[];
+  const keep: number[] = [];
+  const censoredHomes: (string | null)[] = [];
+  for (let i = 0; i < table.rows; i++) {
+    if (mask[i] === 1) censoredHomes.push(homes[i]);
+    else keep.push(i);
+  }
+  return { kept: censoredHomes.length === 0 ? table : selectRows(table, keep), censoredHomes };
+}
+
+/** Censored rows per split (by the row's home), and in total. */
+function censoredCounts(homes: (string | null)[], split: HomeSplit): CensoredCounts {
+  const splitOf = new Map<string, SplitName>();
+  for (const name of SPLIT_NAMES) for (const h of split.homes[name]) splitOf.set(h, name);
+  const counts: CensoredCounts = { total: homes.length, train: 0, validation: 0, test: 0, unsplit: 0 };
+  for (const h of homes) {
+    const name = h === null ? undefined : splitOf.get(h);
+    if (name) counts[name]++;
+    else counts.unsplit++;
+  }
+  return counts;
 }
 
 /** comparison_results.json, atomically (temp file + rename). */
@@ -146,7 +182,7 @@ const LABELS: Record<ComparedModel, string> = {
 
 /** The comparison as a plain-text table (one block per home type). */
 export function formatComparisonTable(
-  result: Pick<HomeTypesResult, "comparison" | "per_type_beats_global">,
+  result: Pick<HomeTypesResult, "comparison" | "per_type_beats_global"> & { censored?: CensoredCounts },
 ): string {
   const n = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "  n/a");
   const header = [
@@ -189,6 +225,13 @@ export function formatComparisonTable(
   text.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   const beats = result.per_type_beats_global;
   text.push("");
+  const c = result.censored;
+  if (c) {
+    const unsplit = c.unsplit > 0 ? `, ${c.unsplit} in no split` : "";
+    text.push(
+      `censored rows left out (label window past the horizon): ${c.total} (train ${c.train}, validation ${c.validation}, test ${c.test}${unsplit})`,
+    );
+  }
   text.push(
     beats.length > 0
       ? `per-type model beats the global model (PR-AUC) for: ${beats.join(", ")}`

@@ -57,6 +57,18 @@ export interface RegisteredModel {
   blocked_by: string[];
 }
 
+/**
+ * Right-censored telemetry rows (the `censored` column) left out of training and evaluation,
+ * by the split their home fell in; `unsplit`: homes with only censored rows, in no split.
+ */
+export interface CensoredCounts {
+  total: number;
+  train: number;
+  validation: number;
+  test: number;
+  unsplit: number;
+}
+
 export interface HomeTypesResult {
   backend: string;
   seed: number;
@@ -66,6 +78,8 @@ export interface HomeTypesResult {
   rows: { train: number; validation: number; test: number };
   /** Which split each decision read (validation for all; test homes are reported only). */
   decisions: TrainingDecisions;
+  /** Right-censored rows left out of every split (never trained on or scored). */
+  censored: CensoredCounts;
   comparison: HomeTypeComparison[];
   /**
    * The served model per home type, chosen on its validation homes, with the numbers; each

@@ -8,6 +8,7 @@ import type { ColumnData, ColumnTable } from "../../core/columnTable.js";
 import { HomeforgeError } from "../../core/errors.js";
 import { canonicalJson, sha256 } from "../../core/manifest.js";
 import type { LineageStore } from "../lineage/lineageStore.js";
+import { censoredMask } from "../storage/censoring.js";
 import { type OpenDataset, openDataset } from "../storage/openDataset.js";
 import { TELEMETRY_FEATURES } from "../storage/tables.js";
 
@@ -208,6 +209,11 @@ function filtersFor(kind: TrainingSetKind, th: CollectorThresholds): Filter[] {
       filters.push({
         name: `devices observed on fewer than ${t.minDaysPerDevice} days`,
         keep: groupFilter(deviceOf, (rows) => rows.length >= t.minDaysPerDevice),
+      });
+      // last, and not a quality filter: a censored row's fails_within_7d = 0 is unknown (DESIGN.md §4)
+      filters.push({
+        name: "censored device-days (the 7-day label window reaches past the horizon's last day with no failure observed)",
+        keep: (tab) => censoredMask(tab).map((c) => 1 - c),
       });
       return filters;
     }

@@ -35,6 +35,7 @@ export function telemetryTable(telemetry: HomeTelemetry, generated: GeneratedHom
   };
   for (const name of TELEMETRY_FEATURES) columns[name] = telemetry.features[name];
   columns.fails_within_7d = telemetry.failsWithin7d;
+  columns.censored = telemetry.censored;
   columns.days_to_failure = daysToFailure;
   columns.failure_scenario = telemetry.failureScenario;
   return columnTable(TELEMETRY_SCHEMA, columns);

@@ -101,6 +101,13 @@ export const TELEMETRY_SCHEMA: TableSchema = {
       description: "1 if the device fails within the next 7 days",
     },
     {
+      name: "censored",
+      type: "bool",
+      role: "label",
+      description:
+        "label metadata: true when the 7-day window reaches past the horizon's last day and no failure is observed before it (fails_within_7d = 0 is unknown, not true); leave these rows out of training and evaluation",
+    },
+    {
       name: "days_to_failure",
       type: "int32",
       role: "truth",

@@ -16,10 +16,8 @@ const root = tempDir();
 const datasetDir = join(root, "dataset");
 const modelsDir = join(root, "models");
 const lineageDb = join(root, "lineage.sqlite");
-writeTelemetryDataset(
-  datasetDir,
-  makeTelemetryFixture({ seed: 31, homes: 45, days: 24, devicesPerHome: 5, homeTypes: TYPES }),
-);
+const fixture = makeTelemetryFixture({ seed: 31, homes: 45, days: 24, devicesPerHome: 5, homeTypes: TYPES });
+writeTelemetryDataset(datasetDir, fixture);
 
 function node(args: string[]) {
   const r = spawnSync(process.execPath, ["--import", "tsx", ...args], {
@@ -56,6 +54,41 @@ test("the script trains per-type + global models and prints the comparison table
   for (const type of [...TYPES, "all"]) assert.match(run.stdout, new RegExp(`^${type}\\s+per-type`, "m"));
   assert.match(run.stdout, /per-type model(s)? beats? the global model \(PR-AUC\) for/);
   assert.match(run.stdout, /failure-global v1: /);
+  const result = JSON.parse(readFileSync(join(modelsDir, COMPARISON_FILE), "utf8")) as HomeTypesResult;
+  const c = result.censored;
+  assert.match(
+    run.stdout,
+    new RegExp(
+      `^censored rows left out \\(label window past the horizon\\): ${c.total} \\(train ${c.train}, validation ${c.validation}, test ${c.test}\\)$`,
+      "m",
+    ),
+  );
+});
+
+test("censored rows are counted per split and never trained on or scored", () => {
+  const result = JSON.parse(readFileSync(join(modelsDir, COMPARISON_FILE), "utf8")) as HomeTypesResult;
+  const homes = fixture.columns.home_id as string[];
+  const censored = fixture.columns.censored as Uint8Array;
+  const splitOf = new Map<string, "train" | "validation" | "test">();
+  const split = JSON.parse(readFileSync(join(modelsDir, "failure-global", "v1", "split.json"), "utf8"))
+    .homes as Record<"train" | "validation" | "test", string[]>;
+  for (const name of ["train", "validation", "test"] as const)
+    for (const h of split[name]) splitOf.set(h, name);
+  const expected = { total: 0, train: 0, validation: 0, test: 0, unsplit: 0 };
+  const kept = { train: 0, validation: 0, test: 0 };
+  for (let i = 0; i < fixture.rows; i++) {
+    const name = splitOf.get(homes[i])!;
+    if (censored[i] === 1) {
+      expected.total++;
+      expected[name]++;
+    } else kept[name]++;
+  }
+  assert.ok(expected.total > 0 && expected.test > 0, "the fixture has censored test rows");
+  assert.equal(result.censored, expected);
+  // the rows every model trained, validated and was scored on are exactly the uncensored ones
+  assert.equal(result.rows, kept);
+  assert.is(result.comparison.at(-1)!.samples, kept.test);
+  assert.is(result.dataset.rows, fixture.rows);
 });
 
 test("comparison_results.json: per type samples, positives, six metrics for four models, honest flags", () => {

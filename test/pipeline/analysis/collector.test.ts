@@ -44,14 +44,17 @@ test("failure set: each telemetry filter drops what it should, in order, and say
   for (let i = 0; i < raw.rows; i++) {
     if (features.filter((c) => Number.isNaN(c[i])).length > 0.15 * TELEMETRY_FEATURES.length) tooSparse++;
   }
-  const [missing, impossible, days] = set.filters;
+  const [missing, impossible, days, censored] = set.filters;
   assert.is(missing.rowsIn, raw.rows);
   assert.is(missing.dropped, tooSparse);
   assert.ok(tooSparse > 0);
   assert.is(impossible.rowsIn, missing.rowsOut);
   assert.ok(impossible.dropped > 0, "the fixture plants impossible battery readings");
   assert.is(days.rowsIn, impossible.rowsOut);
-  assert.is(set.table.rows, days.rowsOut);
+  // the label filter comes last: exactly the censored rows among those the quality filters kept
+  assert.is(censored.rowsIn, days.rowsOut);
+  assert.match(censored.filter, /^censored device-days/);
+  assert.is(set.table.rows, censored.rowsOut);
   const battery = set.table.columns.battery_level as Float64Array;
   assert.ok(battery.every((b) => Number.isNaN(b) || b <= 100));
   const perDevice = new Map<string, number>();
@@ -61,14 +64,42 @@ test("failure set: each telemetry filter drops what it should, in order, and say
     perDevice.set(`${homes[i]}/${id}`, (perDevice.get(`${homes[i]}/${id}`) ?? 0) + 1);
   });
   assert.ok([...perDevice.values()].every((n) => n >= 4));
-  assert.is(lines.length, 5);
+  assert.is(lines.length, 6);
   assert.match(
     lines[1],
     new RegExp(
       `dropped ${tooSparse} of ${raw.rows} rows: device-days with more than 15 % of features missing`,
     ),
   );
-  assert.match(lines[4], new RegExp(`kept ${set.table.rows} rows`));
+  assert.match(
+    lines[4],
+    new RegExp(`dropped ${censored.dropped} of ${censored.rowsIn} rows: censored device-days`),
+  );
+  assert.match(lines[5], new RegExp(`kept ${set.table.rows} rows`));
+});
+
+test("failure set: right-censored device-days are left out as a reported filter step", async () => {
+  const lines: string[] = [];
+  // quality filters off, so the censoring step sees every row
+  const set = await collectTrainingData(dir, "failure", {
+    thresholds: { telemetry: { maxMissingShare: 1, dropImpossible: false, minDaysPerDevice: 1 } },
+    log: (l) => lines.push(l),
+  });
+  const raw = await openDataset(dir).table("telemetry");
+  const rawCensored = Array.from(raw.columns.censored as Uint8Array).filter((c) => c === 1).length;
+  assert.ok(rawCensored > 0 && rawCensored < raw.rows, `${rawCensored} of ${raw.rows} rows censored`);
+  const step = set.filters.at(-1)!;
+  assert.match(step.filter, /^censored device-days/);
+  assert.is(step.rowsIn, raw.rows);
+  assert.is(step.dropped, rawCensored);
+  assert.is(set.table.rows, raw.rows - rawCensored);
+  assert.ok(
+    (set.table.columns.censored as Uint8Array).every((c) => c === 0),
+    "a censored row reached the failure training set",
+  );
+  assert.ok(
+    lines.some((l) => l.includes(`dropped ${rawCensored} of ${raw.rows} rows: censored device-days`)),
+  );
 });
 
 test("synergy and pattern sets: per-home and per-row thresholds", async () => {

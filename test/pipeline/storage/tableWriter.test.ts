@@ -111,6 +111,7 @@ test("DuckDB reads the files with the right types: timestamps, dates, nulls, str
     health_type: Array(n).fill("sensor"),
     power_source: Array(n).fill("battery"),
     fails_within_7d: Int32Array.from({ length: n }, (_, i) => (i > 30 ? 1 : 0)),
+    censored: Uint8Array.from({ length: n }, (_, i) => (i > 35 ? 1 : 0)),
     days_to_failure: Array.from({ length: n }, (_, i) => (i % 2 ? null : 40 - i)),
     failure_scenario: Array.from({ length: n }, (_, i) => (i % 2 ? null : "progressive")),
   };
@@ -125,6 +126,7 @@ test("DuckDB reads the files with the right types: timestamps, dates, nulls, str
   assert.is(types.entity_id, "VARCHAR");
   assert.is(types.response_time, "DOUBLE");
   assert.is(types.fails_within_7d, "INTEGER");
+  assert.is(types.censored, "BOOLEAN");
   const ev = await duckdbTypes(`read_parquet('${join(root, "events.parquet")}')`);
   assert.is(ev.time, "TIMESTAMP WITH TIME ZONE");
   const { rows } = await duckdb(
