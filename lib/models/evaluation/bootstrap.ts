@@ -88,7 +88,9 @@ export function bootstrapMetrics(
   const samples = metrics.map(() => [] as number[]);
   for (const w of draws.weights()) {
     const m = weightedMetrics(prepared, rows.labels, w);
-    metrics.forEach((name, j) => samples[j].push(m[name]));
+    metrics.forEach((name, j) => {
+      samples[j].push(m[name]);
+    });
   }
   const out = {} as Record<BootstrapMetric, Interval>;
   metrics.forEach((name, j) => {
