@@ -1,19 +1,65 @@
+import { Rng } from "../../core/random.js";
+import {
+  BOOTSTRAP_METRICS,
+  type BootstrapRows,
+  bootstrapMetrics,
+  DEFAULT_LEVEL,
+  DEFAULT_RESAMPLES,
+  evaluatedCounts,
+  pairedDifference,
+  type ScoredColumn,
+  verdictText,
+} from "../evaluation/bootstrap.js";
 import { type BinaryMetrics, binaryMetrics } from "../evaluation/metrics.js";
+import { FixedRuleBaseline } from "./baselines.js";
+import type { FailureEstimator } from "./estimator.js";
 import type { FittedFailureModels } from "./fitFailureModels.js";
 import type { TrainingSplit } from "./trainingSplit.js";
-import type { ComparedModel, HomeTypeComparison, Lift } from "./trainingTypes.js";
+import type {
+  BaselineModel,
+  ComparedModel,
+  HomeTypeComparison,
+  Lift,
+  PairedVerdict,
+} from "./trainingTypes.js";
+import { COMPARED_MODELS } from "./trainingTypes.js";
+
+export interface CompareOptions {
+  /** Seed of the bootstrap streams (one derived stream per comparison row). */
+  seed?: number;
+  /** Bootstrap resamples over test homes (default 1000). */
+  resamples?: number;
+}
+
+/** Every model's scores on one block of test rows, as the bootstrap reads them. */
+type Scored = Record<ComparedModel, (ScoredColumn & { metrics: BinaryMetrics }) | null>;
+
+export const MODEL_LABELS: Record<ComparedModel, string> = {
+  per_type: "per-type",
+  global: "global",
+  rule: "fixed rule",
+  logistic: "logistic (11 raw)",
+  logistic_matched: "logistic (matched)",
+};
+
+const BASELINES: readonly BaselineModel[] = ["rule", "logistic", "logistic_matched"];
 
 /**
- * Step 3 of trainHomeTypes: every model and both baselines on the same test homes, per home
- * type and for all of them ("all", where per_type routes each row to its type's model).
+ * Step 3 of trainHomeTypes: every model and the baselines on the same test homes, per home
+ * type and for all of them ("all", where per_type routes each row to its type's model), each
+ * metric with a 95 % bootstrap interval over test homes and each verdict from the paired
+ * interval of the PR-AUC difference. Test homes are for this report only: nothing here
+ * feeds a decision.
  */
 export function compareFailureModels(
   split: TrainingSplit,
   fitted: FittedFailureModels,
+  options: CompareOptions = {},
 ): HomeTypeComparison[] {
-  const { global, rule, logistic, perType } = fitted;
+  const { global, perType } = fitted;
   const notes = new Map(fitted.notes);
   const comparison: HomeTypeComparison[] = [];
+  const seed = options.seed ?? 0;
   for (const type of split.types) {
     const test = split.rowsOf("test", type);
     if (test.length === 0) {
@@ -21,28 +67,52 @@ export function compareFailureModels(
       continue;
     }
     const own = perType.get(type)?.model;
-    const models: Record<ComparedModel, BinaryMetrics | null> = {
-      per_type: own ? split.score(own, test) : null,
-      global: split.score(global, test),
-      rule: split.score(rule, test),
-      logistic: split.score(logistic, test),
+    const scored: Scored = {
+      per_type: own ? column(split, own, test) : null,
+      global: column(split, global, test),
+      ...baselineColumns(split, fitted, test),
     };
-    comparison.push(comparisonRow(type, models, notes.get(type)));
+    comparison.push(comparisonRow(type, rowsFor(split, test), scored, seed, options, notes.get(type)));
   }
   comparison.push(
     comparisonRow(
       "all",
+      rowsFor(split, split.rows.test),
       allTypesScores(split, fitted),
+      seed,
+      options,
       "per_type routes each test row to its home type's model (global where none)",
     ),
   );
   return comparison;
 }
 
-function allTypesScores(
-  split: TrainingSplit,
-  { global, rule, logistic, perType }: FittedFailureModels,
-): Record<ComparedModel, BinaryMetrics | null> {
+function rowsFor(split: TrainingSplit, rows: Int32Array): BootstrapRows {
+  return { labels: split.labelsOf(rows), homes: Array.from(rows, (i) => split.set.homeIds[i]) };
+}
+
+function column(split: TrainingSplit, model: FailureEstimator, rows: Int32Array) {
+  const scores =
+    model instanceof FixedRuleBaseline
+      ? model.predictProba(split.table, rows)
+      : model.predictProba(split.set, rows);
+  return {
+    scores,
+    threshold: model.threshold,
+    metrics: binaryMetrics(split.labelsOf(rows), scores, model.threshold),
+  };
+}
+
+function baselineColumns(split: TrainingSplit, fitted: FittedFailureModels, rows: Int32Array) {
+  return {
+    rule: column(split, fitted.rule, rows),
+    logistic: column(split, fitted.logistic, rows),
+    logistic_matched: column(split, fitted.logisticMatched, rows),
+  };
+}
+
+function allTypesScores(split: TrainingSplit, fitted: FittedFailureModels): Scored {
+  const { global, perType } = fitted;
   const { set } = split;
   const test = split.rows.test;
   const proba = global.predictProba(set, test);
@@ -67,30 +137,79 @@ function allTypesScores(
   return {
     per_type:
       perType.size > 0
-        ? { ...atDecisions, roc_auc: routed.roc_auc, pr_auc: routed.pr_auc, threshold: Number.NaN }
+        ? {
+            scores: proba,
+            threshold: Number.NaN,
+            decisions: decided,
+            metrics: {
+              ...atDecisions,
+              roc_auc: routed.roc_auc,
+              pr_auc: routed.pr_auc,
+              threshold: Number.NaN,
+            },
+          }
         : null,
-    global: split.score(global, test),
-    rule: split.score(rule, test),
-    logistic: split.score(logistic, test),
+    global: column(split, global, test),
+    ...baselineColumns(split, fitted, test),
   };
 }
 
-/** One comparison row: the metrics, the per-type-beats-global flag and each model's lift. */
-export function comparisonRow(
+/**
+ * One comparison row: the metrics with their intervals, the paired verdicts (per-type vs
+ * global, each learned model vs each baseline, on PR-AUC) and each model's point lift.
+ */
+function comparisonRow(
   type: string,
-  models: Record<ComparedModel, BinaryMetrics | null>,
+  rows: BootstrapRows,
+  scored: Scored,
+  seed: number,
+  options: CompareOptions,
   note?: string,
 ): HomeTypeComparison {
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  // every model and every pair of one row draws the same homes: the same derived stream
+  const draw = () => ({ rng: Rng.derive(seed, "comparison-bootstrap", type), resamples });
+  const models = {} as Record<ComparedModel, BinaryMetrics | null>;
+  const intervals = {} as HomeTypeComparison["intervals"];
+  for (const key of COMPARED_MODELS) {
+    const s = scored[key];
+    models[key] = s ? s.metrics : null;
+    intervals[key] = s ? bootstrapMetrics(rows, s, BOOTSTRAP_METRICS, draw()) : null;
+  }
+  const verdicts: PairedVerdict[] = [];
+  const pair = (a: ComparedModel, b: ComparedModel) => {
+    const sa = scored[a];
+    const sb = scored[b];
+    if (!sa || !sb) return null;
+    const d = pairedDifference(rows, sa, sb, "pr_auc", draw());
+    const v: PairedVerdict = { a, b, ...d, text: verdictText(d.verdict, MODEL_LABELS[a], MODEL_LABELS[b]) };
+    verdicts.push(v);
+    return v;
+  };
+  const perTypeVsGlobal = pair("per_type", "global");
+  for (const model of ["per_type", "global"] as const) for (const b of BASELINES) pair(model, b);
+
   const sub = (a: BinaryMetrics, b: BinaryMetrics) => ({ pr_auc: a.pr_auc - b.pr_auc, f1: a.f1 - b.f1 });
   const lift = (m: BinaryMetrics | null): Lift | null =>
-    m ? { over_rule: sub(m, models.rule!), over_logistic: sub(m, models.logistic!) } : null;
+    m
+      ? {
+          over_rule: sub(m, models.rule!),
+          over_logistic: sub(m, models.logistic!),
+          over_logistic_matched: sub(m, models.logistic_matched!),
+        }
+      : null;
   return {
     home_type: type,
     samples: models.global!.samples,
     positives: models.global!.positives,
+    homes: evaluatedCounts(rows).homes,
     models,
-    per_type_beats_global: models.per_type ? models.per_type.pr_auc > models.global!.pr_auc : null,
+    intervals,
+    per_type_beats_global: perTypeVsGlobal ? perTypeVsGlobal.verdict === "a_beats_b" : null,
     lift: { per_type: lift(models.per_type), global: lift(models.global) },
+    verdicts,
     ...(note ? { note } : {}),
   };
 }
+
+export const COMPARISON_BOOTSTRAP = { resamples: DEFAULT_RESAMPLES, level: DEFAULT_LEVEL } as const;

@@ -8,6 +8,8 @@ export interface FittedFailureModels {
   globalMs: number;
   rule: FixedRuleBaseline;
   logistic: LogisticRegressionBaseline;
+  /** Logistic regression on the classifier's own features (the feature-matched baseline). */
+  logisticMatched: LogisticRegressionBaseline;
   /** Home types with enough training failures, with their model and fit time. */
   perType: Map<string, { model: FailureClassifier; ms: number }>;
   /** Why a home type has no model of its own. */
@@ -38,8 +40,14 @@ export async function fitFailureModels(
   const global = new FailureClassifier(options.params);
   const globalMs = await timed(global, rows.train, rows.validation);
   progress("training the logistic-regression baseline");
-  const logistic = new LogisticRegressionBaseline(options.params);
+  const logistic = new LogisticRegressionBaseline({ ...options.params, features: "today" });
   await timed(logistic, rows.train, rows.validation);
+  progress("training the feature-matched logistic-regression baseline");
+  const logisticMatched = new LogisticRegressionBaseline({
+    ...options.params,
+    features: options.params.features ?? "full",
+  });
+  await timed(logisticMatched, rows.train, rows.validation);
   const rule = await new FixedRuleBaseline().fit(split.table);
 
   const perType = new Map<string, { model: FailureClassifier; ms: number }>();
@@ -61,12 +69,13 @@ export async function fitFailureModels(
     const model = new FailureClassifier(options.params);
     perType.set(type, { model, ms: await timed(model, train, validation) });
   }
-  return { global, globalMs, rule, logistic, perType, notes };
+  return { global, globalMs, rule, logistic, logisticMatched, perType, notes };
 }
 
 /** Frees every fitted model's tensors. */
 export function disposeFailureModels(fitted: FittedFailureModels): void {
   fitted.global.dispose();
   fitted.logistic.dispose();
+  fitted.logisticMatched.dispose();
   for (const { model } of fitted.perType.values()) model.dispose();
 }

@@ -8,18 +8,20 @@ import { type HomeSplit, SPLIT_NAMES, type SplitName } from "../split.js";
 import { selectRows, type TelemetryInput, tableHash, toColumnTable } from "../tableInput.js";
 import { loadTf } from "../tf.js";
 import { FIXED_RULE } from "./baselines.js";
-import { compareFailureModels } from "./compareFailureModels.js";
+import { COMPARISON_BOOTSTRAP, compareFailureModels, MODEL_LABELS } from "./compareFailureModels.js";
 import type { FailureClassifierParams } from "./failureClassifier.js";
 import { disposeFailureModels, fitFailureModels } from "./fitFailureModels.js";
 import { registerFailureModels } from "./registerFailureModels.js";
 import { reportRouting, routeFailureModels, TRAINING_DECISIONS } from "./routing.js";
 import { splitForTraining } from "./trainingSplit.js";
-import type {
-  CensoredCounts,
-  ComparedModel,
-  HomeTypesResult,
-  RegisteredModel,
-  TrainHomeTypesOptions,
+import {
+  type CensoredCounts,
+  COMPARED_MODELS,
+  type ComparedModel,
+  type HomeTypeComparison,
+  type HomeTypesResult,
+  type RegisteredModel,
+  type TrainHomeTypesOptions,
 } from "./trainingTypes.js";
 
 export type * from "./trainingTypes.js";
@@ -85,6 +87,7 @@ export async function trainHomeTypes(
   // and a device's censored rows are its last ones, so no kept row's features change.
   const { kept, censoredHomes } = withoutCensored(table);
   const split = splitForTraining(kept, { seed, fractions: options.fractions, window: params.window });
+  const bootstrapResamples = options.bootstrapResamples ?? COMPARISON_BOOTSTRAP.resamples;
   const { rows } = split;
   const censored = censoredCounts(censoredHomes, split.split);
   progress(
@@ -109,7 +112,7 @@ export async function trainHomeTypes(
         dataset,
       });
     // then the report on test homes, which no decision reads
-    comparison = compareFailureModels(split, fitted);
+    comparison = compareFailureModels(split, fitted, { seed, resamples: bootstrapResamples });
     const reported = reportRouting(split, fitted, decisions);
     routing = { split: "validation", per_type: reported.per_type, served_on_all_test: reported.all_test };
   } finally {
@@ -128,6 +131,12 @@ export async function trainHomeTypes(
     censored,
     comparison,
     routing,
+    bootstrap: {
+      resamples: bootstrapResamples,
+      level: COMPARISON_BOOTSTRAP.level,
+      seed,
+      metric_for_verdicts: "pr_auc",
+    },
     per_type_beats_global: comparison
       .filter((c) => c.per_type_beats_global === true)
       .map((c) => c.home_type)
@@ -173,21 +182,20 @@ function writeComparison(result: HomeTypesResult): void {
   renameSync(tmp, result.comparison_file);
 }
 
-const LABELS: Record<ComparedModel, string> = {
-  per_type: "per-type",
-  global: "global",
-  rule: "fixed rule",
-  logistic: "logistic",
-};
-
-/** The comparison as a plain-text table (one block per home type). */
+/**
+ * The comparison as a plain-text table (one block per home type): each metric with its 95 %
+ * bootstrap interval over test homes as `0.529 [0.47,0.58]`, then the paired PR-AUC verdicts.
+ */
 export function formatComparisonTable(
   result: Pick<HomeTypesResult, "comparison" | "per_type_beats_global"> & { censored?: CensoredCounts },
 ): string {
   const n = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "  n/a");
+  const ci = (v: number, i?: { lo: number; hi: number }) =>
+    i && Number.isFinite(i.lo) ? `${n(v)} [${i.lo.toFixed(2)},${i.hi.toFixed(2)}]` : n(v);
   const header = [
     "home type",
     "model",
+    "homes",
     "samples",
     "positives",
     "accuracy",
@@ -200,20 +208,22 @@ export function formatComparisonTable(
   const lines: string[][] = [header];
   for (const c of result.comparison) {
     let first = true;
-    for (const key of ["per_type", "global", "rule", "logistic"] as ComparedModel[]) {
+    for (const key of COMPARED_MODELS) {
       const m = c.models[key];
       if (!m) continue;
+      const i = c.intervals?.[key] ?? undefined;
       lines.push([
         first ? c.home_type : "",
-        LABELS[key],
+        MODEL_LABELS[key],
+        first ? String(c.homes ?? "") : "",
         String(m.samples),
         String(m.positives),
         n(m.accuracy),
-        n(m.precision),
-        n(m.recall),
-        n(m.f1),
-        n(m.roc_auc),
-        n(m.pr_auc),
+        ci(m.precision, i?.precision),
+        ci(m.recall, i?.recall),
+        ci(m.f1, i?.f1),
+        ci(m.roc_auc, i?.roc_auc),
+        ci(m.pr_auc, i?.pr_auc),
       ]);
       first = false;
     }
@@ -223,7 +233,6 @@ export function formatComparisonTable(
     l.map((cell, j) => (j < 2 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join("  "),
   );
   text.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
-  const beats = result.per_type_beats_global;
   text.push("");
   const c = result.censored;
   if (c) {
@@ -233,22 +242,22 @@ export function formatComparisonTable(
     );
   }
   text.push(
+    "[lo,hi]: 95 % bootstrap interval over test homes; verdicts: paired PR-AUC difference, a beats b only when its interval excludes 0",
+  );
+  const beats = result.per_type_beats_global;
+  text.push(
     beats.length > 0
       ? `per-type model beats the global model (PR-AUC) for: ${beats.join(", ")}`
       : "per-type models beat the global model (PR-AUC) for no home type",
   );
-  for (const model of ["per_type", "global"] as const) {
-    const losses: string[] = [];
-    for (const c of result.comparison) {
-      const l = c.lift[model];
-      if (!l) continue;
-      const lostTo = [
-        l.over_rule.pr_auc <= 0 ? "fixed rule" : "",
-        l.over_logistic.pr_auc <= 0 ? "logistic" : "",
-      ];
-      if (lostTo.some(Boolean)) losses.push(`${c.home_type} (${lostTo.filter(Boolean).join(", ")})`);
-    }
-    if (losses.length > 0) text.push(`${LABELS[model]} model does not beat on PR-AUC: ${losses.join("; ")}`);
-  }
+  for (const c of result.comparison) text.push(...verdictLines(c));
   return `${text.join("\n")}\n`;
+}
+
+function verdictLines(c: HomeTypeComparison): string[] {
+  const d = (v: number) => (v >= 0 ? `+${v.toFixed(3)}` : v.toFixed(3));
+  return (c.verdicts ?? []).map((v) => {
+    const interval = Number.isFinite(v.lo) ? ` [${d(v.lo)},${d(v.hi)}]` : "";
+    return `  ${c.home_type}: ${MODEL_LABELS[v.a]} vs ${MODEL_LABELS[v.b]}: ΔPR-AUC ${d(v.estimate)}${interval} → ${v.text}`;
+  });
 }

@@ -1,3 +1,4 @@
+import type { BootstrapMetric, Interval, PairedDifference } from "../evaluation/bootstrap.js";
 import type { PromotionPolicy, Verdict } from "../evaluation/evaluator.js";
 import type { BinaryMetrics } from "../evaluation/metrics.js";
 import type { HomeSplit, SplitFractions } from "../split.js";
@@ -27,26 +28,59 @@ export interface TrainHomeTypesOptions {
   /** Model names are `<prefix>-global` and `<prefix>-<home_type>`. */
   modelPrefix?: string;
   onProgress?: (message: string) => void;
+  /** Bootstrap resamples (over test homes) for the comparison's intervals (default 1000). */
+  bootstrapResamples?: number;
 }
 
-export type ComparedModel = "per_type" | "global" | "rule" | "logistic";
+/**
+ * The compared models: the learned ones and the baselines. "logistic" is logistic regression
+ * on the 11 raw telemetry features (with "rule", what HomeIQ did); "logistic_matched" is the
+ * same regression on the classifier's own features (the feature-matched baseline).
+ */
+export type ComparedModel = "per_type" | "global" | "rule" | "logistic" | "logistic_matched";
+export const COMPARED_MODELS: readonly ComparedModel[] = [
+  "per_type",
+  "global",
+  "rule",
+  "logistic",
+  "logistic_matched",
+];
+export type BaselineModel = "rule" | "logistic" | "logistic_matched";
+
+/** A paired model-vs-model verdict on the row's test homes (bootstrap over homes). */
+export interface PairedVerdict extends PairedDifference {
+  a: ComparedModel;
+  b: ComparedModel;
+  /** "A beats B", "no detectable difference" or "too few homes/positives to compare". */
+  text: string;
+}
 
 export interface HomeTypeComparison {
   /** A home type, or "all" for every test home (per_type there routes each row to its type's model). */
   home_type: string;
   samples: number;
   positives: number;
+  /** Distinct test homes in the row. */
+  homes: number;
   models: Record<ComparedModel, BinaryMetrics | null>;
-  /** PR-AUC of the per-type model above the global model's on this type's test homes (null: no per-type model). */
+  /** 95 % bootstrap intervals (over test homes) of each model's metrics. */
+  intervals: Record<ComparedModel, Record<BootstrapMetric, Interval> | null>;
+  /**
+   * The per-type model beats the global model: the paired bootstrap interval of the PR-AUC
+   * difference on this type's test homes lies above 0 (null: no per-type model).
+   */
   per_type_beats_global: boolean | null;
-  /** Each learned model minus each baseline (positive: the model wins), on PR-AUC and F1. */
+  /** Each learned model minus each baseline (positive: the model wins), on PR-AUC and F1 (point estimates). */
   lift: Record<"per_type" | "global", Lift | null>;
+  /** Paired PR-AUC verdicts: per-type vs global, and each learned model vs each baseline. */
+  verdicts: PairedVerdict[];
   note?: string;
 }
 
 export interface Lift {
   over_rule: { pr_auc: number; f1: number };
   over_logistic: { pr_auc: number; f1: number };
+  over_logistic_matched: { pr_auc: number; f1: number };
 }
 
 export interface RegisteredModel {
@@ -86,7 +120,9 @@ export interface HomeTypesResult {
    * entry's test_of_served and served_on_all_test (the routed model) are the report half.
    */
   routing: { split: "validation"; per_type: RoutingDecision[]; served_on_all_test: BinaryMetrics };
-  /** Home types whose own model beats the global model on PR-AUC. */
+  /** How the comparison's intervals were drawn (bootstrap over test homes). */
+  bootstrap: { resamples: number; level: number; seed: number; metric_for_verdicts: "pr_auc" };
+  /** Home types whose own model beats the global model on PR-AUC (paired interval above 0). */
   per_type_beats_global: string[];
   registered: RegisteredModel[];
   comparison_file: string;

@@ -49,9 +49,17 @@ test("the script trains per-type + global models and prints the comparison table
   assert.is(run.status, 0, run.stderr);
   assert.match(
     run.stdout,
-    /home type\s+model\s+samples\s+positives\s+accuracy\s+precision\s+recall\s+F1\s+ROC-AUC\s+PR-AUC/,
+    /home type\s+model\s+homes\s+samples\s+positives\s+accuracy\s+precision\s+recall\s+F1\s+ROC-AUC\s+PR-AUC/,
   );
   for (const type of [...TYPES, "all"]) assert.match(run.stdout, new RegExp(`^${type}\\s+per-type`, "m"));
+  assert.match(run.stdout, /^\s+logistic \(11 raw\)\s/m);
+  assert.match(run.stdout, /^\s+logistic \(matched\)\s/m);
+  assert.match(run.stdout, /PR-AUC/);
+  assert.match(run.stdout, /\d\.\d{3} \[\d\.\d{2},\d\.\d{2}\]/, "metrics carry intervals");
+  assert.match(
+    run.stdout,
+    /all: global vs logistic \(matched\): ΔPR-AUC [+-]\d\.\d{3}.* → (global beats logistic \(matched\)|logistic \(matched\) beats global|no detectable difference|too few homes\/positives to compare)$/m,
+  );
   assert.match(run.stdout, /per-type model(s)? beats? the global model \(PR-AUC\) for/);
   assert.match(run.stdout, /failure-global v1: /);
   const result = JSON.parse(readFileSync(join(modelsDir, COMPARISON_FILE), "utf8")) as HomeTypesResult;
@@ -91,25 +99,44 @@ test("censored rows are counted per split and never trained on or scored", () =>
   assert.is(result.dataset.rows, fixture.rows);
 });
 
-test("comparison_results.json: per type samples, positives, six metrics for four models, honest flags", () => {
+test("comparison_results.json: per type samples, positives, six metrics for five models with intervals, paired verdicts", () => {
   const result = JSON.parse(readFileSync(join(modelsDir, COMPARISON_FILE), "utf8")) as HomeTypesResult;
   assert.equal(
     result.comparison.map((c) => c.home_type),
     [...[...TYPES].sort(), "all"],
   );
   for (const c of result.comparison) {
-    for (const model of ["per_type", "global", "rule", "logistic"] as const) {
+    for (const model of ["per_type", "global", "rule", "logistic", "logistic_matched"] as const) {
       const m = c.models[model]!;
+      const iv = c.intervals[model]!;
+      for (const k of ["pr_auc", "roc_auc", "f1", "recall", "precision"] as const) {
+        assert.ok(
+          Math.abs(iv[k].estimate - m[k]) < 1e-9,
+          `${c.home_type} ${model} ${k}: interval of the reported value`,
+        );
+        if (iv[k].resamples > 0) assert.ok(iv[k].lo <= iv[k].hi, `${c.home_type} ${model} ${k}`);
+      }
       assert.is(m.samples, c.samples, `${c.home_type} ${model}: same test rows for every model`);
       assert.is(m.positives, c.positives);
       for (const k of ["accuracy", "precision", "recall", "f1", "roc_auc", "pr_auc"] as const) {
         assert.type(m[k], "number", `${c.home_type} ${model} ${k}`);
       }
     }
-    if (c.home_type !== "all") {
-      assert.is(c.per_type_beats_global, c.models.per_type!.pr_auc > c.models.global!.pr_auc);
+    const vsGlobal = c.verdicts.find((v) => v.a === "per_type" && v.b === "global")!;
+    assert.is(c.per_type_beats_global, vsGlobal.verdict === "a_beats_b");
+    if (vsGlobal.verdict === "a_beats_b") assert.ok(vsGlobal.lo > 0);
+    if (c.homes < 5 || c.positives < 10) assert.is(vsGlobal.verdict, "too_few");
+    if (c.home_type !== "all")
       assert.is(result.per_type_beats_global.includes(c.home_type), c.per_type_beats_global);
-    }
+    assert.equal(
+      c.verdicts.map((v) => `${v.a}-${v.b}`),
+      [
+        "per_type-global",
+        ...["per_type", "global"].flatMap((a) =>
+          ["rule", "logistic", "logistic_matched"].map((b) => `${a}-${b}`),
+        ),
+      ],
+    );
     assert.ok(
       Math.abs(c.lift.per_type!.over_rule.pr_auc - (c.models.per_type!.pr_auc - c.models.rule!.pr_auc)) <
         1e-12,
@@ -124,6 +151,8 @@ test("comparison_results.json: per type samples, positives, six metrics for four
     "global model beats the fixed rule on PR-AUC",
   );
   assert.ok(all.models.global!.f1 > all.models.rule!.f1, "global model beats the fixed rule on F1");
+  assert.is(result.bootstrap.resamples, 1000);
+  assert.is(result.bootstrap.level, 0.95);
   const total = Object.values(result.split.counts).reduce((n, c) => n + c.train + c.validation + c.test, 0);
   assert.is(total, 45);
 });
