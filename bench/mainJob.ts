@@ -103,5 +103,10 @@ export async function run(
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [homes, days, epochs] = process.argv.slice(2).map(Number);
-  await run(homes || undefined, days || undefined, epochs || undefined);
+  try {
+    await run(homes || undefined, days || undefined, epochs || undefined);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exitCode = 1;
+  }
 }
