@@ -10,14 +10,16 @@ import {
 } from "../../lib/synth/catalog/homeTypes.js";
 import { type GeneratedHome, generateHome } from "../../lib/synth/homes.js";
 
-const config = parseGenerationConfig({ seed: 7, homes: 10_000, days: 30 });
+// 1 000 homes: the home-type mix is a low-discrepancy sequence (homeTypeAt), within a few
+// tenths of a point at this size, and every type and size category still occurs.
+const config = parseGenerationConfig({ seed: 7, homes: 1000, days: 30 });
 const spec = homeGenerationSpec(config);
 const batch: GeneratedHome[] = Array.from({ length: config.homes }, (_, i) => generateHome(spec, i));
 
-test("home 4321 generated alone equals home 4321 inside a batch of 10 000", () => {
-  assert.equal(generateHome(spec, 4321), batch[4321]);
+test("home 432 generated alone equals home 432 inside a batch of 1 000", () => {
+  assert.equal(generateHome(spec, 432), batch[432]);
   // and in any order: generate a few homes backwards first
-  for (const i of [9999, 17, 4321]) assert.equal(generateHome(spec, i), batch[i]);
+  for (const i of [999, 17, 432]) assert.equal(generateHome(spec, i), batch[i]);
 });
 
 test("a different seed gives different homes", () => {
@@ -28,7 +30,7 @@ test("a different seed gives different homes", () => {
   assert.is(differing.length, 5);
 });
 
-test("at 10 000 homes the home-type mix is within ±1.5 points of the configured mix", () => {
+test("at 1 000 homes the home-type mix is within ±1.5 points of the configured mix", () => {
   const counts = new Map<HomeType, number>();
   for (const g of batch) counts.set(g.home.homeType, (counts.get(g.home.homeType) ?? 0) + 1);
   for (const type of HOME_TYPES) {
@@ -80,7 +82,7 @@ test("no outdoor area in apartments or studios; floors follow the type", () => {
 
 test("entity_ids are valid Home Assistant ids, unique per home, in a known area", () => {
   const pattern = /^[a-z_]+\.[a-z0-9_]+$/;
-  for (const g of batch.slice(0, 2000)) {
+  for (const g of batch) {
     const ids = g.devices.map((d) => d.entityId);
     assert.is(new Set(ids).size, ids.length, g.home.homeId);
     const areaIds = new Set(g.areas.map((a) => a.areaId));
