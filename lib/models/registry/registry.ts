@@ -572,11 +572,8 @@ export class ModelRegistry {
     }
   }
 
-  /** Every problem with one version's files (empty: it verifies). */
-  private inspectVersion(
-    name: string,
-    version: string,
-  ): { problems: RegistryProblem[]; meta?: ModelMeta; checksums?: Record<string, string>; legacy: boolean } {
+  /** A version's directory, its name in messages, and a problem maker naming one of its files. */
+  private versionPlace(name: string, version: string) {
     const dir = join(this.modelDir(name), version);
     const where = `models/${name}/${version}`;
     const fix = `restore ${where} from a backup, or delete it (homeforge models delete ${name} ${version}); other versions are untouched`;
@@ -585,6 +582,15 @@ export class ModelRegistry {
       problem,
       fix,
     });
+    return { dir, where, at };
+  }
+
+  /** Every problem with one version's files (empty: it verifies). */
+  private inspectVersion(
+    name: string,
+    version: string,
+  ): { problems: RegistryProblem[]; meta?: ModelMeta; checksums?: Record<string, string>; legacy: boolean } {
+    const { dir, where, at } = this.versionPlace(name, version);
     if (!existsSync(dir)) {
       return {
         problems: [
@@ -662,14 +668,7 @@ export class ModelRegistry {
     name: string,
     version: string,
   ): { problems: RegistryProblem[]; meta?: ModelMeta; legacy: boolean } {
-    const dir = join(this.modelDir(name), version);
-    const where = `models/${name}/${version}`;
-    const fix = `restore ${where} from a backup, or delete it (homeforge models delete ${name} ${version}); other versions are untouched`;
-    const at = (file: string, problem: string): RegistryProblem => ({
-      field: `${where}/${file}`,
-      problem,
-      fix,
-    });
+    const { dir, where, at } = this.versionPlace(name, version);
     let meta: ModelMeta;
     try {
       meta = JSON.parse(readFileSync(join(dir, META_FILE), "utf8"));
