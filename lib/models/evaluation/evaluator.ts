@@ -78,32 +78,37 @@ export function judge(
   const checks: PolicyCheck[] = [];
   for (const t of policy.values) {
     const value = candidate[t.metric];
-    if (t.min !== undefined) {
-      const passed = Number.isFinite(value) && value >= t.min;
-      checks.push({
-        kind: "value",
-        metric: t.metric,
-        candidate: value,
-        production: production?.[t.metric] ?? null,
+    const bounds = [
+      {
         limit: t.min,
-        passed,
-        message: Number.isFinite(value)
-          ? `${t.metric} ${f(value)} ${passed ? "≥" : "is below the floor"} ${t.min}`
-          : `${t.metric} is undefined on this data (no failing device-days?), so the floor ${t.min} is not shown`,
-      });
-    }
-    if (t.max !== undefined) {
-      const passed = Number.isFinite(value) && value <= t.max;
+        ok: (v: number, l: number) => v >= l,
+        sign: "≥",
+        broken: "is below the floor",
+        noun: "floor",
+        hint: " (no failing device-days?)",
+      },
+      {
+        limit: t.max,
+        ok: (v: number, l: number) => v <= l,
+        sign: "≤",
+        broken: "is above the ceiling",
+        noun: "ceiling",
+        hint: "",
+      },
+    ];
+    for (const b of bounds) {
+      if (b.limit === undefined) continue;
+      const passed = Number.isFinite(value) && b.ok(value, b.limit);
       checks.push({
         kind: "value",
         metric: t.metric,
         candidate: value,
         production: production?.[t.metric] ?? null,
-        limit: t.max,
+        limit: b.limit,
         passed,
         message: Number.isFinite(value)
-          ? `${t.metric} ${f(value)} ${passed ? "≤" : "is above the ceiling"} ${t.max}`
-          : `${t.metric} is undefined on this data, so the ceiling ${t.max} is not shown`,
+          ? `${t.metric} ${f(value)} ${passed ? b.sign : b.broken} ${b.limit}`
+          : `${t.metric} is undefined on this data${b.hint}, so the ${b.noun} ${b.limit} is not shown`,
       });
     }
   }

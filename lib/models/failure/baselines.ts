@@ -206,10 +206,3 @@ export class LogisticRegressionBaseline extends FailureClassifier {
     return new LogisticRegressionBaseline(pre.params).restore(dir, pre);
   }
 }
-
-/** @deprecated use `new LogisticRegressionBaseline(params)`. */
-export function logisticRegression(
-  params: Partial<FailureClassifierParams> = {},
-): LogisticRegressionBaseline {
-  return new LogisticRegressionBaseline(params);
-}

@@ -11,7 +11,7 @@ import { binaryMetrics, chooseThreshold } from "../../../lib/models/evaluation/m
 import {
   FIXED_RULE_THRESHOLD,
   fixedRuleScores,
-  logisticRegression,
+  LogisticRegressionBaseline,
 } from "../../../lib/models/failure/baselines.js";
 import { FailureClassifier } from "../../../lib/models/failure/failureClassifier.js";
 import { buildFeatures } from "../../../lib/models/failure/features.js";
@@ -112,7 +112,7 @@ test("on held-out homes the model beats the fixed rule on PR-AUC and F1; thresho
     Array.from(model.predictProba(held), (p) => (p >= model.threshold ? 1 : 0)),
   );
   model.dispose();
-  const lr = await logisticRegression(params).fit(train, { validation });
+  const lr = await new LogisticRegressionBaseline(params).fit(train, { validation });
   assert.is(lr.featureNames.length, 11, "logistic regression sees today's 11 features only");
   assert.ok(
     binaryMetrics(labels, lr.predictProba(held), lr.threshold).roc_auc > 0.6,
