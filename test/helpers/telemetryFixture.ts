@@ -31,6 +31,8 @@ const START_DAY = 20089; // 2025-01-01
 const FEATURES = TELEMETRY_FEATURES;
 const HEALTH = ["sensor", "switch", "light", "climate", "security", "battery_powered", "media"] as const;
 const BATTERY_HEALTH = new Set(["sensor", "security", "battery_powered"]);
+const FIXTURE_SIZES = ["small", "medium", "large"] as const;
+const FIXTURE_CLIMATES = ["oceanic", "continental", "arid", "mediterranean"] as const;
 const SCENARIOS = ["progressive", "progressive", "network_issues", "battery_depletion", "sudden"] as const;
 
 /** Per home type: response-time scale, drop rate and signal offset (radio environment). */
@@ -54,6 +56,9 @@ export function makeTelemetryFixture(options: TelemetryFixtureOptions = {}): Col
   const entityId: string[] = [];
   const day: number[] = [];
   const homeType: string[] = [];
+  const sizeCategory: string[] = [];
+  const floors: number[] = [];
+  const climateZone: string[] = [];
   const healthType: string[] = [];
   const powerSource: string[] = [];
   const f: Record<string, number[]> = {};
@@ -122,6 +127,9 @@ export function makeTelemetryFixture(options: TelemetryFixtureOptions = {}): Col
         entityId.push(entity);
         day.push(START_DAY + t);
         homeType.push(type);
+        sizeCategory.push(FIXTURE_SIZES[h % FIXTURE_SIZES.length]);
+        floors.push(1 + (h % 3));
+        climateZone.push(FIXTURE_CLIMATES[h % FIXTURE_CLIMATES.length]);
         healthType.push(health);
         powerSource.push(battery ? "battery" : "mains");
         for (const name of FEATURES) f[name].push(rng.bernoulli(missingRate) ? Number.NaN : values[name]);
@@ -140,6 +148,9 @@ export function makeTelemetryFixture(options: TelemetryFixtureOptions = {}): Col
     entity_id: entityId,
     day: Int32Array.from(day),
     home_type: homeType,
+    size_category: sizeCategory,
+    floors: Int32Array.from(floors),
+    climate_zone: climateZone,
     health_type: healthType,
     power_source: powerSource,
     fails_within_7d: Int32Array.from(label),

@@ -13,6 +13,9 @@ export function telemetryTable(telemetry: HomeTelemetry, generated: GeneratedHom
   const n = telemetry.rows;
   const homeIds = new Array<string>(n).fill(home.homeId);
   const homeTypes = new Array<string>(n).fill(home.homeType);
+  const sizeCategories = new Array<string>(n).fill(home.sizeCategory);
+  const floors = new Int32Array(n).fill(home.floors);
+  const climateZones = new Array<string>(n).fill(home.climateZone);
   const entityIds = new Array<string>(n);
   const healthTypes = new Array<string>(n);
   const powerSources = new Array<string>(n);
@@ -30,6 +33,9 @@ export function telemetryTable(telemetry: HomeTelemetry, generated: GeneratedHom
     entity_id: entityIds,
     day: telemetry.day,
     home_type: homeTypes,
+    size_category: sizeCategories,
+    floors,
+    climate_zone: climateZones,
     health_type: healthTypes,
     power_source: powerSources,
   };

@@ -89,6 +89,13 @@ export const TELEMETRY_SCHEMA: TableSchema = {
     key("entity_id"),
     { name: "day", type: "date", role: "key", description: "local calendar day" },
     attr("home_type"),
+    attr(
+      "size_category",
+      "string",
+      "the home's size (copied from homes, as home_type is): context for models",
+    ),
+    attr("floors", "int32", "the home's storeys (copied from homes)"),
+    attr("climate_zone", "string", "the home's climate zone (copied from homes)"),
     attr("health_type"),
     attr("power_source"),
     ...TELEMETRY_FEATURES.map(
