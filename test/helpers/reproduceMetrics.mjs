@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { calibratorFromJSON } from "../../lib/models/evaluation/calibration.js";
 import { binaryMetrics } from "../../lib/models/evaluation/metrics.js";
 import { buildFeatures } from "../../lib/models/failure/features.js";
 import { Standardizer } from "../../lib/models/failure/standardizer.js";
@@ -37,7 +38,9 @@ const columns = pre.features.map((name) => set.columns[set.names.indexOf(name)])
 const x = new Standardizer(pre.standardizer).transformRows(columns, rows);
 
 const model = await tf.loadLayersModel(`file://${join(versionDir, "model.json")}`);
-const proba = model.predict(tf.tensor2d(x, [rows.length, columns.length])).dataSync();
+const raw = model.predict(tf.tensor2d(x, [rows.length, columns.length])).dataSync();
+// the saved calibrator (preprocess.json format_version 2), as FailureClassifier.predictProba applies it
+const proba = pre.calibrator ? Float32Array.from(calibratorFromJSON(pre.calibrator).transform(raw)) : raw;
 const metrics = binaryMetrics(
   rows.map((r) => set.labels[r]),
   proba,

@@ -1,4 +1,5 @@
 import { Rng } from "../../core/random.js";
+import { brierScore, CALIBRATION_BINS, expectedCalibrationError } from "./calibration.js";
 
 /**
  * Bootstrap intervals over HOMES. Rows of one home are correlated (same devices, same
@@ -12,7 +13,8 @@ import { Rng } from "../../core/random.js";
  * times its home was drawn).
  */
 
-export const BOOTSTRAP_METRICS = ["pr_auc", "roc_auc", "f1", "recall", "precision"] as const;
+/** brier and ece (10 equal-width bins) read `scores` as probabilities; lower is better for both. */
+export const BOOTSTRAP_METRICS = ["pr_auc", "roc_auc", "f1", "recall", "precision", "brier", "ece"] as const;
 export type BootstrapMetric = (typeof BOOTSTRAP_METRICS)[number];
 
 export const DEFAULT_RESAMPLES = 1000;
@@ -84,10 +86,10 @@ export function bootstrapMetrics(
 ): Record<BootstrapMetric, Interval> {
   const draws = drawWeights(rows, options);
   const prepared = prepare(rows.labels, model);
-  const estimate = weightedMetrics(prepared, rows.labels, null);
+  const estimate = weightedMetrics(prepared, rows.labels, null, metrics);
   const samples = metrics.map(() => [] as number[]);
   for (const w of draws.weights()) {
-    const m = weightedMetrics(prepared, rows.labels, w);
+    const m = weightedMetrics(prepared, rows.labels, w, metrics);
     metrics.forEach((name, j) => {
       samples[j].push(m[name]);
     });
@@ -126,8 +128,10 @@ export function pairedDifference(
   const level = options.level ?? DEFAULT_LEVEL;
   const pa = prepare(rows.labels, a);
   const pb = prepare(rows.labels, b);
+  const only = [metric];
   const estimate =
-    weightedMetrics(pa, rows.labels, null)[metric] - weightedMetrics(pb, rows.labels, null)[metric];
+    weightedMetrics(pa, rows.labels, null, only)[metric] -
+    weightedMetrics(pb, rows.labels, null, only)[metric];
   if (counts.homes < MIN_COMPARE_HOMES || counts.positives < MIN_COMPARE_POSITIVES) {
     return {
       metric,
@@ -143,7 +147,9 @@ export function pairedDifference(
   const draws = drawWeights(rows, options);
   const diffs: number[] = [];
   for (const w of draws.weights()) {
-    diffs.push(weightedMetrics(pa, rows.labels, w)[metric] - weightedMetrics(pb, rows.labels, w)[metric]);
+    diffs.push(
+      weightedMetrics(pa, rows.labels, w, only)[metric] - weightedMetrics(pb, rows.labels, w, only)[metric],
+    );
   }
   const interval = percentileInterval(estimate, diffs, level);
   const verdict: DifferenceVerdict =
@@ -237,6 +243,7 @@ interface Prepared {
   groups: Int32Array;
   /** 1 where the model decides positive. */
   decided: Uint8Array;
+  scores: ArrayLike<number>;
 }
 
 function prepare(labels: ArrayLike<number>, model: ScoredColumn): Prepared {
@@ -250,18 +257,20 @@ function prepare(labels: ArrayLike<number>, model: ScoredColumn): Prepared {
   const decided = new Uint8Array(n);
   for (let i = 0; i < n; i++)
     decided[i] = model.decisions ? (model.decisions[i] >= 0.5 ? 1 : 0) : scores[i] >= model.threshold ? 1 : 0;
-  return { order, groups: Int32Array.from(starts), decided };
+  return { order, groups: Int32Array.from(starts), decided, scores };
 }
 
 /**
  * The metrics on rows weighted by `w` (null: every row once) — the same values
  * binaryMetrics gives on the rows duplicated w times (ROC-AUC with ties counted half,
- * PR-AUC as average precision, precision 0 with no predicted positive).
+ * PR-AUC as average precision, precision 0 with no predicted positive). brier and ece are
+ * only computed when `wanted` names them (NaN otherwise).
  */
 function weightedMetrics(
   p: Prepared,
   labels: ArrayLike<number>,
   w: Float64Array | null,
+  wanted: readonly BootstrapMetric[],
 ): Record<BootstrapMetric, number> {
   const { order, groups, decided } = p;
   let positives = 0;
@@ -311,5 +320,9 @@ function weightedMetrics(
     f1: tp > 0 ? (2 * precision * recall) / (precision + recall) : positives > 0 ? 0 : Number.NaN,
     recall,
     precision,
+    brier: wanted.includes("brier") ? brierScore(labels, p.scores, w ?? undefined) : Number.NaN,
+    ece: wanted.includes("ece")
+      ? expectedCalibrationError(labels, p.scores, CALIBRATION_BINS, { weights: w ?? undefined })
+      : Number.NaN,
   };
 }

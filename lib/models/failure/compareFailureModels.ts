@@ -10,13 +10,16 @@ import {
   type ScoredColumn,
   verdictText,
 } from "../evaluation/bootstrap.js";
+import { brierScore, CALIBRATION_BINS, expectedCalibrationError } from "../evaluation/calibration.js";
 import { type BinaryMetrics, binaryMetrics } from "../evaluation/metrics.js";
 import { FixedRuleBaseline } from "./baselines.js";
 import type { FailureEstimator } from "./estimator.js";
+import { FailureClassifier } from "./failureClassifier.js";
 import type { FittedFailureModels } from "./fitFailureModels.js";
 import type { TrainingSplit } from "./trainingSplit.js";
 import type {
   BaselineModel,
+  CalibrationPoint,
   ComparedModel,
   HomeTypeComparison,
   Lift,
@@ -31,8 +34,8 @@ export interface CompareOptions {
   resamples?: number;
 }
 
-/** Every model's scores on one block of test rows, as the bootstrap reads them. */
-type Scored = Record<ComparedModel, (ScoredColumn & { metrics: BinaryMetrics }) | null>;
+/** Every model's scores on one block of test rows, as the bootstrap reads them (`raw`: before calibration). */
+type Scored = Record<ComparedModel, (ScoredColumn & { metrics: BinaryMetrics; raw?: Float32Array }) | null>;
 
 export const MODEL_LABELS: Record<ComparedModel, string> = {
   per_type: "per-type",
@@ -100,6 +103,9 @@ function column(split: TrainingSplit, model: FailureEstimator, rows: Int32Array)
     scores,
     threshold: model.threshold,
     metrics: binaryMetrics(split.labelsOf(rows), scores, model.threshold),
+    ...(model instanceof FailureClassifier && model.calibrator
+      ? { raw: model.predictRaw(split.set, rows) }
+      : {}),
   };
 }
 
@@ -116,17 +122,18 @@ function allTypesScores(split: TrainingSplit, fitted: FittedFailureModels): Scor
   const { set } = split;
   const test = split.rows.test;
   const proba = global.predictProba(set, test);
+  const raw = global.predictRaw(set, test);
   const decided = new Uint8Array(test.length);
   decided.set(global.predict(set, test));
   for (const [type, { model }] of perType) {
     const idx: number[] = [];
     for (let k = 0; k < test.length; k++) if (set.homeTypes[test[k]] === type) idx.push(k);
-    const p = model.predictProba(
-      set,
-      Int32Array.from(idx, (k) => test[k]),
-    );
+    const typeRows = Int32Array.from(idx, (k) => test[k]);
+    const p = model.predictProba(set, typeRows);
+    const r = model.predictRaw(set, typeRows);
     idx.forEach((k, j) => {
       proba[k] = p[j];
+      raw[k] = r[j];
       decided[k] = p[j] >= model.threshold ? 1 : 0;
     });
   }
@@ -139,6 +146,7 @@ function allTypesScores(split: TrainingSplit, fitted: FittedFailureModels): Scor
       perType.size > 0
         ? {
             scores: proba,
+            raw,
             threshold: Number.NaN,
             decisions: decided,
             metrics: {
@@ -171,9 +179,11 @@ function comparisonRow(
   const draw = () => ({ rng: Rng.derive(seed, "comparison-bootstrap", type), resamples });
   const models = {} as Record<ComparedModel, BinaryMetrics | null>;
   const intervals = {} as HomeTypeComparison["intervals"];
+  const calibration = {} as HomeTypeComparison["calibration"];
   for (const key of COMPARED_MODELS) {
     const s = scored[key];
     models[key] = s ? s.metrics : null;
+    calibration[key] = s ? calibrationPoint(rows.labels, s.scores, s.raw) : null;
     intervals[key] = s ? bootstrapMetrics(rows, s, BOOTSTRAP_METRICS, draw()) : null;
   }
   const verdicts: PairedVerdict[] = [];
@@ -205,11 +215,25 @@ function comparisonRow(
     homes: evaluatedCounts(rows).homes,
     models,
     intervals,
+    calibration,
     per_type_beats_global: perTypeVsGlobal ? perTypeVsGlobal.verdict === "a_beats_b" : null,
     lift: { per_type: lift(models.per_type), global: lift(models.global) },
     verdicts,
     ...(note ? { note } : {}),
   };
+}
+
+/** Brier score and ECE (equal-width bins) of the scores, and of the raw network output when calibrated. */
+function calibrationPoint(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  raw?: ArrayLike<number>,
+): CalibrationPoint {
+  const of = (p: ArrayLike<number>) => ({
+    brier: brierScore(labels, p),
+    ece: expectedCalibrationError(labels, p, CALIBRATION_BINS),
+  });
+  return { ...of(scores), ...(raw ? { uncalibrated: of(raw) } : {}) };
 }
 
 export const COMPARISON_BOOTSTRAP = { resamples: DEFAULT_RESAMPLES, level: DEFAULT_LEVEL } as const;

@@ -4,6 +4,13 @@ import type * as tf from "@tensorflow/tfjs";
 import { DEFAULTS } from "../../core/defaults.js";
 import { HomeforgeError } from "../../core/errors.js";
 import { deriveSeed, Rng } from "../../core/random.js";
+import {
+  type Calibrator,
+  type CalibratorJSON,
+  calibratorFromJSON,
+  makeCalibrator,
+  PlattCalibrator,
+} from "../evaluation/calibration.js";
 import { chooseThreshold, type ThresholdChoice } from "../evaluation/metrics.js";
 import { fileSystemIO } from "../registry/fileIO.js";
 import { splitHomes, splitRows } from "../split.js";
@@ -40,7 +47,16 @@ export interface FailureClassifierParams {
   /** Share of homes held out for validation when fit() is given no validation data. */
   validationFraction: number;
   seed: number;
+  /**
+   * How fit calibrates the network's output on the validation rows: "platt" (default;
+   * strictly increasing, so ranking metrics stay as they are), "isotonic" (any monotone
+   * distortion, but it creates ties) or "none".
+   */
+  calibration: CalibrationChoice;
 }
+
+export type CalibrationChoice = "platt" | "isotonic" | "none";
+export const CALIBRATION_CHOICES: readonly CalibrationChoice[] = ["platt", "isotonic", "none"];
 
 export const DEFAULT_CLASSIFIER_PARAMS: FailureClassifierParams = {
   hiddenUnits: [32, 16],
@@ -54,6 +70,7 @@ export const DEFAULT_CLASSIFIER_PARAMS: FailureClassifierParams = {
   classWeight: "balanced",
   validationFraction: 0.2,
   seed: DEFAULTS.seed,
+  calibration: "platt",
 };
 
 export interface TrainingSummary {
@@ -68,8 +85,10 @@ export interface TrainingSummary {
   best_epoch: number;
   stopped_early: boolean;
   validation_loss: number[];
-  /** The decision threshold, chosen for best F1 on the validation rows. */
+  /** The decision threshold, chosen for best F1 on the calibrated validation probabilities. */
   threshold: ThresholdChoice;
+  /** The calibration fitted on the validation rows ("none" with a note when it could not be). */
+  calibration?: { method: CalibrationChoice; note?: string };
 }
 
 export const PREPROCESS_FILE = "preprocess.json";
@@ -78,7 +97,8 @@ export const PREPROCESS_FORMAT = "homeforge-failure-classifier";
 /** preprocess.json: everything besides the network needed to score telemetry. */
 export interface FailurePreprocess {
   format: typeof PREPROCESS_FORMAT;
-  format_version: 1;
+  /** 2 adds `calibrator`; version 1 files load as uncalibrated. */
+  format_version: 1 | 2;
   label: "fails_within_7d";
   feature_spec: FeatureSpec;
   features: string[];
@@ -86,6 +106,8 @@ export interface FailurePreprocess {
   threshold: number;
   params: FailureClassifierParams;
   training: TrainingSummary | null;
+  /** Maps the network's output to calibrated probabilities (null: the output is served as is). */
+  calibrator: CalibratorJSON | null;
 }
 
 /** Rows of a feature set: how trainHomeTypes shares one feature build between many models. */
@@ -122,9 +144,16 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
   #standardizer: Standardizer | null = null;
   #threshold = 0.5;
   #training: TrainingSummary | null = null;
+  #calibrator: Calibrator | null = null;
 
   constructor(params: Partial<FailureClassifierParams> = {}) {
     this.params = Object.freeze({ ...DEFAULT_CLASSIFIER_PARAMS, ...params });
+    if (!CALIBRATION_CHOICES.includes(this.params.calibration))
+      throw new HomeforgeError(
+        "calibration",
+        `is ${JSON.stringify(this.params.calibration)}`,
+        `use one of ${CALIBRATION_CHOICES.map((c) => `"${c}"`).join(", ")}`,
+      );
   }
 
   /** The fitted network (null before fit or load). */
@@ -141,7 +170,11 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
   get standardizer(): Standardizer | null {
     return this.#standardizer;
   }
-  /** The decision threshold, chosen for best F1 on the validation rows (0.5 before fit). */
+  /** Maps the network's output to predictProba's probabilities (null: uncalibrated). */
+  get calibrator(): Calibrator | null {
+    return this.#calibrator;
+  }
+  /** The decision threshold, best F1 on the calibrated validation probabilities (0.5 before fit). */
   get threshold(): number {
     return this.#threshold;
   }
@@ -251,7 +284,10 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
       model.setWeights(bestWeights);
       for (const w of bestWeights) w.dispose();
     }
-    const choice = chooseThreshold(validationLabels, this.predictMatrix(validationX));
+    // calibrate on the validation rows, then choose the threshold on the calibrated probabilities
+    const validationRaw = this.predictMatrix(validationX);
+    const calibration = this.fitCalibration(validationLabels, validationRaw);
+    const choice = chooseThreshold(validationLabels, this.calibrate(validationRaw));
     this.#threshold = choice.threshold;
     this.#training = {
       backend: tf.getBackend(),
@@ -266,12 +302,51 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
       stopped_early: epoch < p.epochs,
       validation_loss: losses,
       threshold: choice,
+      calibration,
     };
     return this;
   }
 
-  /** Probability of failure within 7 days, per row (all rows, or `rows` of a feature set). */
+  /**
+   * Learns the calibrator on the validation rows (those of early stopping and the threshold).
+   * Skipped, with a note, when they hold only one class, or when Platt's slope comes out ≤ 0
+   * (that would reverse the ranking the network learned).
+   */
+  private fitCalibration(
+    labels: Float32Array,
+    raw: Float32Array,
+  ): NonNullable<TrainingSummary["calibration"]> {
+    this.#calibrator = null;
+    const method = this.params.calibration;
+    if (method === "none") return { method };
+    const positives = count(labels);
+    if (positives === 0 || positives === labels.length)
+      return {
+        method: "none",
+        note: `the validation rows hold ${positives} of ${labels.length} positives: not calibrated`,
+      };
+    const calibrator = makeCalibrator(method).fit(labels, raw);
+    if (calibrator instanceof PlattCalibrator && !(calibrator.slope > 0))
+      return {
+        method: "none",
+        note: `Platt slope ${calibrator.slope} ≤ 0 on the validation rows: not calibrated`,
+      };
+    this.#calibrator = calibrator;
+    return { method };
+  }
+
+  /** The calibrated probabilities of raw network output (the output itself when uncalibrated). */
+  private calibrate(raw: Float32Array): Float32Array {
+    return this.#calibrator ? Float32Array.from(this.#calibrator.transform(raw)) : raw;
+  }
+
+  /** Probability of failure within 7 days, per row (all rows, or `rows` of a feature set), calibrated. */
   predictProba(data: TelemetryInput | FeatureSet, rows?: ArrayLike<number>): Float32Array {
+    return this.calibrate(this.predictRaw(data, rows));
+  }
+
+  /** The network's own output, before calibration (what predictProba was before issue 12). */
+  predictRaw(data: TelemetryInput | FeatureSet, rows?: ArrayLike<number>): Float32Array {
     const { model, standardizer } = this.learned();
     if (isFeatureSet(data)) {
       const columns = this.columnsOf(data);
@@ -309,7 +384,7 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
     const { standardizer } = this.learned();
     return {
       format: PREPROCESS_FORMAT,
-      format_version: 1,
+      format_version: 2,
       label: "fails_within_7d",
       feature_spec: this.featureSpec!,
       features: [...this.featureNames],
@@ -317,6 +392,7 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
       threshold: this.threshold,
       params: { ...this.params },
       training: this.training,
+      calibrator: this.#calibrator?.toJSON() ?? null,
     };
   }
 
@@ -336,6 +412,7 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
     this.#standardizer = new Standardizer(pre.standardizer);
     this.#threshold = pre.threshold;
     this.#training = pre.training;
+    this.#calibrator = pre.calibrator ? calibratorFromJSON(pre.calibrator) : null;
     return this;
   }
 
@@ -392,6 +469,17 @@ export function readPreprocess(dir: string): FailurePreprocess {
       "model",
       `${join(dir, PREPROCESS_FILE)} is not a failure-classifier preprocess file`,
       "load it with the loader of its model kind",
+    );
+  }
+  if (pre.format_version === 1) {
+    // before calibration: served uncalibrated, and its params say so
+    return { ...pre, format_version: 1, params: { ...pre.params, calibration: "none" }, calibrator: null };
+  }
+  if (pre.format_version !== 2) {
+    throw new HomeforgeError(
+      "model",
+      `${join(dir, PREPROCESS_FILE)} has format_version ${JSON.stringify(pre.format_version)}, which this homeforge does not read (1 or 2)`,
+      "load it with the homeforge version that saved it, or train the model again",
     );
   }
   return pre;

@@ -1,7 +1,9 @@
+import { calibrationReport } from "../evaluation/calibration.js";
 import { type PolicyCheck, promoteIfPassed } from "../evaluation/evaluator.js";
 import { ModelRegistry } from "../registry/registry.js";
 import { selectRows } from "../tableInput.js";
 import { FIXED_RULE } from "./baselines.js";
+import type { FailureClassifier } from "./failureClassifier.js";
 import { FAILURE_CLASSIFIER_KIND } from "./failureKind.js";
 import type { FittedFailureModels } from "./fitFailureModels.js";
 import { ROUTING_METRIC, type RoutingDecision, TRAINING_DECISIONS } from "./routing.js";
@@ -47,8 +49,8 @@ export async function registerFailureModels(
       home_type: job.type ?? "all",
       decisions: TRAINING_DECISIONS,
       ...(route ? { routing: route } : {}),
-      test: split.score(job.model, test),
-      validation: split.score(job.model, validation),
+      test: scoredWithCalibration(split, job.model, test),
+      validation: scoredWithCalibration(split, job.model, validation),
       baselines: {
         fixed_rule: split.score(rule, test),
         logistic_regression: split.score(logistic, test),
@@ -104,4 +106,19 @@ export async function registerFailureModels(
     await options.onRegistered?.({ ...entry, dir: saved.dir, weights_sha256: saved.meta.weights_sha256 });
   }
   return registered;
+}
+
+/**
+ * The model's metrics on `rows` plus its calibration there: method, Brier score, ECE (also
+ * of the raw network output) and the reliability points. On test rows: reported only.
+ */
+function scoredWithCalibration(split: TrainingSplit, model: FailureClassifier, rows: Int32Array) {
+  const labels = split.labelsOf(rows);
+  const calibration = calibrationReport(
+    labels,
+    model.predictProba(split.set, rows),
+    model.calibrator?.method ?? "none",
+    model.predictRaw(split.set, rows),
+  );
+  return { ...split.score(model, rows), calibration };
 }

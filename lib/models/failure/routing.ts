@@ -15,6 +15,8 @@ export const TRAINING_DECISIONS = Object.freeze({
   promotion: "validation",
   /** Which of (per-type, global) is served per home type (routeFailureModels). */
   routing: "validation",
+  /** The probability calibrator (Platt / isotonic) on the model's validation rows (FailureClassifier.fitFeatures). */
+  calibration: "validation",
 } as const);
 
 export type TrainingDecisions = typeof TRAINING_DECISIONS;

@@ -204,6 +204,8 @@ export function formatComparisonTable(
     "F1",
     "ROC-AUC",
     "PR-AUC",
+    "Brier",
+    "ECE",
   ];
   const lines: string[][] = [header];
   for (const c of result.comparison) {
@@ -224,6 +226,8 @@ export function formatComparisonTable(
         ci(m.f1, i?.f1),
         ci(m.roc_auc, i?.roc_auc),
         ci(m.pr_auc, i?.pr_auc),
+        ci(c.calibration?.[key]?.brier ?? Number.NaN, i?.brier),
+        ci(c.calibration?.[key]?.ece ?? Number.NaN, i?.ece),
       ]);
       first = false;
     }
@@ -241,6 +245,9 @@ export function formatComparisonTable(
       `censored rows left out (label window past the horizon): ${c.total} (train ${c.train}, validation ${c.validation}, test ${c.test}${unsplit})`,
     );
   }
+  text.push(
+    "Brier, ECE (10 equal-width bins): calibration of the probabilities, lower is better; the all row's per-type pools the routed models",
+  );
   text.push(
     "[lo,hi]: 95 % bootstrap interval over test homes; verdicts: paired PR-AUC difference, a beats b only when its interval excludes 0",
   );

@@ -65,6 +65,8 @@ export interface HomeTypeComparison {
   models: Record<ComparedModel, BinaryMetrics | null>;
   /** 95 % bootstrap intervals (over test homes) of each model's metrics. */
   intervals: Record<ComparedModel, Record<BootstrapMetric, Interval> | null>;
+  /** Each model's Brier score and ECE on the row's test homes (the "all" row pools the routed models). */
+  calibration: Record<ComparedModel, CalibrationPoint | null>;
   /**
    * The per-type model beats the global model: the paired bootstrap interval of the PR-AUC
    * difference on this type's test homes lies above 0 (null: no per-type model).
@@ -75,6 +77,15 @@ export interface HomeTypeComparison {
   /** Paired PR-AUC verdicts: per-type vs global, and each learned model vs each baseline. */
   verdicts: PairedVerdict[];
   note?: string;
+}
+
+/** Calibration of one model's probabilities on test rows: reported, never decided on. */
+export interface CalibrationPoint {
+  brier: number;
+  /** Expected calibration error, 10 equal-width bins. */
+  ece: number;
+  /** The same for the network's raw output (learned models with a calibrator). */
+  uncalibrated?: { brier: number; ece: number };
 }
 
 export interface Lift {

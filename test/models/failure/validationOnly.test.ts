@@ -73,6 +73,7 @@ function decisionsOf(run: Run) {
         epochs_run: pre.training.epochs_run,
         best_epoch: pre.training.best_epoch,
         validation_loss: pre.training.validation_loss,
+        calibrator: pre.calibrator,
         evaluation: { ...evaluation, lineage_run_id: null },
         routing: info.metrics.routing ?? null,
         decisions: info.metrics.decisions,
@@ -108,6 +109,10 @@ test("poisoning the test homes' labels changes no decision", () => {
   const a = decisionsOf(cleanRun);
   const b = decisionsOf(poisonedRun);
   assert.ok(Object.keys(a.versions).length >= 4);
+  const calibrated = Object.values(a.versions).filter(
+    (v) => (v as { calibrator: { method?: string } | null }).calibrator?.method === "platt",
+  );
+  assert.ok(calibrated.length >= 4, "every version carries a Platt calibrator fitted on validation rows");
   assert.equal(b, a);
 });
 
@@ -124,6 +129,7 @@ test("metrics.json and comparison_results.json record the split of every decisio
     early_stopping: "validation",
     promotion: "validation",
     routing: "validation",
+    calibration: "validation",
   };
   assert.equal(cleanRun.file.decisions, expected);
   assert.is(cleanRun.file.routing.split, "validation");
@@ -140,7 +146,10 @@ test("metrics.json and comparison_results.json record the split of every decisio
     assert.is(evaluation.data.split, "validation");
     assert.match(evaluation.data.description, /^validation homes/);
     const card = readFileSync(join(info.dir, "card.md"), "utf8");
-    assert.match(card, /promotion on validation, routing on validation; test homes are only reported/);
+    assert.match(
+      card,
+      /promotion on validation, routing on validation, calibration on validation; test homes are only reported/,
+    );
     if (name !== "failure-global") assert.match(card, /- routing \(validation homes\): /);
   }
 });
