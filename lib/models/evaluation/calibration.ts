@@ -529,9 +529,13 @@ export interface CalibrationReport {
   brier: number;
   ece: number;
   /** The same measures on the raw (uncalibrated) network output, when it differs. */
-  uncalibrated?: { brier: number; ece: number };
+  uncalibrated?: { brier: number; ece: number; ece_equal_mass: number };
+  /** ECE over 10 equal-mass bins: at a ~1 % failure rate most rows share the first equal-width bin. */
+  ece_equal_mass: number;
   /** Equal-width reliability points (10 bins) of the calibrated probabilities. */
   reliability: ReliabilityPoint[];
+  /** The same over 10 equal-mass bins (where the rows are). */
+  reliability_equal_mass: ReliabilityPoint[];
 }
 
 export const CALIBRATION_BINS = 10;
@@ -551,9 +555,12 @@ export function calibrationReport(
           uncalibrated: {
             brier: brierScore(labels, raw),
             ece: expectedCalibrationError(labels, raw, CALIBRATION_BINS),
+            ece_equal_mass: expectedCalibrationError(labels, raw, CALIBRATION_BINS, { strategy: "quantile" }),
           },
         }
       : {}),
+    ece_equal_mass: expectedCalibrationError(labels, proba, CALIBRATION_BINS, { strategy: "quantile" }),
     reliability: reliabilityCurve(labels, proba, CALIBRATION_BINS),
+    reliability_equal_mass: reliabilityCurve(labels, proba, CALIBRATION_BINS, { strategy: "quantile" }),
   };
 }

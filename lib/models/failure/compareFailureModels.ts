@@ -11,7 +11,7 @@ import {
   verdictText,
 } from "../evaluation/bootstrap.js";
 import { brierScore, CALIBRATION_BINS, expectedCalibrationError } from "../evaluation/calibration.js";
-import { type BinaryMetrics, binaryMetrics } from "../evaluation/metrics.js";
+import { type BinaryMetrics, binaryMetrics, prAuc } from "../evaluation/metrics.js";
 import { FixedRuleBaseline } from "./baselines.js";
 import type { FailureEstimator } from "./estimator.js";
 import { FailureClassifier } from "./failureClassifier.js";
@@ -223,7 +223,11 @@ function comparisonRow(
   };
 }
 
-/** Brier score and ECE (equal-width bins) of the scores, and of the raw network output when calibrated. */
+/**
+ * Brier score and ECE (equal-width bins) of the scores; with a calibrator, the same and the
+ * PR-AUC of the raw network output (the PR-AUC moves only where models are pooled, or with
+ * isotonic ties).
+ */
 function calibrationPoint(
   labels: ArrayLike<number>,
   scores: ArrayLike<number>,
@@ -233,7 +237,7 @@ function calibrationPoint(
     brier: brierScore(labels, p),
     ece: expectedCalibrationError(labels, p, CALIBRATION_BINS),
   });
-  return { ...of(scores), ...(raw ? { uncalibrated: of(raw) } : {}) };
+  return { ...of(scores), ...(raw ? { uncalibrated: { ...of(raw), pr_auc: prAuc(labels, raw) } } : {}) };
 }
 
 export const COMPARISON_BOOTSTRAP = { resamples: DEFAULT_RESAMPLES, level: DEFAULT_LEVEL } as const;

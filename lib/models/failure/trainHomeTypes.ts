@@ -192,6 +192,13 @@ export function formatComparisonTable(
   const n = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "  n/a");
   const ci = (v: number, i?: { lo: number; hi: number }) =>
     i && Number.isFinite(i.lo) ? `${n(v)} [${i.lo.toFixed(2)},${i.hi.toFixed(2)}]` : n(v);
+  // Brier and ECE are small at a ~1 % failure rate: four decimals
+  const ci4 = (v: number, i?: { lo: number; hi: number }) =>
+    !Number.isFinite(v)
+      ? "   n/a"
+      : i && Number.isFinite(i.lo)
+        ? `${v.toFixed(4)} [${i.lo.toFixed(4)},${i.hi.toFixed(4)}]`
+        : v.toFixed(4);
   const header = [
     "home type",
     "model",
@@ -226,8 +233,8 @@ export function formatComparisonTable(
         ci(m.f1, i?.f1),
         ci(m.roc_auc, i?.roc_auc),
         ci(m.pr_auc, i?.pr_auc),
-        ci(c.calibration?.[key]?.brier ?? Number.NaN, i?.brier),
-        ci(c.calibration?.[key]?.ece ?? Number.NaN, i?.ece),
+        ci4(c.calibration?.[key]?.brier ?? Number.NaN, i?.brier),
+        ci4(c.calibration?.[key]?.ece ?? Number.NaN, i?.ece),
       ]);
       first = false;
     }

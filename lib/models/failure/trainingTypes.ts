@@ -84,8 +84,8 @@ export interface CalibrationPoint {
   brier: number;
   /** Expected calibration error, 10 equal-width bins. */
   ece: number;
-  /** The same for the network's raw output (learned models with a calibrator). */
-  uncalibrated?: { brier: number; ece: number };
+  /** The same, and the PR-AUC, of the network's raw output (learned models with a calibrator). */
+  uncalibrated?: { brier: number; ece: number; pr_auc: number };
 }
 
 export interface Lift {
