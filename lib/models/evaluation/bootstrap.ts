@@ -1,5 +1,5 @@
 import { Rng } from "../../core/random.js";
-import { brierScore, CALIBRATION_BINS, expectedCalibrationError } from "./calibration.js";
+import { CALIBRATION_BINS, equalWidthBin } from "./calibration.js";
 
 /**
  * Bootstrap intervals over HOMES. Rows of one home are correlated (same devices, same
@@ -244,6 +244,8 @@ interface Prepared {
   /** 1 where the model decides positive. */
   decided: Uint8Array;
   scores: ArrayLike<number>;
+  /** Each row's equal-width calibration bin (brier, ece). */
+  bin: Uint8Array;
 }
 
 function prepare(labels: ArrayLike<number>, model: ScoredColumn): Prepared {
@@ -257,7 +259,8 @@ function prepare(labels: ArrayLike<number>, model: ScoredColumn): Prepared {
   const decided = new Uint8Array(n);
   for (let i = 0; i < n; i++)
     decided[i] = model.decisions ? (model.decisions[i] >= 0.5 ? 1 : 0) : scores[i] >= model.threshold ? 1 : 0;
-  return { order, groups: Int32Array.from(starts), decided, scores };
+  const bin = Uint8Array.from(scores, (s) => equalWidthBin(s, CALIBRATION_BINS));
+  return { order, groups: Int32Array.from(starts), decided, scores, bin };
 }
 
 /**
@@ -320,9 +323,35 @@ function weightedMetrics(
     f1: tp > 0 ? (2 * precision * recall) / (precision + recall) : positives > 0 ? 0 : Number.NaN,
     recall,
     precision,
-    brier: wanted.includes("brier") ? brierScore(labels, p.scores, w ?? undefined) : Number.NaN,
-    ece: wanted.includes("ece")
-      ? expectedCalibrationError(labels, p.scores, CALIBRATION_BINS, { weights: w ?? undefined })
-      : Number.NaN,
+    ...(wanted.includes("brier") || wanted.includes("ece")
+      ? weightedCalibration(p, labels, w)
+      : { brier: Number.NaN, ece: Number.NaN }),
   };
+}
+
+/**
+ * Brier score and ECE on weighted rows, as calibration.ts computes them (tested equal): a
+ * bin's |Σ w·p − Σ w·y| is its count times |mean predicted − observed rate|.
+ */
+function weightedCalibration(
+  p: Prepared,
+  labels: ArrayLike<number>,
+  w: Float64Array | null,
+): { brier: number; ece: number } {
+  const predicted = new Float64Array(CALIBRATION_BINS);
+  const observed = new Float64Array(CALIBRATION_BINS);
+  let total = 0;
+  let squared = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const wi = w ? w[i] : 1;
+    if (wi === 0) continue;
+    const d = p.scores[i] - labels[i];
+    total += wi;
+    squared += wi * d * d;
+    predicted[p.bin[i]] += wi * p.scores[i];
+    observed[p.bin[i]] += wi * labels[i];
+  }
+  let gap = 0;
+  for (let b = 0; b < CALIBRATION_BINS; b++) gap += Math.abs(predicted[b] - observed[b]);
+  return total > 0 ? { brier: squared / total, ece: gap / total } : { brier: Number.NaN, ece: Number.NaN };
 }

@@ -442,10 +442,15 @@ function binEdges(proba: ArrayLike<number>, bins: number, strategy: BinStrategy)
   return edges;
 }
 
+/** p's bin of `bins` equal-width bins of [0, 1]: [k/bins, (k+1)/bins), the last closed. */
+export function equalWidthBin(p: number, bins: number): number {
+  return Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
+}
+
 /** Index of p's bin: [edge_k, edge_k+1), the last bin closed. */
 function binOf(p: number, edges: number[], strategy: BinStrategy): number {
   const bins = edges.length - 1;
-  if (strategy === "uniform") return Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
+  if (strategy === "uniform") return equalWidthBin(p, bins);
   return lastAtOrBelow(edges, p, bins);
 }
 
