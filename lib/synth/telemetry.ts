@@ -1,14 +1,12 @@
 import { Rng } from "../core/random.js";
 import {
   AREA_HUMIDITY,
-  BASEMENT_DB,
   BATTERY_DATA_RATE_FACTOR,
   BATTERY_SWAP_DAILY,
   BATTERY_SWAP_THRESHOLD,
-  CLIMATE_WEATHER,
-  COLD_DRAIN_PER_C,
   DROPS_DB_SCALE,
   DROPS_REFERENCE_DBM,
+  type ExposureClass,
   type FailureScenario,
   FLAKY_FACTOR,
   FLAKY_SHARE,
@@ -18,31 +16,42 @@ import {
   HEALTH_FEATURES,
   type HealthBaseline,
   type HealthFeature,
-  HOT_DRAIN,
-  INDOOR_HUMIDITY,
-  INDOOR_TEMPERATURE_C,
-  INDOOR_WINTER_DROP_C,
   MISSING_VALUE_RATE,
   RADIO_EFFECTS,
   type RadioEffect,
-  WEATHER_ANOMALY_SD,
-  WEATHER_PERSISTENCE,
+  RESTART_ON_DISTURBANCE,
+  RETRY_LATENCY,
+  RETRY_SHARE_AT_REFERENCE,
+  RETRY_SHARE_MAX,
 } from "./catalog/health.js";
+import {
+  ambientHumidity,
+  ambientTemperature,
+  drainFactor,
+  type HomeWeather,
+  isoDayNumber,
+} from "./exposure.js";
 import { type DeviceFailurePlan, planHomeFailures } from "./failures.js";
-import type { Area, Device, GeneratedHome, Home } from "./homes.js";
+import { type DeviceContext, type HomeContext, homeContext } from "./homeContext.js";
+import type { Device, GeneratedHome, Home } from "./homes.js";
 import { DAY_MS, zoneOffsetMs } from "./localTime.js";
-import { seasonal, seasonalAmplitude, weekendPeak, weekly, winterness } from "./rhythms.js";
+import { seasonal, weekendPeak, weekly } from "./rhythms.js";
+
+export { isoDayNumber } from "./exposure.js";
 
 /*
  * Daily device-health telemetry. Per day and device: usage follows the health type's
  * calendar rhythm (weekly, weekend_peak), season (lighting in winter, climate with heating)
  * and occupancy (vacations); outdoor devices follow a seeded daily weather series (climate
- * zone, hemisphere-aware season, AR(1) anomalies), indoor ones their room; signal comes from
- * the home's radio environment, the device's floor and outdoor placement, with weekend
- * crowding where neighbours' networks interfere; drops grow as the signal weakens; batteries
- * drain faster in the cold and users swap them at a drawn low level; DST days are 23 or 25
- * hours long (usage, uptime). Hour-of-day patterns average out at a daily grain and are not
- * used. Failure scenarios (failures.ts) add their signature from onset to failure day.
+ * zone, hemisphere-aware season, AR(1) anomalies), indoor ones their room, and garages,
+ * attics and basements something in between (exposure.ts); signal comes from the home's
+ * radio environment and the device's link to the hub (distance, walls, floors:
+ * linkBudget.ts), with weekend crowding where neighbours' networks interfere; drops and
+ * retries grow as the signal weakens; mains devices reboot on the home's power disturbance
+ * days (power.ts); batteries drain faster in the cold and users swap them at a drawn low
+ * level; DST days are 23 or 25 hours long (usage, uptime). Hour-of-day patterns average out
+ * at a daily grain and are not used. Failure scenarios (failures.ts, with hazards from the
+ * home's context: homeContext.ts) add their signature from onset to failure day.
  */
 
 /** `daysToFailure` of a row whose device has no failure ahead in the horizon. */
@@ -92,6 +101,8 @@ export interface HomeTelemetry {
   failureScenario: (FailureScenario | null)[];
   /** Failure plan per device (same order as `generated.devices`), null = no failure. */
   failures: (DeviceFailurePlan | null)[];
+  /** The home's context the failures and telemetry came from (weather, power, links, ages). Truth. */
+  context: HomeContext;
 }
 
 /** The home's calendar and weather: one entry per day of the horizon. */
@@ -103,17 +114,16 @@ interface HomeDays {
   hours: Float64Array;
   /** 0 while the home is away on vacation. */
   occupied: Uint8Array;
-  /** Local winterness × seasonal amplitude: +1 deep winter at high latitude, 0 in the tropics. */
-  winter: Float64Array;
-  outdoorTemp: Float64Array;
-  outdoorHumidity: Float64Array;
+  weather: HomeWeather;
+  /** 1 on the home's power disturbance days. */
+  disturbed: Uint8Array;
 }
 
 /** A device's drawn constants: one per installed unit (the original, or its replacement). */
 interface DeviceProfile {
   baseline: HealthBaseline;
   battery: boolean;
-  outdoor: boolean;
+  exposure: ExposureClass;
   responseMs: number;
   errorRate: number;
   signalDbm: number;
@@ -170,7 +180,8 @@ const FEATURE_COUNT = HEALTH_FEATURES.length;
 export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryContext): HomeTelemetry {
   const { home, devices } = generated;
   const days = ctx.days;
-  const failures = planHomeFailures(generated, { seed: ctx.seed, days, share: ctx.failures.share });
+  const world = homeContext(generated, ctx);
+  const failures = planHomeFailures(generated, { ...ctx, share: ctx.failures.share }, world);
   let rows = 0;
   for (const plan of failures)
     rows += plan ? plan.failureDay + Math.max(0, days - plan.replacementDay) : days;
@@ -184,22 +195,21 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
     daysToFailure: new Int32Array(rows),
     failureScenario: new Array<FailureScenario | null>(rows).fill(null),
   };
-  const areas = new Map<string, Area>(generated.areas.map((a) => [a.areaId, a]));
   const radio = RADIO_EFFECTS[home.radio];
 
-  const scene: Scene = { out, cal: homeDays(home, ctx), home, radio };
+  const scene: Scene = { out, cal: homeDays(home, ctx, world), home, radio };
   let row = 0;
   devices.forEach((device, index) => {
-    const area = areas.get(device.areaId)!;
+    const place = world.devices[index];
     const plan = failures[index];
     const first = row;
     const rng = Rng.derive(ctx.seed, home.index, device.entityId, "telemetry");
-    const profile = drawProfile(rng, device, area, radio, false);
+    const profile = drawProfile(rng, device, place, radio, false);
     const to = plan ? plan.failureDay : days;
     row = simulate(scene, { entityIndex: index, from: 0, to, profile, plan, rng }, row);
     if (plan && plan.replacementDay < days) {
       const fresh = Rng.derive(ctx.seed, home.index, device.entityId, "replacement");
-      const replacement = drawProfile(fresh, device, area, radio, true);
+      const replacement = drawProfile(fresh, device, place, radio, true);
       const unit: Unit = {
         entityIndex: index,
         from: plan.replacementDay,
@@ -228,6 +238,7 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
     daysToFailure: out.daysToFailure,
     failureScenario: out.failureScenario,
     failures,
+    context: world,
   };
 }
 
@@ -240,43 +251,24 @@ export function isCensored(dayIndex: number, days: number): boolean {
   return dayIndex + FAILURE_LABEL_WINDOW_DAYS > days - 1;
 }
 
-/** Days since 1970-01-01 of an ISO date. */
-export function isoDayNumber(isoDate: string): number {
-  return Math.floor(Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS);
-}
-
-function homeDays(home: Home, ctx: TelemetryContext): HomeDays {
+function homeDays(home: Home, ctx: TelemetryContext, world: HomeContext): HomeDays {
   const n = ctx.days;
+  const weather = world.weather;
   const cal: HomeDays = {
-    dayNumber: new Int32Array(n),
+    dayNumber: weather.dayNumber,
     dayOfWeek: new Uint8Array(n),
-    dayOfYear: new Uint16Array(n),
+    dayOfYear: weather.dayOfYear,
     hours: new Float64Array(n),
     occupied: new Uint8Array(n).fill(1),
-    winter: new Float64Array(n),
-    outdoorTemp: new Float64Array(n),
-    outdoorHumidity: new Float64Array(n),
+    weather,
+    disturbed: world.power.disturbed,
   };
   const first = isoDayNumber(ctx.start);
-  const climate = CLIMATE_WEATHER[home.climateZone];
-  const amplitude = seasonalAmplitude(home.latitude);
-  const rng = Rng.derive(ctx.seed, home.index, "telemetry_weather");
-  const innovationSd = WEATHER_ANOMALY_SD * Math.sqrt(1 - WEATHER_PERSISTENCE ** 2);
-  let anomaly = rng.normal(0, WEATHER_ANOMALY_SD);
   const offsets = noonOffsets(first - 1, n + 1, home.timezone);
   for (let d = 0; d < n; d++) {
-    const dayNumber = first + d;
-    const date = new Date(dayNumber * DAY_MS);
-    cal.dayNumber[d] = dayNumber;
-    cal.dayOfWeek[d] = date.getUTCDay();
-    cal.dayOfYear[d] = Math.floor((dayNumber * DAY_MS - Date.UTC(date.getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
+    cal.dayOfWeek[d] = new Date((first + d) * DAY_MS).getUTCDay();
     // a DST change in the night before day d makes it 23 or 25 hours long
     cal.hours[d] = 24 - (offsets[d + 1] - offsets[d]) / 3_600_000;
-    const w = winterness(cal.dayOfYear[d], home.latitude);
-    cal.winter[d] = w * amplitude;
-    if (d > 0) anomaly = WEATHER_PERSISTENCE * anomaly + rng.normal(0, innovationSd);
-    cal.outdoorTemp[d] = climate.meanC - climate.swingC * w + anomaly;
-    cal.outdoorHumidity[d] = clamp(climate.humidity - 1.2 * anomaly + rng.normal(0, 4), 5, 100);
   }
   for (const v of home.vacations) cal.occupied.fill(0, v.startDay, Math.min(n, v.startDay + v.days));
   return cal;
@@ -285,23 +277,22 @@ function homeDays(home: Home, ctx: TelemetryContext): HomeDays {
 function drawProfile(
   rng: Rng,
   device: Device,
-  area: Area,
+  place: DeviceContext,
   radio: RadioEffect,
   fresh: boolean,
 ): DeviceProfile {
   const b = HEALTH_BASELINES[device.healthType];
   const battery = device.powerSource === "battery";
-  const outdoor = !area.indoor;
+  const area = place.area;
   const flaky = rng.next() < FLAKY_SHARE ? FLAKY_FACTOR : 1;
-  const floorLoss =
-    area.floor < 0 ? BASEMENT_DB : area.floor * radio.perFloorDb + (outdoor ? radio.outdoorDb : 0);
   return {
     baseline: b,
     battery,
-    outdoor,
+    exposure: place.exposure.exposure,
     responseMs: b.responseTimeMs * radio.latency * rng.logNormal(1, 0.2),
     errorRate: b.errorRate * flaky * rng.logNormal(1, 0.4),
-    signalDbm: radio.signalDbm - floorLoss + rng.normal(0, 4),
+    // a replacement sits at the same spot; its own antenna differs a little
+    signalDbm: place.link.signalDbm + rng.normal(0, 1.5),
     dropsPerDay: b.dropsPerDay * radio.interference * flaky * rng.logNormal(1, 0.3),
     usagePerDay: b.usagePerDay * rng.logNormal(1, 0.3),
     dataKbps: b.dataRateKbps * (battery ? BATTERY_DATA_RATE_FACTOR : 1) * rng.logNormal(1, 0.3),
@@ -355,24 +346,15 @@ function simulate(scene: Scene, unit: Unit, row: number): number {
     const presence = b.needsOccupants && cal.occupied[d] === 0 ? 0.1 : 1;
     const usage = count(rng, p.usagePerDay * rhythm * season * presence * dayShare);
 
-    let temperature = p.outdoor
-      ? cal.outdoorTemp[d] + 0.5 * b.selfHeatingC + rng.normal(0, 1.2)
-      : INDOOR_TEMPERATURE_C -
-        INDOOR_WINTER_DROP_C * cal.winter[d] +
-        b.selfHeatingC +
-        p.temperatureOffsetC +
-        rng.normal(0, 0.6);
-    const humidity = p.outdoor
-      ? clamp(cal.outdoorHumidity[d] + rng.normal(0, 5), 5, 100)
-      : clamp(
-          INDOOR_HUMIDITY +
-            p.humidityOffset -
-            6 * cal.winter[d] +
-            0.2 * (cal.outdoorHumidity[d] - 60) +
-            rng.normal(0, 3),
-          5,
-          100,
-        );
+    const outdoor = p.exposure === "outdoor";
+    const weather = cal.weather;
+    const air = ambientTemperature(p.exposure, weather, d);
+    let temperature = outdoor
+      ? air + 0.5 * b.selfHeatingC + rng.normal(0, 1.2)
+      : air + b.selfHeatingC + p.temperatureOffsetC + rng.normal(0, p.exposure === "indoor" ? 0.6 : 1);
+    const humidity = outdoor
+      ? clamp(weather.outdoorHumidity[d] + rng.normal(0, 5), 5, 100)
+      : clamp(ambientHumidity(p.exposure, weather, d) + p.humidityOffset + rng.normal(0, 3), 5, 100);
     // neighbours' networks crowd the air on weekends: worse where interference is high
     const crowdingDb = 2 * (radio.interference - 1) * (weekendPeak(dow) - 1);
     let signal = p.signalDbm - crowdingDb + rng.normal(0, 1.5);
@@ -438,9 +420,7 @@ function simulate(scene: Scene, unit: Unit, row: number): number {
         errorRate += 0.05 * sag;
         extraDrops += count(rng, 1.5 * sag);
       } else {
-        const cold = temperature < 5 ? 1 + COLD_DRAIN_PER_C * (5 - temperature) : 1;
-        const heat = temperature > 35 ? HOT_DRAIN : 1;
-        level -= p.batteryDrain * cold * heat * dayShare * Math.exp(rng.normal(0, 0.1));
+        level -= p.batteryDrain * drainFactor(temperature) * dayShare * Math.exp(rng.normal(0, 0.1));
         if (level < p.swapThreshold && (level < 2 || rng.next() < BATTERY_SWAP_DAILY)) {
           level = rng.uniform(97, 100);
           extraRestarts += 1;
@@ -448,6 +428,17 @@ function simulate(scene: Scene, unit: Unit, row: number): number {
         if (level < 0) level = 0;
       }
     }
+
+    // the home's mains supply was disturbed: most mains devices reboot
+    if (!p.battery && cal.disturbed[d] === 1 && rng.next() < RESTART_ON_DISTURBANCE) extraRestarts += 1;
+
+    // a weak link needs retries: slower answers, and a command fails when every try fails
+    const retries = Math.min(
+      RETRY_SHARE_MAX,
+      RETRY_SHARE_AT_REFERENCE * Math.exp((DROPS_REFERENCE_DBM - signal) / DROPS_DB_SCALE),
+    );
+    latency *= 1 + RETRY_LATENCY * retries;
+    errorRate += retries ** 4;
 
     // transient glitches on any day: they fool threshold rules
     if (rng.next() < GLITCH_ERROR_RATE) errorRate += rng.uniform(0.05, 0.25);

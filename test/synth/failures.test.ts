@@ -9,7 +9,8 @@ import { type GeneratedHome, generateHome } from "../../lib/synth/homes.js";
 const DAYS = 90;
 const spec = homeGenerationSpec(parseGenerationConfig({ seed: 11, homes: 3000, days: DAYS }));
 const homes: GeneratedHome[] = Array.from({ length: 3000 }, (_, i) => generateHome(spec, i));
-const plan = (g: GeneratedHome, share: number, seed = 11) => planHomeFailures(g, { seed, days: DAYS, share });
+const plan = (g: GeneratedHome, share: number, seed = 11) =>
+  planHomeFailures(g, { seed, start: "2025-01-01", days: DAYS, share });
 
 function realisedShare(share: number): number {
   let devices = 0;
@@ -24,10 +25,16 @@ function realisedShare(share: number): number {
 }
 
 test("over many homes the realised share of failing devices matches the configured share", () => {
-  // ~90 000 devices: the standard error of a share of 0.08 is under 0.001
-  for (const share of [0.02, 0.08, 0.3]) {
+  // ~90 000 devices: the standard error of a share of 0.08 is under 0.001. A device fails
+  // with 1 − (1 − share)^(relative hazard), concave in the hazard: at large shares the
+  // spread of hazards between devices pulls the realised share a little below the configured one.
+  for (const [share, tolerance] of [
+    [0.02, 0.005],
+    [0.08, 0.005],
+    [0.3, 0.015],
+  ]) {
     const realised = realisedShare(share);
-    assert.ok(Math.abs(realised - share) < 0.005, `share ${share}: realised ${realised}`);
+    assert.ok(Math.abs(realised - share) < tolerance, `share ${share}: realised ${realised}`);
   }
   assert.is(realisedShare(0), 0);
   assert.is(realisedShare(1), 1);
@@ -40,7 +47,9 @@ test("every plan lies in the horizon: onset before failure, replacement ≥ 7 da
       assert.ok(p.failureDay >= 1 && p.failureDay <= DAYS - 1, `failure day ${p.failureDay}`);
       const [lo, hi] = SCENARIO_SPECS[p.scenario].durationDays;
       const duration = p.failureDay - p.onsetDay;
-      assert.ok(duration >= lo && duration <= hi, `${p.scenario} lasts ${duration} days`);
+      // a cold cell empties sooner: battery_depletion may be shorter than its catalog range
+      const shortest = p.scenario === "battery_depletion" ? 1 : lo;
+      assert.ok(duration >= shortest && duration <= hi, `${p.scenario} lasts ${duration} days`);
       const gap = p.replacementDay - p.failureDay;
       assert.ok(gap >= REPLACEMENT_GAP_DAYS[0] && gap <= REPLACEMENT_GAP_DAYS[1], `gap ${gap}`);
     }
@@ -99,7 +108,9 @@ test("plans are seeded per device: same home alone or in a batch, different seed
 
 test("a one-day horizon has no day to fail on", () => {
   const g = homes[0];
-  assert.ok(planHomeFailures(g, { seed: 11, days: 1, share: 1 }).every((p) => p === null));
+  assert.ok(
+    planHomeFailures(g, { seed: 11, start: "2025-01-01", days: 1, share: 1 }).every((p) => p === null),
+  );
 });
 
 test.run();

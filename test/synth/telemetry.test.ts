@@ -223,11 +223,10 @@ test("battery_depletion: from the onset the level falls towards the failure day 
   assert.ok(devices > 50, `${devices} depleting devices`);
 });
 
-test("radio environment and home type show: congested apartments have weaker signal and more drops than clean ranch houses", () => {
+test("radio environment and home type show: congested apartments drop more and answer slower than clean ranch houses", () => {
+  // (signal strength follows the link: distance and construction, test/synth/failureContext.test.ts)
   const apartment = (r: Row) => r.g.home.homeType === "apartment" && healthy(r);
   const ranch = (r: Row) => r.g.home.homeType === "ranch_house" && healthy(r);
-  const signalGap = mean(base, "signal_strength", ranch) - mean(base, "signal_strength", apartment);
-  assert.ok(signalGap > 8, `ranch − apartment signal ${signalGap} dB`);
   assert.ok(
     mean(base, "connection_drops", apartment) > 1.5 * mean(base, "connection_drops", ranch),
     "congested homes drop more",

@@ -1,6 +1,6 @@
 import type { AreaKind } from "./areas.js";
 import type { HealthType } from "./devices.js";
-import type { RadioEnvironment } from "./homeTypes.js";
+import type { Construction, RadioEnvironment } from "./homeTypes.js";
 import type { ClimateZone } from "./locations.js";
 
 /**
@@ -177,32 +177,82 @@ export const HEALTH_BASELINES: Record<HealthType, HealthBaseline> = {
 export const BATTERY_DATA_RATE_FACTOR = 0.25;
 
 export interface RadioEffect {
-  /** Mean RSSI of a ground-floor indoor device, dBm. */
-  signalDbm: number;
-  /** dB lost per floor between the device and the ground-floor hub. */
-  perFloorDb: number;
-  /** dB lost by an outdoor device (through the outer wall). */
-  outdoorDb: number;
   /** Interference multiplier on drops at the same signal (neighbours' networks). */
   interference: number;
-  /** Multiplier on response time (retries, airtime contention). */
+  /** Multiplier on response time (airtime contention). */
   latency: number;
 }
 
 /**
- * Radio environment effects: the learnable home-type effect. Apartments and condos are
- * congested (many neighbouring networks: interference and weekend crowding), multi-story
- * homes and cottages have thick walls (weak signal upstairs and outdoors), ranch houses are clean.
+ * Radio environment effects: how busy the air is. Apartments and condos are congested
+ * (many neighbouring networks: interference and weekend crowding), ranch houses are clean.
+ * Signal strength itself comes from the link (linkBudget.ts): distance from the hub, and
+ * the walls and floors of the home's construction (CONSTRUCTION_RADIO).
  */
 export const RADIO_EFFECTS: Record<RadioEnvironment, RadioEffect> = {
-  clean: { signalDbm: -52, perFloorDb: 3, outdoorDb: 7, interference: 0.7, latency: 0.9 },
-  moderate: { signalDbm: -59, perFloorDb: 4, outdoorDb: 9, interference: 1, latency: 1 },
-  congested: { signalDbm: -66, perFloorDb: 4, outdoorDb: 10, interference: 2, latency: 1.3 },
-  thick_walls: { signalDbm: -63, perFloorDb: 8, outdoorDb: 13, interference: 1.1, latency: 1.15 },
+  clean: { interference: 0.7, latency: 0.9 },
+  moderate: { interference: 1, latency: 1 },
+  congested: { interference: 2, latency: 1.3 },
+  thick_walls: { interference: 1.1, latency: 1.15 },
 };
 
-/** dB lost by a device in the basement (floor −1). */
-export const BASEMENT_DB = 7;
+/** RSSI 1 m from the hub with no wall between: a 0 dBm radio loses ~40 dB over the first metre at 2.4 GHz. */
+export const SIGNAL_AT_1M_DBM = -40;
+
+export interface ConstructionRadio {
+  /** dB lost per interior wall crossed (one wall every ROOM_SPAN_M of path). */
+  wallDb: number;
+  /** dB lost per floor slab between the device and the hub's floor. */
+  perFloorDb: number;
+  /** dB lost through the outer wall by an outdoor device. */
+  outerWallDb: number;
+}
+
+/**
+ * Attenuation by construction at 2.4 GHz (Zigbee, Wi-Fi, Thread), after the multi-wall
+ * model of COST 231 and ITU-R P.2040 material losses: drywall on timber studs ~3 dB a wall
+ * and wooden floors ~5 dB; brick or stone walls ~8 dB and floors ~8 dB, thick outer walls
+ * ~13 dB; reinforced concrete (rebar mesh) ~12 dB a wall and ~15 dB a slab, concrete outer
+ * walls with coated glass ~15 dB. Heavy construction thins every link's margin.
+ */
+export const CONSTRUCTION_RADIO: Record<Construction, ConstructionRadio> = {
+  timber_frame: { wallDb: 3, perFloorDb: 5, outerWallDb: 7 },
+  masonry: { wallDb: 8, perFloorDb: 8, outerWallDb: 13 },
+  reinforced_concrete: { wallDb: 12, perFloorDb: 15, outerWallDb: 15 },
+};
+
+/** A horizontal path crosses about one interior wall per this many metres (a room's span). */
+export const ROOM_SPAN_M = 4;
+/** Storey height, m: vertical distance to the hub per floor. */
+export const STOREY_HEIGHT_M = 3;
+/** Device-to-device spread of signal at the same distance (antenna orientation, furniture), dB sd. */
+export const PLACEMENT_SIGNAL_SD_DB = 3;
+
+/**
+ * Horizontal distance from the hub (kept in the living area) by area kind, as a multiple of
+ * half the side of the home's footprint: bedrooms and utility rooms sit at the far end,
+ * gardens and driveways beyond the walls. Each device also draws a ×0.6–1.4 jitter.
+ */
+export const AREA_HUB_DISTANCE: Record<AreaKind, number> = {
+  living_room: 0.4,
+  kitchen: 0.7,
+  dining_room: 0.6,
+  hallway: 0.6,
+  stairs: 0.6,
+  entrance: 0.9,
+  office: 0.9,
+  bathroom: 0.9,
+  bedroom: 1,
+  laundry: 1.1,
+  basement: 0.8,
+  attic: 0.8,
+  garage: 1.3,
+  porch: 1.2,
+  patio: 1.3,
+  yard: 1.8,
+  driveway: 2,
+  garden: 2.2,
+};
 
 /**
  * Drops grow as the signal weakens: × e^((REFERENCE − rssi) / DROPS_DB_SCALE).
@@ -210,6 +260,16 @@ export const BASEMENT_DB = 7;
  */
 export const DROPS_REFERENCE_DBM = -60;
 export const DROPS_DB_SCALE = 8;
+
+/**
+ * Retries: the share of transmissions that need a retry is this at −60 dBm and grows like
+ * drops as the signal weakens (capped at RETRY_SHARE_MAX). Each retry adds airtime and a
+ * back-off (response time × (1 + RETRY_LATENCY × share)); a command fails when the first
+ * try and all three MAC retries fail (error rate + share⁴).
+ */
+export const RETRY_SHARE_AT_REFERENCE = 0.03;
+export const RETRY_SHARE_MAX = 0.6;
+export const RETRY_LATENCY = 2;
 
 /** Outdoor climate per zone: annual mean and half-swing of daily mean temperature, mean humidity. */
 export const CLIMATE_WEATHER: Record<ClimateZone, { meanC: number; swingC: number; humidity: number }> = {
@@ -240,7 +300,9 @@ export const AREA_HUMIDITY: Partial<Record<AreaKind, number>> = {
 
 /**
  * Battery drain grows in the cold (lithium cells lose capacity) and in heat:
- * × (1 + COLD_DRAIN_PER_C per °C below 5 °C) and × HOT_DRAIN above 35 °C.
+ * × (1 + COLD_DRAIN_PER_C per °C below 5 °C) and × HOT_DRAIN above 35 °C. The same factor,
+ * averaged over the horizon at the device's place, multiplies the battery_depletion hazard
+ * and divides its onset-to-empty duration (a cold cell reaches its cut-off voltage sooner).
  */
 export const COLD_DRAIN_PER_C = 0.06;
 export const HOT_DRAIN = 1.4;
@@ -291,22 +353,125 @@ export interface ScenarioSpec {
  */
 export const SCENARIO_SPECS: Record<FailureScenario, ScenarioSpec> = {
   progressive: { durationDays: [14, 45], weight: 0.3 },
-  sudden: { durationDays: [1, 2], weight: 0.2 },
+  sudden: { durationDays: [1, 2], weight: 0.17 },
   intermittent: { durationDays: [14, 40], weight: 0.2 },
   battery_depletion: { durationDays: [18, 60], weight: 0.35 },
   network_issues: { durationDays: [7, 30], weight: 0.15 },
 };
 
-/** network_issues is likelier where the radio is hard: this multiplies its weight. */
-export const NETWORK_ISSUE_RADIO_FACTOR: Record<RadioEnvironment, number> = {
-  clean: 0.4,
-  moderate: 1,
-  congested: 2.5,
-  thick_walls: 2.2,
+/**
+ * Failure hazards: how the home and the device's place in it change which devices fail
+ * and how. A device's hazard for scenario s is SCENARIO_SPECS[s].weight × the multipliers
+ * below (failures.ts); whether it fails in the horizon is 1 − (1 − share)^(hazard /
+ * HAZARD_NORMALISER), and its scenario is drawn in proportion to the scenario hazards.
+ */
+
+/**
+ * network_issues grows as the link margin shrinks: × e^((REFERENCE − expected rssi) /
+ * DB_SCALE) (clamped), times the radio environment's interference. A link with little
+ * margin is pushed below the receiver's floor by small changes (a new neighbour's access
+ * point, furniture, a corroding antenna contact); with log-normal fading the chance of
+ * such a fade grows about exponentially as the margin falls.
+ */
+export const NETWORK_HAZARD_REFERENCE_DBM = -62;
+export const NETWORK_HAZARD_DB_SCALE = 10;
+export const NETWORK_HAZARD_RANGE: [number, number] = [0.2, 8];
+
+/** Ground temperature (basements) follows the climate zone's annual mean air temperature. */
+export interface ExposureClimate {
+  /** Share of the outdoor temperature (and humidity) the space follows, 0–1. */
+  outdoorCoupling: number;
+  /** Share of the ground temperature it follows, 0–1 (the rest is the heated house). */
+  groundCoupling: number;
+  /** Extra daily-mean °C on warm days from sun on the roof (attics), scaled 0–1 over 10–25 °C outside. */
+  solarGainC: number;
+  /** Whether cold surfaces meet humid air here (condensation on the device). */
+  condensation: boolean;
+}
+
+/**
+ * Where a device lives: heated rooms (indoor) hold ~21 °C; a garage follows the outdoors
+ * more than half way; an attic follows the outdoors and bakes under a sunny roof; a
+ * basement sits near the ground temperature and is damp; outdoor devices live in the
+ * weather (their case gains half their self-heating, telemetry.ts).
+ */
+export type ExposureClass = "indoor" | "garage" | "attic" | "basement" | "outdoor";
+export const EXPOSURE_CLIMATE: Record<ExposureClass, ExposureClimate> = {
+  indoor: { outdoorCoupling: 0, groundCoupling: 0, solarGainC: 0, condensation: false },
+  garage: { outdoorCoupling: 0.55, groundCoupling: 0.15, solarGainC: 0, condensation: true },
+  attic: { outdoorCoupling: 0.8, groundCoupling: 0, solarGainC: 8, condensation: true },
+  basement: { outdoorCoupling: 0.1, groundCoupling: 0.5, solarGainC: 0, condensation: true },
+  outdoor: { outdoorCoupling: 1, groundCoupling: 0, solarGainC: 0, condensation: true },
 };
-/** Outdoor placement: weather and cold make network trouble and battery depletion likelier. */
-export const OUTDOOR_NETWORK_FACTOR = 1.5;
-export const OUTDOOR_BATTERY_FACTOR = 1.8;
+
+/**
+ * Electronics ageing (progressive and intermittent): a daily acceleration factor averaged
+ * over the horizon, m = BASE + THERMAL × Arrhenius(T) + HUMIDITY × Peck(RH, T), each 1 at
+ * 25 °C and 50 % RH. Arrhenius with Ea = 0.6 eV (electrolytic capacitors drying out,
+ * solder fatigue: JEDEC JEP122 uses 0.6–0.7 eV); Peck's humidity model (RH/50)^2.66 with
+ * Ea = 0.79 eV (corrosion of contacts and traces). The base share is what heat and humidity
+ * do not drive (manufacturing defects, firmware, mechanical wear). T is the device's own
+ * temperature (room + self-heating).
+ */
+export const AGEING_BASE_SHARE = 0.5;
+export const AGEING_THERMAL_SHARE = 0.3;
+export const AGEING_HUMIDITY_SHARE = 0.2;
+export const AGEING_REFERENCE_C = 25;
+export const AGEING_ACTIVATION_EV = 0.6;
+export const PECK_ACTIVATION_EV = 0.79;
+export const PECK_REFERENCE_RH = 50;
+export const PECK_EXPONENT = 2.66;
+/** Boltzmann's constant, eV/K. */
+export const BOLTZMANN_EV_PER_K = 8.617e-5;
+/** A single day's acceleration is capped (the models are fitted over a moderate range). */
+export const AGEING_DAILY_CAP = 30;
+
+/**
+ * Condensation (outdoor devices, garages, attics, basements): a day's condensation index
+ * rises from 0 at CONDENSATION_RH_ONSET to 1 at CONDENSATION_RH_FULL (daily mean RH: at
+ * ~80 % the night air reaches its dew point on cold surfaces). Water in a case makes
+ * contacts short and recover: intermittent hazard × (1 + CONDENSATION_HAZARD × mean index).
+ */
+export const CONDENSATION_RH_ONSET = 75;
+export const CONDENSATION_RH_FULL = 90;
+export const CONDENSATION_HAZARD = 3;
+
+/**
+ * Power quality (mains devices): disturbances (sags, swells, short outages) reach a home
+ * as a Poisson process, at HomeTypeSpec.powerDisturbancesPer30d × a per-home log-normal
+ * factor (feeder, wiring age). Rural homes on long overhead feeders (ranch houses,
+ * cottages) see several times the disturbances of urban homes on underground cable
+ * (utility reliability indices SAIFI/MAIFI run 2–5× higher on rural feeders). On a
+ * disturbance day a mains device reboots with RESTART_ON_DISTURBANCE probability (the rest
+ * ride through on their supply capacitors), and each disturbance per 30 days raises its
+ * sudden-failure hazard by SURGE_SUDDEN_HAZARD (surges kill power supplies); such a death
+ * happens the day after a disturbance.
+ */
+export const POWER_DISTURBANCE_SPREAD = 0.7;
+export const RESTART_ON_DISTURBANCE = 0.7;
+export const SURGE_SUDDEN_HAZARD = 0.6;
+
+/**
+ * Device age: each home has a fleet age (years since its smart-home install), log-normal
+ * around FLEET_AGE_MEDIAN_YEARS; a share of its devices came with the first install (age ≈
+ * the fleet age), the rest were added since (uniform). Electronics follow a bathtub curve:
+ * early-life failures for the first weeks, then a wear-out hazard growing with age
+ * (Weibull shape 2: linear in age). Relative hazard = FLOOR + WEAR × age / AGE_REFERENCE +
+ * INFANT × e^(−age / INFANT_YEARS), on progressive, intermittent and sudden failures.
+ * Replacements are new and (within the horizon) never fail.
+ */
+export const FLEET_AGE_MEDIAN_YEARS = 2.5;
+export const FLEET_AGE_SIGMA = 0.7;
+export const FLEET_AGE_RANGE_YEARS: [number, number] = [0.1, 12];
+export const FIRST_INSTALL_SHARE = 0.5;
+export const AGE_HAZARD = { floor: 0.4, wear: 0.6, referenceYears: 3, infant: 2, infantYears: 0.08 };
+
+/**
+ * Mean of Σ_s weight_s × multipliers_s over the default population (seed 42, 200 homes,
+ * 60 days from 2025-01-01; test/synth/failureContext.test.ts checks it): dividing by it keeps
+ * the realised failing share at config.failures.share on average.
+ */
+export const HAZARD_NORMALISER = 0.975;
 
 /**
  * After a failure the device stops reporting; the user replaces it after a gap drawn

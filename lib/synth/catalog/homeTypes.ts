@@ -36,6 +36,26 @@ export const SIZE_CATEGORY_SPEC: Record<SizeCategory, { share: number; rangeFrac
 /** Radio environment: how walls, neighbours and distance degrade wireless links. */
 export type RadioEnvironment = "clean" | "moderate" | "congested" | "thick_walls";
 
+/**
+ * How the home is built, which sets how fast a radio signal dies with distance, through
+ * floors and through the outer wall (catalog/health.ts CONSTRUCTION_RADIO): timber frame
+ * and drywall (most detached North-American-style houses), masonry (brick or stone: old
+ * cottages, tall town houses), reinforced concrete (apartment and condo blocks).
+ */
+export type Construction = "timber_frame" | "masonry" | "reinforced_concrete";
+
+/**
+ * Typical floor area of a size category as a multiple of the type's medium home (so a
+ * small studio is ~25 m², an extra-large multi-story home ~600 m²). Distance from the hub
+ * grows with the square root of the area per storey.
+ */
+export const FLOOR_AREA_SCALE: Record<SizeCategory, number> = {
+  small: 0.7,
+  medium: 1,
+  large: 1.4,
+  extra_large: 2,
+};
+
 export interface HomeTypeSpec {
   floors: [number, number];
   deviceCount: [number, number];
@@ -43,6 +63,15 @@ export interface HomeTypeSpec {
   /** 0 = no outdoor devices at all, 1 = a large garden and driveway. */
   outdoorExposure: number;
   radio: RadioEnvironment;
+  construction: Construction;
+  /** Total floor area of a medium home of this type, m² (all storeys). */
+  floorAreaM2: number;
+  /**
+   * Mains disturbances (sags, swells, short outages) that reboot devices, per 30 days, for
+   * a typical home of the type: rural overhead feeders see several times the disturbances
+   * of urban underground cables (catalog/health.ts POWER_QUALITY explains the numbers).
+   */
+  powerDisturbancesPer30d: number;
   /** Multipliers on the device template weights (by template key prefix), so the mix differs per type. */
   deviceMix: Partial<Record<DeviceFamily, number>>;
 }
@@ -69,6 +98,9 @@ export const HOME_TYPE_SPECS: Record<HomeType, HomeTypeSpec> = {
     occupants: [2, 5],
     outdoorExposure: 0.7,
     radio: "moderate",
+    construction: "timber_frame",
+    floorAreaM2: 170,
+    powerDisturbancesPer30d: 0.6,
     deviceMix: { security: 1.3, outdoor: 1.2, covers: 1.1 },
   },
   apartment: {
@@ -77,6 +109,9 @@ export const HOME_TYPE_SPECS: Record<HomeType, HomeTypeSpec> = {
     occupants: [1, 3],
     outdoorExposure: 0,
     radio: "congested",
+    construction: "reinforced_concrete",
+    floorAreaM2: 75,
+    powerDisturbancesPer30d: 0.25,
     deviceMix: { plugs: 1.4, media: 1.3, security: 0.6, covers: 0.7 },
   },
   condo: {
@@ -85,6 +120,9 @@ export const HOME_TYPE_SPECS: Record<HomeType, HomeTypeSpec> = {
     occupants: [1, 4],
     outdoorExposure: 0.15,
     radio: "congested",
+    construction: "reinforced_concrete",
+    floorAreaM2: 100,
+    powerDisturbancesPer30d: 0.25,
     deviceMix: { plugs: 1.2, media: 1.2, climate: 1.1 },
   },
   townhouse: {
@@ -93,6 +131,9 @@ export const HOME_TYPE_SPECS: Record<HomeType, HomeTypeSpec> = {
     occupants: [2, 4],
     outdoorExposure: 0.4,
     radio: "moderate",
+    construction: "timber_frame",
+    floorAreaM2: 140,
+    powerDisturbancesPer30d: 0.45,
     deviceMix: { lighting: 1.1, security: 1.1 },
   },
   ranch_house: {
@@ -101,6 +142,9 @@ export const HOME_TYPE_SPECS: Record<HomeType, HomeTypeSpec> = {
     occupants: [2, 5],
     outdoorExposure: 0.9,
     radio: "clean",
+    construction: "timber_frame",
+    floorAreaM2: 160,
+    powerDisturbancesPer30d: 1.5,
     deviceMix: { outdoor: 1.6, security: 1.2, environment: 1.1 },
   },
   multi_story: {
@@ -109,6 +153,9 @@ export const HOME_TYPE_SPECS: Record<HomeType, HomeTypeSpec> = {
     occupants: [3, 6],
     outdoorExposure: 0.6,
     radio: "thick_walls",
+    construction: "masonry",
+    floorAreaM2: 280,
+    powerDisturbancesPer30d: 0.5,
     deviceMix: { climate: 1.3, motion: 1.2, lighting: 1.1 },
   },
   cottage: {
@@ -117,6 +164,9 @@ export const HOME_TYPE_SPECS: Record<HomeType, HomeTypeSpec> = {
     occupants: [1, 3],
     outdoorExposure: 0.8,
     radio: "thick_walls",
+    construction: "masonry",
+    floorAreaM2: 95,
+    powerDisturbancesPer30d: 1.5,
     deviceMix: { environment: 1.3, outdoor: 1.3, media: 0.7 },
   },
   studio: {
@@ -125,6 +175,9 @@ export const HOME_TYPE_SPECS: Record<HomeType, HomeTypeSpec> = {
     occupants: [1, 2],
     outdoorExposure: 0,
     radio: "congested",
+    construction: "reinforced_concrete",
+    floorAreaM2: 35,
+    powerDisturbancesPer30d: 0.3,
     deviceMix: { plugs: 1.5, media: 1.2, security: 0.5, climate: 0.8 },
   },
 };
