@@ -101,7 +101,11 @@ export async function registerFailureModels(
       blocked_by: verdict.blocked_by,
     };
     registered.push(entry);
-    await options.onRegistered?.({ ...entry, dir: saved.dir, weights_sha256: saved.meta.weights_sha256 });
+    await options.onRegistered?.({
+      ...entry,
+      dir: saved.dir,
+      weights_sha256: saved.meta.weights_sha256 ?? "",
+    });
   }
   return registered;
 }
