@@ -107,6 +107,27 @@ export function parseModelRef(text: string, field = "model"): { name: string; re
 }
 
 /**
+ * The verified version `options.model` names (default `<prefix>-router@production`), and its
+ * kind: a failure router or classifier. One-line errors for a bad reference, an unknown
+ * model or version, a damaged version or another kind. Cheap (no TensorFlow.js): callers
+ * check it before reading data.
+ */
+export function resolvePredictionModel(options: PredictFailuresOptions): ServedModel & { kind: string } {
+  const field = options.field ?? "model";
+  const { name, ref } = parseModelRef(options.model ?? routerName(options.modelPrefix ?? "failure"), field);
+  const asked = new ModelRegistry(options.modelsDir).show(name, ref);
+  const kind = asked.meta.kind;
+  if (kind !== FAILURE_ROUTER_KIND.name && kind !== FAILURE_CLASSIFIER_KIND.name) {
+    throw new HomeforgeError(
+      field,
+      `${name} ${asked.version} is a ${kind} model, not a failure router or classifier`,
+      `pass a failure router (e.g. ${routerName("failure")}) or classifier (e.g. failure-global)`,
+    );
+  }
+  return { name, version: asked.version, kind };
+}
+
+/**
  * Scores telemetry with the served failure models: one row per input row (censored rows
  * too: scoring needs no label), routed per home type through `<prefix>-router@production`
  * unless `model` names another router or one classifier. Every version used is verified
@@ -116,18 +137,9 @@ export async function predictFailures(
   data: TelemetryInput,
   options: PredictFailuresOptions,
 ): Promise<FailurePredictions> {
-  const field = options.field ?? "model";
-  const { name, ref } = parseModelRef(options.model ?? routerName(options.modelPrefix ?? "failure"), field);
+  const asked = resolvePredictionModel(options);
+  const { name, kind } = asked;
   const registry = new ModelRegistry(options.modelsDir);
-  const asked = registry.show(name, ref);
-  const kind = asked.meta.kind;
-  if (kind !== FAILURE_ROUTER_KIND.name && kind !== FAILURE_CLASSIFIER_KIND.name) {
-    throw new HomeforgeError(
-      field,
-      `${name} ${asked.version} is a ${kind} model, not a failure router or classifier`,
-      `pass a failure router (e.g. ${routerName("failure")}) or classifier (e.g. failure-global)`,
-    );
-  }
   const table = toColumnTable(data, TELEMETRY_SCHEMA, { labelOptional: true });
   let serve: (homeType: string | null) => ServedModel = () => ({ name, version: asked.version });
   if (kind === FAILURE_ROUTER_KIND.name) {
@@ -196,7 +208,7 @@ export async function predictFailures(
   };
   return {
     table: { schema, rows: table.rows, columns },
-    model: { name, version: asked.version, kind },
+    model: asked,
     served: [...groups.values()].map((g) => ({ ...g.served, rows: g.rows.length })),
     homes: new Set(homeIds).size,
   };
