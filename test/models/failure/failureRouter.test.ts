@@ -3,7 +3,7 @@
  * against what the first serves), the router versions they save, and predictFailures
  * serving through them.
  */
-import { readFileSync, renameSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -18,7 +18,9 @@ import { FAILURE_ROUTER_KIND } from "../../../lib/models/failure/routerKind.js";
 import { type HomeTypesResult, trainHomeTypes } from "../../../lib/models/failure/trainHomeTypes.js";
 import { ModelRegistry } from "../../../lib/models/registry/registry.js";
 import { selectRows } from "../../../lib/models/tableInput.js";
-import { makeTelemetryFixture } from "../../helpers/telemetryFixture.js";
+import { readTableFile } from "../../../lib/pipeline/storage/tableIO.js";
+import { runCliInProcess } from "../../helpers/cliInProcess.js";
+import { makeTelemetryFixture, writeTelemetryDataset } from "../../helpers/telemetryFixture.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
 const TYPES = ["single_family_house", "apartment", "condo"];
@@ -250,6 +252,45 @@ test("a router version that sends a type to the global model gives its rows the 
   assert.equal(new Set(one.table.columns.served_model as string[]), new Set(["failure-global"]));
   const production = registry.resolve("failure-global", "production");
   assert.equal(one.served, [{ name: "failure-global", version: production, rows: fixture.rows }]);
+});
+
+test("homeforge predict writes the predictions as Parquet, atomically, and prints a one-line summary", async () => {
+  const datasetDir = join(root, "dataset");
+  writeTelemetryDataset(datasetDir, fixture);
+  const out = join(root, "predictions.parquet");
+  writeFileSync(out, "an older file, replaced whole");
+  const r = await runCliInProcess(["predict", "--dataset", datasetDir, "--models", modelsDir, "--out", out], {
+    env: { CI: "true" },
+  });
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  assert.is(lines.length, 1, r.stdout);
+  assert.match(
+    lines[0],
+    new RegExp(
+      `^${fixture.rows} rows of 45 homes scored by failure-router v3 → .*predictions\\.parquet; served: failure-\\S+ v\\d+ \\(\\d+ rows\\)`,
+    ),
+  );
+  const expected = await predictFailures(fixture, { modelsDir });
+  const written = await readTableFile(out, expected.table.schema);
+  assert.is(written.rows, fixture.rows);
+  for (const c of ["home_id", "entity_id", "split", "served_model", "served_version"])
+    assert.equal(written.columns[c], expected.table.columns[c], c);
+  assert.equal(
+    Array.from(written.columns.day as Int32Array),
+    Array.from(expected.table.columns.day as Int32Array),
+  );
+  assert.equal(
+    Array.from(written.columns.censored as Uint8Array),
+    Array.from(expected.table.columns.censored as Uint8Array),
+  );
+  const p = written.columns.probability as Float64Array;
+  assert.ok(p.every((v, i) => Math.abs(v - (expected.table.columns.probability[i] as number)) < 1e-9));
+  assert.equal(
+    readdirSync(root).filter((f) => f.includes(".tmp-")),
+    [],
+    "no temp file left",
+  );
 });
 
 test("model references: bad grammar, unknown models and versions are one-line errors", async () => {
