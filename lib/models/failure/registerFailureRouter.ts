@@ -8,7 +8,7 @@ import { FailureRouter, type RoutePromotion, type RouterRoute, type ServedModel 
 import { FAILURE_ROUTER_KIND, ROUTER_FILE, type RouteSummary } from "./routerKind.js";
 import { ROUTING_METRIC, type RoutingDecision, TRAINING_DECISIONS } from "./routing.js";
 import type { TrainingSplit } from "./trainingSplit.js";
-import type { RegisteredModel, TrainHomeTypesOptions } from "./trainingTypes.js";
+import type { RegisteredModel, RegisterStepOptions } from "./trainingTypes.js";
 
 /** A router verdict: the evaluator's Verdict for one route, with the two models it compared. */
 export interface RouteVerdict extends Verdict {
@@ -18,15 +18,6 @@ export interface RouteVerdict extends Verdict {
   served_before: ServedModel | null;
   outcome: RoutePromotion["outcome"];
 }
-
-export type RouterStepOptions = Pick<
-  TrainHomeTypesOptions,
-  "modelsDir" | "lineageRunId" | "onVerdict" | "onRegistered" | "policy" | "onProgress"
-> & {
-  seed: number;
-  prefix: string;
-  dataset: { id: string | null; hash: string | null; rows: number };
-};
 
 /** The router's registry name for a model prefix. */
 export function routerName(prefix: string): string {
@@ -47,7 +38,7 @@ export async function registerFailureRouter(
   split: TrainingSplit,
   routing: readonly RoutingDecision[],
   registered: readonly RegisteredModel[],
-  options: RouterStepOptions,
+  options: RegisterStepOptions,
 ): Promise<RegisteredModel> {
   const progress = options.onProgress ?? (() => {});
   const registry = new ModelRegistry(options.modelsDir, { onWarning: (m) => progress(`registry: ${m}`) });
