@@ -45,6 +45,11 @@ export interface FailureRouterSpec {
 }
 
 export const ROUTER_FORMAT = "homeforge-failure-router";
+
+/** The router's registry name for a model prefix (`failure` → `failure-router`). */
+export function routerName(prefix: string): string {
+  return `${prefix}-router`;
+}
 const VERSION = /^v[1-9][0-9]*$/;
 const NAME = /^[a-z0-9][a-z0-9_.-]*$/i;
 

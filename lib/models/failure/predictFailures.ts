@@ -8,8 +8,7 @@ import { ALIAS_NAMES, ModelRegistry } from "../registry/registry.js";
 import { presentColumns, selectRows, type TelemetryInput, toColumnTable } from "../tableInput.js";
 import type { FailureClassifier } from "./failureClassifier.js";
 import { FAILURE_CLASSIFIER_KIND } from "./failureKind.js";
-import type { FailureRouter, ServedModel } from "./failureRouter.js";
-import { routerName } from "./registerFailureRouter.js";
+import { type FailureRouter, routerName, type ServedModel } from "./failureRouter.js";
 import { FAILURE_ROUTER_KIND } from "./routerKind.js";
 
 export interface PredictFailuresOptions {
@@ -214,8 +213,8 @@ export async function predictFailures(
   };
 }
 
-/** The split of each home in a version's split.json (none: every home is unseen). */
-function splitOfHomes(dir: string): Map<string, string> {
+/** The split of each home in a version's split.json (empty without one: every home is unseen). */
+export function splitOfHomes(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   let homes: Record<string, unknown> = {};
   try {

@@ -4,7 +4,14 @@ import { ModelRegistry } from "../registry/registry.js";
 import { selectRows } from "../tableInput.js";
 import type { FailureClassifier } from "./failureClassifier.js";
 import { FAILURE_CLASSIFIER_KIND } from "./failureKind.js";
-import { FailureRouter, type RoutePromotion, type RouterRoute, type ServedModel } from "./failureRouter.js";
+import {
+  FailureRouter,
+  type RoutePromotion,
+  type RouterRoute,
+  routerName,
+  type ServedModel,
+} from "./failureRouter.js";
+import { splitOfHomes } from "./predictFailures.js";
 import { FAILURE_ROUTER_KIND, ROUTER_FILE, type RouteSummary } from "./routerKind.js";
 import { ROUTING_METRIC, type RoutingDecision, TRAINING_DECISIONS } from "./routing.js";
 import type { TrainingSplit } from "./trainingSplit.js";
@@ -17,11 +24,6 @@ export interface RouteVerdict extends Verdict {
   served_candidate: ServedModel;
   served_before: ServedModel | null;
   outcome: RoutePromotion["outcome"];
-}
-
-/** The router's registry name for a model prefix. */
-export function routerName(prefix: string): string {
-  return `${prefix}-router`;
 }
 
 /**
@@ -69,8 +71,16 @@ export async function registerFailureRouter(
       type: string | null,
       candidate: ServedModel,
     ): Promise<RoutePromotion & { metrics: BinaryMetrics }> => {
-      const rows = split.rowsOf("validation", type);
       const before = today ? today.model.servedFor(type) : null;
+      // homes today's model was trained on would flatter it (an earlier run may have split
+      // the homes differently): both models are scored on the validation homes it did not see
+      const splitBefore = before ? splitOfHomes(registry.show(before.name, before.version).dir) : null;
+      const seen = new Set([...(splitBefore ?? [])].filter(([, s]) => s === "train").map(([h]) => h));
+      const all = split.rowsOf("validation", type);
+      const rows = seen.size === 0 ? all : all.filter((i) => !seen.has(split.set.homeIds[i] ?? ""));
+      const left =
+        new Set(Array.from(all, (i) => split.set.homeIds[i])).size -
+        new Set(Array.from(rows, (i) => split.set.homeIds[i])).size;
       const score = async (m: ServedModel) => scoreOn(await load(m), split, rows);
       const candidateMetrics = await score(candidate);
       const beforeMetrics = before ? await score(before) : null;
@@ -82,9 +92,11 @@ export async function registerFailureRouter(
       const where = type ?? "every home type";
       const reason = !before
         ? "no production router: the candidate is served"
-        : judged.passed
-          ? `${label(candidate)} passes against ${label(before)} on the validation homes of ${where}`
-          : `${label(before)} kept: ${label(candidate)} ${blocked.join("; ")}`;
+        : rows.length === 0
+          ? `${label(before)} kept: no validation homes of ${where} it did not train on to compare on`
+          : judged.passed
+            ? `${label(candidate)} passes against ${label(before)} on the validation homes of ${where}`
+            : `${label(before)} kept: ${label(candidate)} ${blocked.join("; ")}`;
       let positives = 0;
       for (const i of rows) positives += split.set.labels[i];
       verdicts.push({
@@ -95,7 +107,7 @@ export async function registerFailureRouter(
           rows: rows.length,
           positives,
           split: "validation",
-          description: `validation homes of ${where} (seed ${options.seed}): ${label(candidate)} vs ${before ? `${label(before)}, served today` : "nothing served today"}`,
+          description: `validation homes of ${where} (seed ${options.seed}${left > 0 ? `; ${left} homes ${label(before!)} trained on left out` : ""}): ${label(candidate)} vs ${before ? `${label(before)}, served today` : "nothing served today"}`,
         },
         policy: options.policy ?? DEFAULT_PROMOTION_POLICY,
         checks: judged.checks,

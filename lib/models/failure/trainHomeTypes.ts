@@ -10,9 +10,10 @@ import { loadTf } from "../tf.js";
 import { FIXED_RULE } from "./baselines.js";
 import { COMPARISON_BOOTSTRAP, compareFailureModels, modelLabel } from "./compareFailureModels.js";
 import type { FailureClassifierParams } from "./failureClassifier.js";
+import { routerName } from "./failureRouter.js";
 import { disposeFailureModels, fitFailureModels } from "./fitFailureModels.js";
 import { registerFailureModels } from "./registerFailureModels.js";
-import { registerFailureRouter, routerName } from "./registerFailureRouter.js";
+import { registerFailureRouter } from "./registerFailureRouter.js";
 import { reportRouting, routeFailureModels, TRAINING_DECISIONS } from "./routing.js";
 import { splitForTraining } from "./trainingSplit.js";
 import {

@@ -736,7 +736,7 @@ export class ModelRegistry {
     name: string,
     version: string,
   ): { problems: RegistryProblem[]; meta?: ModelMeta; legacy: boolean } {
-    const { dir, where, at } = this.versionPlace(name, version);
+    const { dir, at } = this.versionPlace(name, version);
     let meta: ModelMeta;
     try {
       meta = JSON.parse(readFileSync(join(dir, META_FILE), "utf8"));

@@ -74,10 +74,19 @@ test("the first run's router serves this run's candidates, as routing chose them
   for (const type of TYPES) assert.match(card, new RegExp(`^\\| ${type} \\| failure-\\S+ v1 \\|`, "m"));
 });
 
-/** A classifier's metrics on the uncensored validation rows of `type` (null: all types), computed here. */
-async function validationMetrics(name: string, version: string, type: string | null) {
-  const split = JSON.parse(readFileSync(join(modelsDir, "failure-global", "v2", "split.json"), "utf8"));
-  const homes = new Set<string>(split.homes.validation);
+const splitOf = (name: string, version: string) =>
+  JSON.parse(readFileSync(join(modelsDir, name, version, "split.json"), "utf8")).homes as Record<
+    string,
+    string[]
+  >;
+
+/**
+ * A classifier's metrics, computed here, on the uncensored rows of run 2's validation homes of
+ * `type` (null: all types) that `unseenBy` (today's served model) did not train on.
+ */
+async function validationMetrics(name: string, version: string, type: string | null, unseenBy: string[]) {
+  const trained = new Set(splitOf(unseenBy[0], unseenBy[1]).train);
+  const homes = new Set(splitOf("failure-global", "v2").validation.filter((h) => !trained.has(h)));
   const rows: number[] = [];
   const homeIds = fixture.columns.home_id as string[];
   const types = fixture.columns.home_type as string[];
@@ -105,8 +114,9 @@ test("the second run judges each route's candidate against what router v1 serves
     const p = route.promotion;
     assert.equal(p.served_before, before.servedFor(type), `${type}: compared with what was served`);
     // recomputed here: both models on the type's validation homes, judged by the same policy
-    const c = await validationMetrics(p.candidate.name, p.candidate.version, type);
-    const b = await validationMetrics(p.served_before!.name, p.served_before!.version, type);
+    const today = [p.served_before!.name, p.served_before!.version];
+    const c = await validationMetrics(p.candidate.name, p.candidate.version, type, today);
+    const b = await validationMetrics(p.served_before!.name, p.served_before!.version, type, today);
     const expected = judge(c, b).passed ? "candidate" : "kept";
     assert.is(p.outcome, expected, `${type}: ${p.reason}`);
     assert.equal(
@@ -134,7 +144,10 @@ test("a candidate that does not pass leaves the route as it was, with the reason
     const p = router.spec.routes[type].promotion;
     assert.is(p.outcome, "kept", type);
     assert.equal(router.servedFor(type), before.servedFor(type));
-    assert.match(p.reason, /kept: .*pr_auc .* is below the floor 2/);
+    assert.match(
+      p.reason,
+      /kept: (.*pr_auc .* is below the floor 2|no validation homes of \w+ it did not train on)/,
+    );
   }
   assert.equal(router.servedFor(null), before.servedFor(null));
   const entry = runs[2].registered.find((r) => r.name === "failure-router")!;
@@ -146,6 +159,8 @@ test("every router verdict goes to the lineage hook, read validation homes only 
   assert.is(routerVerdicts.length, TYPES.length + 1);
   for (const v of routerVerdicts) {
     assert.is(v.candidate.version, "v2");
+    // run 2 split the homes with another seed: the homes today's model trained on are left out
+    assert.match(v.data.description ?? "", /homes failure-\S+ v1 trained on left out/);
     assert.is(v.data.split, "validation");
     assert.is(v.production?.version, "v1");
   }
