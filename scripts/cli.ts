@@ -8,6 +8,7 @@ import * as exportCommand from "./commands/export.js";
 import * as generate from "./commands/generate.js";
 import * as info from "./commands/info.js";
 import * as lineage from "./commands/lineage.js";
+import * as predict from "./commands/predict.js";
 
 /**
  * The `homeforge` command line: one module per command under scripts/commands/, assembled
@@ -19,7 +20,7 @@ export function buildCli(): Command {
   const program = new Command("homeforge")
     .description("Seeded synthetic smart homes, tidy datasets and honest TensorFlow.js models")
     .version(packageVersion());
-  for (const command of [generate, exportCommand, collect, lineage, info, delegated])
+  for (const command of [generate, exportCommand, collect, lineage, predict, info, delegated])
     command.register(program);
   return applyCliConventions(program);
 }

@@ -29,6 +29,8 @@ export function reportError(e: unknown): number {
 export const SEED_BOUNDS = { min: 0, max: 2 ** 32 - 1 } as const;
 /** Training epochs. */
 export const EPOCH_BOUNDS = { min: 1, max: 10_000 } as const;
+/** Bootstrap resamples of the comparison's intervals: fewer than 100 gives no usable 95 % interval. */
+export const BOOTSTRAP_RESAMPLE_BOUNDS = { min: 100, max: 1_000_000 } as const;
 /** How many rows `lineage runs --limit` may ask for. */
 export const LIMIT_BOUNDS = { min: 1, max: 1_000_000 } as const;
 

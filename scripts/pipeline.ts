@@ -15,6 +15,7 @@ import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
 import { HOME_TYPES } from "../lib/synth/catalog/homeTypes.js";
 import {
   applyCliConventions,
+  BOOTSTRAP_RESAMPLE_BOUNDS,
   EPOCH_BOUNDS,
   modelsRootOption,
   refuseEmptyValues,
@@ -39,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("--days <d>", `days per home (default ${PIPELINE_DEFAULTS.days})`)
     .option("--seed <s>", `root seed for data and training (default ${DEFAULTS.seed}, env HOMEFORGE_SEED)`)
     .option("--epochs <n>", `maximum epochs per model (default ${PIPELINE_DEFAULTS.epochs})`)
+    .option(
+      "--bootstrap-resamples <n>",
+      "bootstrap resamples over test homes for the comparison's 95 % intervals, at least 100 (default 1000)",
+    )
     .option("--workers <n>", "generation worker threads (default: one per core)")
     .option("--models <dir>", "model registry root (default $HOMEFORGE_MODELS_DIR or ./models)")
     .option(
@@ -63,6 +68,11 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
     const epochs = wholeNumberFlag("--epochs", opts.epochs, EPOCH_BOUNDS) ?? PIPELINE_DEFAULTS.epochs;
+    const bootstrapResamples = wholeNumberFlag(
+      "--bootstrap-resamples",
+      opts.bootstrapResamples,
+      BOOTSTRAP_RESAMPLE_BOUNDS,
+    );
     const modelsDir = modelsRootOption(opts.models);
     const say = opts.quiet ? () => {} : (m: string) => console.log(m);
 
@@ -88,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
       modelsDir,
       seed: config.seed,
       epochs,
+      bootstrapResamples,
       verify: opts.verify,
       onProgress: log,
       lineage: { store: lineage, job: "pipeline:train-home-types" },

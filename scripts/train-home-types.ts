@@ -10,6 +10,7 @@ import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
 import { resolveDatasetDir } from "../lib/pipeline/storage/openDataset.js";
 import {
   applyCliConventions,
+  BOOTSTRAP_RESAMPLE_BOUNDS,
   EPOCH_BOUNDS,
   modelsRootOption,
   refuseEmptyValues,
@@ -29,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("--seed <n>", `seed for the split, initialisers and shuffling (default ${DEFAULTS.seed})`)
     .option("--epochs <n>", "maximum epochs per model (default 30; early stopping may end sooner)")
     .option(
+      "--bootstrap-resamples <n>",
+      "bootstrap resamples over test homes for the comparison's 95 % intervals, at least 100 (default 1000)",
+    )
+    .option(
       "--no-verify",
       "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
     )
@@ -45,6 +50,11 @@ export async function main(argv: string[]): Promise<number> {
     const opts = program.opts();
     const seed = wholeNumberFlag("--seed", opts.seed, SEED_BOUNDS) ?? DEFAULTS.seed;
     const epochs = wholeNumberFlag("--epochs", opts.epochs, EPOCH_BOUNDS);
+    const bootstrapResamples = wholeNumberFlag(
+      "--bootstrap-resamples",
+      opts.bootstrapResamples,
+      BOOTSTRAP_RESAMPLE_BOUNDS,
+    );
     const modelsDir = modelsRootOption(opts.models);
     // progress on a terminal only: quiet in CI and in pipes
     const log =
@@ -55,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       modelsDir,
       seed,
       epochs,
+      bootstrapResamples,
       verify: opts.verify,
       onProgress: log,
       lineage:

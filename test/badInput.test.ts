@@ -9,6 +9,7 @@ import { join, relative } from "node:path";
 import Database from "better-sqlite3";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { checksumsText, sha256Text } from "../lib/models/registry/registry.js";
 import { type BadInputRow, fillPlaceholders, runCliInProcess } from "./helpers/cliInProcess.js";
 import { removeDir, tempDir } from "./helpers/tmp.js";
 
@@ -77,6 +78,27 @@ function damagedArgs(command: "collect" | "export" | "train", dataset: string): 
   return ["train", "--dataset", dataset, "--models", join(dataset, "..", "models"), "--no-lineage"];
 }
 
+/** A sound registry version of a kind homeforge does not serve predictions with ("toy"). */
+function otherKindVersion(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const meta = {
+    format: "homeforge-model",
+    format_version: 1,
+    name: "failure-router",
+    version: "v1",
+    kind: "toy",
+    files: {},
+  };
+  const files: Record<string, string> = {
+    "meta.json": `${JSON.stringify(meta, null, 2)}\n`,
+    "metrics.json": "{}\n",
+    "card.md": "# toy\n",
+  };
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  const hashes = Object.fromEntries(Object.entries(files).map(([f, t]) => [f, sha256Text(t)]));
+  writeFileSync(join(dir, "checksums.json"), checksumsText(hashes));
+}
+
 /** Keeps a run cheap should a check ever regress and let it through. */
 const SMALL = ["--homes", "1", "--days", "1"];
 const g = (...args: string[]) => ["generate", ...args];
@@ -84,6 +106,7 @@ const exp = (...args: string[]) => ["export", "--dataset", "{dataset}", ...args]
 const col = (...args: string[]) => ["collect", "--dataset", "{dataset}", ...args];
 const lin = (...args: string[]) => ["lineage", "--db", "{lineage}", ...args];
 const tr = (...args: string[]) => ["train", "--dataset", "{dataset}", ...args];
+const pr = (...args: string[]) => ["predict", "--dataset", "{dataset}", ...args];
 
 export const BAD_INPUTS: BadInputRow[] = [
   // ── top level
@@ -336,6 +359,57 @@ export const BAD_INPUTS: BadInputRow[] = [
   { args: ["train", "--dataset", ""], error: EMPTY("--dataset") },
   { args: tr("--nope"), error: UNKNOWN_OPTION("homeforge train", "--nope") },
 
+  { args: tr("--bootstrap-resamples", "99"), error: /^error: --bootstrap-resamples: 99 is below 100/ },
+  { args: tr("--bootstrap-resamples", "1e3"), error: NOT_WHOLE("--bootstrap-resamples", "1e3") },
+  { args: tr("--bootstrap-resamples", ""), error: EMPTY("--bootstrap-resamples") },
+  {
+    args: ["pipeline", "--bootstrap-resamples", "2000000"],
+    error: /^error: --bootstrap-resamples: 2000000 is above 1000000/,
+  },
+  { args: ["pipeline", "--bootstrap-resamples", "0x64"], error: NOT_WHOLE("--bootstrap-resamples", "0x64") },
+
+  // ── predict (destination, registry, dataset and model are checked before the data is read)
+  {
+    args: pr("--models", "{cwd}/models"),
+    error: /^error: homeforge predict: required option '--out <file>' not specified/,
+  },
+  { args: pr("--out", "{cwd}/p.parquet"), error: /^error: model: no model named "failure-router" in / },
+  {
+    args: pr("--model", "nosuch", "--out", "{cwd}/p.parquet"),
+    error: /^error: model: no model named "nosuch" in /,
+  },
+  {
+    args: pr("--model", "failure-global@latest", "--out", "{cwd}/p.parquet"),
+    error:
+      /^error: --model: "latest" in "failure-global@latest" is not a version reference; after @ pass production, candidate/,
+  },
+  {
+    args: pr("--model", "failure global", "--out", "{cwd}/p.parquet"),
+    error: /^error: --model: "failure global" is not a model reference; pass NAME or NAME@REF/,
+  },
+  { args: pr("--model", "", "--out", "{cwd}/p.parquet"), error: EMPTY("--model") },
+  {
+    args: ["predict", "--dataset", "nope", "--out", "{cwd}/p.parquet"],
+    error: /^error: --dataset: no dataset "nope"/,
+  },
+  {
+    args: ["predict", "--dataset", "{dir}", "--out", "{cwd}/p.parquet"],
+    error: /^error: --dataset: .*a-dir holds no manifest\.json/,
+  },
+  { args: pr("--out", "{dir}"), error: /^error: --out: .*a-dir is a directory; pass a file path/ },
+  { args: pr("--out", "{cwd}/no/such/p.parquet"), error: /^error: --out: cannot write .*does not exist/ },
+  {
+    args: pr("--out", "{cwd}/p.parquet", "--models", "{file}"),
+    error: /^error: --models: .*a-file is a file/,
+  },
+  { args: pr("--out", "{cwd}/p.parquet", "--nope"), error: UNKNOWN_OPTION("homeforge predict", "--nope") },
+  {
+    name: "predict with a model that is not a failure router or classifier",
+    setup: (cwd) => otherKindVersion(join(cwd, "models", "failure-router", "v1")),
+    args: pr("--model", "failure-router@1", "--out", "{cwd}/p.parquet"),
+    error: /^error: --model: failure-router v1 is a toy model, not a failure router or classifier/,
+  },
+
   // ── models
   { args: ["models"], error: /^error: homeforge models: no command given; pass one of list, show/ },
   { args: ["models", "nosuch"], error: /^error: homeforge models: unknown command 'nosuch'/ },
@@ -532,7 +606,17 @@ for (const row of BAD_INPUTS) {
 test(`the table is big enough to mean something (${BAD_INPUTS.length} rows)`, () => {
   assert.ok(BAD_INPUTS.length >= 100);
   const commands = new Set(BAD_INPUTS.map((r) => r.args[0]));
-  for (const c of ["generate", "export", "collect", "lineage", "pipeline", "train", "models", "info"])
+  for (const c of [
+    "generate",
+    "export",
+    "collect",
+    "lineage",
+    "predict",
+    "pipeline",
+    "train",
+    "models",
+    "info",
+  ])
     assert.ok(commands.has(c), c);
 });
 

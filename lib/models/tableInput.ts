@@ -73,7 +73,8 @@ export function toColumnTable(
   return table;
 }
 
-function presentColumns(input: TelemetryInput): Set<string> {
+/** The columns an input really has (toColumnTable fills absent truth and optional label columns). */
+export function presentColumns(input: TelemetryInput): Set<string> {
   if (isColumnTable(input)) return new Set(Object.keys(input.columns));
   if (isArrowTable(input)) {
     const names = (input as { schema?: { fields?: { name: string }[] } }).schema?.fields?.map((f) => f.name);

@@ -16,6 +16,7 @@ import { FixedRuleBaseline } from "./baselines.js";
 import type { FailureEstimator } from "./estimator.js";
 import { FailureClassifier } from "./failureClassifier.js";
 import type { FittedFailureModels } from "./fitFailureModels.js";
+import { type RoutingDecision, routedMetrics, routedScores, routeFailureModels } from "./routing.js";
 import type { TrainingSplit } from "./trainingSplit.js";
 import type {
   BaselineModel,
@@ -32,24 +33,34 @@ export interface CompareOptions {
   seed?: number;
   /** Bootstrap resamples over test homes (default 1000). */
   resamples?: number;
+  /** The routing decisions the "all" row serves by (default: routeFailureModels, on validation homes). */
+  routing?: readonly RoutingDecision[];
 }
 
 /** Every model's scores on one block of test rows, as the bootstrap reads them (`raw`: before calibration). */
 type Scored = Record<ComparedModel, (ScoredColumn & { metrics: BinaryMetrics; raw?: Float32Array }) | null>;
 
-export const MODEL_LABELS: Record<ComparedModel, string> = {
+export const MODEL_LABELS: Record<ComparedModel | "routed", string> = {
   per_type: "per-type",
+  /** The "all" row's per_type column: every row scored by its type's served model. */
+  routed: "routed",
   global: "global",
   rule: "fixed rule",
   logistic: "logistic (11 raw)",
   logistic_matched: "logistic (matched)",
 };
 
+/** How a comparison row names a model: the "all" row's per_type column is the routed model. */
+export function modelLabel(model: ComparedModel, homeType: string): string {
+  return model === "per_type" && homeType === "all" ? MODEL_LABELS.routed : MODEL_LABELS[model];
+}
+
 const BASELINES: readonly BaselineModel[] = ["rule", "logistic", "logistic_matched"];
 
 /**
  * Step 3 of trainHomeTypes: every model and the baselines on the same test homes, per home
- * type and for all of them ("all", where per_type routes each row to its type's model), each
+ * type and for all of them ("all", where per_type is the routed model: each row scored by the
+ * model routing serves for its type, labelled "routed"), each
  * metric with a 95 % bootstrap interval over test homes and each verdict from the paired
  * interval of the PR-AUC difference. Test homes are for this report only: nothing here
  * feeds a decision.
@@ -81,10 +92,10 @@ export function compareFailureModels(
     comparisonRow(
       "all",
       rowsFor(split, split.rows.test),
-      allTypesScores(split, fitted),
+      allTypesScores(split, fitted, options.routing ?? routeFailureModels(split, fitted)),
       seed,
       options,
-      "per_type routes each test row to its home type's model (global where none)",
+      "routed: each test row is scored by the model routing serves for its home type (chosen on validation homes)",
     ),
   );
   return comparison;
@@ -117,47 +128,26 @@ function baselineColumns(split: TrainingSplit, fitted: FittedFailureModels, rows
   };
 }
 
-function allTypesScores(split: TrainingSplit, fitted: FittedFailureModels): Scored {
-  const { global, perType } = fitted;
-  const { set } = split;
+/** The "all" row: its per_type column is the routed model (each row scored by what its type is served). */
+function allTypesScores(
+  split: TrainingSplit,
+  fitted: FittedFailureModels,
+  routing: readonly RoutingDecision[],
+): Scored {
   const test = split.rows.test;
-  const proba = global.predictProba(set, test);
-  const raw = global.predictRaw(set, test);
-  const decided = new Uint8Array(test.length);
-  decided.set(global.predict(set, test));
-  for (const [type, { model }] of perType) {
-    const idx: number[] = [];
-    for (let k = 0; k < test.length; k++) if (set.homeTypes[test[k]] === type) idx.push(k);
-    const typeRows = Int32Array.from(idx, (k) => test[k]);
-    const p = model.predictProba(set, typeRows);
-    const r = model.predictRaw(set, typeRows);
-    idx.forEach((k, j) => {
-      proba[k] = p[j];
-      raw[k] = r[j];
-      decided[k] = p[j] >= model.threshold ? 1 : 0;
-    });
-  }
-  // the routed models keep their own thresholds: score decisions as 0/1 at 0.5, AUCs on probabilities
-  const labels = split.labelsOf(test);
-  const routed = binaryMetrics(labels, proba, 0.5);
-  const atDecisions = binaryMetrics(labels, decided, 0.5);
+  const routed = routedScores(split, fitted, routing, test);
   return {
     per_type:
-      perType.size > 0
+      fitted.perType.size > 0
         ? {
-            scores: proba,
-            raw,
+            scores: routed.proba,
+            raw: routed.raw,
             threshold: Number.NaN,
-            decisions: decided,
-            metrics: {
-              ...atDecisions,
-              roc_auc: routed.roc_auc,
-              pr_auc: routed.pr_auc,
-              threshold: Number.NaN,
-            },
+            decisions: routed.decided,
+            metrics: routedMetrics(split.labelsOf(test), routed),
           }
         : null,
-    global: column(split, global, test),
+    global: column(split, fitted.global, test),
     ...baselineColumns(split, fitted, test),
   };
 }
@@ -192,7 +182,12 @@ function comparisonRow(
     const sb = scored[b];
     if (!sa || !sb) return null;
     const d = pairedDifference(rows, sa, sb, "pr_auc", draw());
-    const v: PairedVerdict = { a, b, ...d, text: verdictText(d.verdict, MODEL_LABELS[a], MODEL_LABELS[b]) };
+    const v: PairedVerdict = {
+      a,
+      b,
+      ...d,
+      text: verdictText(d.verdict, modelLabel(a, type), modelLabel(b, type)),
+    };
     verdicts.push(v);
     return v;
   };

@@ -8,7 +8,7 @@ import { FAILURE_CLASSIFIER_KIND } from "./failureKind.js";
 import type { FittedFailureModels } from "./fitFailureModels.js";
 import { ROUTING_METRIC, type RoutingDecision, TRAINING_DECISIONS } from "./routing.js";
 import type { TrainingSplit } from "./trainingSplit.js";
-import type { RegisteredModel, TrainHomeTypesOptions } from "./trainingTypes.js";
+import type { RegisteredModel, RegisterStepOptions } from "./trainingTypes.js";
 
 /**
  * Step 4 of trainHomeTypes: saves `<prefix>-global` and `<prefix>-<home type>` with their
@@ -22,14 +22,7 @@ export async function registerFailureModels(
   split: TrainingSplit,
   fitted: FittedFailureModels,
   routing: readonly RoutingDecision[],
-  options: Pick<
-    TrainHomeTypesOptions,
-    "modelsDir" | "lineageRunId" | "onVerdict" | "onRegistered" | "policy" | "onProgress"
-  > & {
-    seed: number;
-    prefix: string;
-    dataset: { id: string | null; hash: string | null; rows: number };
-  },
+  options: RegisterStepOptions,
 ): Promise<RegisteredModel[]> {
   const progress = options.onProgress ?? (() => {});
   const { global, rule, logistic, perType } = fitted;
@@ -103,7 +96,11 @@ export async function registerFailureModels(
       blocked_by: verdict.blocked_by,
     };
     registered.push(entry);
-    await options.onRegistered?.({ ...entry, dir: saved.dir, weights_sha256: saved.meta.weights_sha256 });
+    await options.onRegistered?.({
+      ...entry,
+      dir: saved.dir,
+      weights_sha256: saved.meta.weights_sha256 ?? "",
+    });
   }
   return registered;
 }

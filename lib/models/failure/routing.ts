@@ -1,4 +1,5 @@
 import { type BinaryMetrics, binaryMetrics } from "../evaluation/metrics.js";
+import type { FailureClassifier } from "./failureClassifier.js";
 import type { FittedFailureModels } from "./fitFailureModels.js";
 import type { TrainingSplit } from "./trainingSplit.js";
 
@@ -71,52 +72,84 @@ export function routeFailureModels(split: TrainingSplit, fitted: FittedFailureMo
   return decisions;
 }
 
+/** The model routing serves for `type`: its per-type model where chosen, else the global one. */
+export function servedModelOf(
+  fitted: FittedFailureModels,
+  routing: readonly RoutingDecision[],
+  type: string | null,
+): FailureClassifier {
+  const d = routing.find((r) => r.home_type === type);
+  const own = type === null ? undefined : fitted.perType.get(type)?.model;
+  return d?.served === "per_type" && own ? own : fitted.global;
+}
+
+/**
+ * `rows` scored the way they are served: each row by the model routing serves for its home
+ * type. Probabilities, and 0/1 decisions at each model's own threshold.
+ */
+export function routedScores(
+  split: TrainingSplit,
+  fitted: FittedFailureModels,
+  routing: readonly RoutingDecision[],
+  rows: Int32Array,
+): { proba: Float32Array; raw: Float32Array; decided: Uint8Array } {
+  const proba = new Float32Array(rows.length);
+  const raw = new Float32Array(rows.length);
+  const decided = new Uint8Array(rows.length);
+  const byType = new Map<string | null, number[]>();
+  for (let k = 0; k < rows.length; k++) {
+    const t = split.set.homeTypes[rows[k]];
+    const list = byType.get(t) ?? [];
+    list.push(k);
+    byType.set(t, list);
+  }
+  for (const [type, idx] of byType) {
+    const model = servedModelOf(fitted, routing, type);
+    const typeRows = Int32Array.from(idx, (k) => rows[k]);
+    const p = model.predictProba(split.set, typeRows);
+    const r = model.predictRaw(split.set, typeRows);
+    idx.forEach((k, j) => {
+      proba[k] = p[j];
+      raw[k] = r[j];
+      decided[k] = p[j] >= model.threshold ? 1 : 0;
+    });
+  }
+  return { proba, raw, decided };
+}
+
+/**
+ * Metrics of routed scores: decisions scored as 0/1 at 0.5 (each model kept its own
+ * threshold), AUCs on the pooled probabilities.
+ */
+export function routedMetrics(
+  labels: Uint8Array,
+  scores: { proba: Float32Array; decided: Uint8Array },
+): BinaryMetrics {
+  const ranked = binaryMetrics(labels, scores.proba, 0.5);
+  return {
+    ...binaryMetrics(labels, scores.decided, 0.5),
+    roc_auc: ranked.roc_auc,
+    pr_auc: ranked.pr_auc,
+    threshold: Number.NaN,
+  };
+}
+
 /**
  * The report half, after every decision: each type's served model on its test homes, and
- * the routed model on all test homes ("all": each row scored by its type's served model;
- * decisions at each model's own threshold, AUCs on the pooled probabilities).
+ * the routed model on all test homes ("all": each row scored by its type's served model).
  */
 export function reportRouting(
   split: TrainingSplit,
   fitted: FittedFailureModels,
   routing: RoutingDecision[],
 ): { per_type: RoutingDecision[]; all_test: BinaryMetrics } {
-  const servedModel = (type: string | null) => {
-    const d = routing.find((r) => r.home_type === type);
-    return d?.served === "per_type" ? fitted.perType.get(type!)!.model : fitted.global;
-  };
   const per_type = routing.map((d) => {
     const test = split.rowsOf("test", d.home_type);
-    return test.length > 0 ? { ...d, test_of_served: split.score(servedModel(d.home_type), test) } : d;
+    return test.length > 0
+      ? { ...d, test_of_served: split.score(servedModelOf(fitted, routing, d.home_type), test) }
+      : d;
   });
   const test = split.rows.test;
-  const proba = new Float32Array(test.length);
-  const decided = new Uint8Array(test.length);
-  const byType = new Map<string | null, number[]>();
-  for (let k = 0; k < test.length; k++) {
-    const t = split.set.homeTypes[test[k]];
-    const list = byType.get(t) ?? [];
-    list.push(k);
-    byType.set(t, list);
-  }
-  for (const [type, idx] of byType) {
-    const model = servedModel(type);
-    const p = model.predictProba(
-      split.set,
-      Int32Array.from(idx, (k) => test[k]),
-    );
-    idx.forEach((k, j) => {
-      proba[k] = p[j];
-      decided[k] = p[j] >= model.threshold ? 1 : 0;
-    });
-  }
-  const labels = split.labelsOf(test);
-  const ranked = binaryMetrics(labels, proba, 0.5);
-  const all_test = {
-    ...binaryMetrics(labels, decided, 0.5),
-    roc_auc: ranked.roc_auc,
-    pr_auc: ranked.pr_auc,
-    threshold: Number.NaN,
-  };
+  const all_test = routedMetrics(split.labelsOf(test), routedScores(split, fitted, routing, test));
   return { per_type, all_test };
 }

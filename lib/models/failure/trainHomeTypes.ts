@@ -8,10 +8,12 @@ import { type HomeSplit, SPLIT_NAMES, type SplitName } from "../split.js";
 import { selectRows, type TelemetryInput, tableHash, toColumnTable } from "../tableInput.js";
 import { loadTf } from "../tf.js";
 import { FIXED_RULE } from "./baselines.js";
-import { COMPARISON_BOOTSTRAP, compareFailureModels, MODEL_LABELS } from "./compareFailureModels.js";
+import { COMPARISON_BOOTSTRAP, compareFailureModels, modelLabel } from "./compareFailureModels.js";
 import type { FailureClassifierParams } from "./failureClassifier.js";
+import { routerName } from "./failureRouter.js";
 import { disposeFailureModels, fitFailureModels } from "./fitFailureModels.js";
 import { registerFailureModels } from "./registerFailureModels.js";
+import { registerFailureRouter } from "./registerFailureRouter.js";
 import { reportRouting, routeFailureModels, TRAINING_DECISIONS } from "./routing.js";
 import { splitForTraining } from "./trainingSplit.js";
 import {
@@ -30,7 +32,7 @@ export const COMPARISON_FILE = "comparison_results.json";
 
 /** The registry names a training run on data with these home types may touch. */
 export function trainingModelNames(prefix: string, homeTypes: readonly string[]): string[] {
-  return [`${prefix}-global`, ...homeTypes.map((t) => `${prefix}-${t}`)];
+  return [`${prefix}-global`, ...homeTypes.map((t) => `${prefix}-${t}`), routerName(prefix)];
 }
 
 /** The distinct home types in a telemetry table, sorted. */
@@ -55,7 +57,8 @@ export function verifyTrainingTargets(modelsDir: string, names: readonly string[
  * scores them and both baselines on the same test homes, registers each model, evaluates
  * it against its production version and promotes what passes, and writes the comparison
  * to `<modelsDir>/comparison_results.json`. The steps, each its own module:
- * splitForTraining → fitFailureModels → compareFailureModels → registerFailureModels.
+ * splitForTraining → fitFailureModels → routeFailureModels → registerFailureModels →
+ * registerFailureRouter → compareFailureModels.
  * For the whole flow from a dataset directory (verified read, lineage) see trainFailureModels.
  */
 export async function trainHomeTypes(
@@ -104,15 +107,17 @@ export async function trainHomeTypes(
   try {
     // every decision first, on validation homes only: routing, then promotion (in register)
     const decisions = routeFailureModels(split, fitted);
-    if (register)
-      registered = await registerFailureModels(split, fitted, decisions, {
-        ...options,
-        seed,
-        prefix,
-        dataset,
-      });
+    if (register) {
+      const step = { ...options, seed, prefix, dataset };
+      registered = await registerFailureModels(split, fitted, decisions, step);
+      registered.push(await registerFailureRouter(split, decisions, registered, step));
+    }
     // then the report on test homes, which no decision reads
-    comparison = compareFailureModels(split, fitted, { seed, resamples: bootstrapResamples });
+    comparison = compareFailureModels(split, fitted, {
+      seed,
+      resamples: bootstrapResamples,
+      routing: decisions,
+    });
     const reported = reportRouting(split, fitted, decisions);
     routing = { split: "validation", per_type: reported.per_type, served_on_all_test: reported.all_test };
   } finally {
@@ -223,7 +228,7 @@ export function formatComparisonTable(
       const i = c.intervals?.[key] ?? undefined;
       lines.push([
         first ? c.home_type : "",
-        MODEL_LABELS[key],
+        modelLabel(key, c.home_type),
         first ? String(c.homes ?? "") : "",
         String(m.samples),
         String(m.positives),
@@ -272,6 +277,6 @@ function verdictLines(c: HomeTypeComparison): string[] {
   const d = (v: number) => (v >= 0 ? `+${v.toFixed(3)}` : v.toFixed(3));
   return (c.verdicts ?? []).map((v) => {
     const interval = Number.isFinite(v.lo) ? ` [${d(v.lo)},${d(v.hi)}]` : "";
-    return `  ${c.home_type}: ${MODEL_LABELS[v.a]} vs ${MODEL_LABELS[v.b]}: ΔPR-AUC ${d(v.estimate)}${interval} → ${v.text}`;
+    return `  ${c.home_type}: ${modelLabel(v.a, c.home_type)} vs ${modelLabel(v.b, c.home_type)}: ΔPR-AUC ${d(v.estimate)}${interval} → ${v.text}`;
   });
 }

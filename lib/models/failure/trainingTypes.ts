@@ -18,7 +18,7 @@ export interface TrainHomeTypesOptions {
   lineageRunId?: string | null;
   /** Lineage hook for each evaluator verdict. */
   onVerdict?: (verdict: Verdict) => void | Promise<void>;
-  /** Lineage hook for each saved version (e.g. record it as a run output). */
+  /** Lineage hook for each saved version (e.g. record it as a run output); weights_sha256 is router.json's for the router. */
   onRegistered?: (model: RegisteredModel & { dir: string; weights_sha256: string }) => void | Promise<void>;
   policy?: PromotionPolicy;
   /** A home type needs this many failing device-days in its training homes for its own model. */
@@ -93,6 +93,16 @@ export interface Lift {
   over_logistic: { pr_auc: number; f1: number };
   over_logistic_matched: { pr_auc: number; f1: number };
 }
+
+/** What the register steps (classifiers, then the router) take from a run's options. */
+export type RegisterStepOptions = Pick<
+  TrainHomeTypesOptions,
+  "modelsDir" | "lineageRunId" | "onVerdict" | "onRegistered" | "policy" | "onProgress"
+> & {
+  seed: number;
+  prefix: string;
+  dataset: { id: string | null; hash: string | null; rows: number };
+};
 
 export interface RegisteredModel {
   name: string;

@@ -4,9 +4,10 @@ import type { ModelMeta, ModelSignature } from "./types.js";
  * A model kind (an MLflow "flavor"): how the registry saves, loads, describes and checks
  * one kind of model. Every version records its kind in meta.json (`kind`); the registry
  * dispatches on it. The registry writes meta.json, metrics.json, card.md and
- * checksums.json itself; a kind writes the model's own files (every kind writes
- * model.json + weights.bin, loadable by plain tf.loadLayersModel, plus whatever else it
- * needs) and lists them in `files`.
+ * checksums.json itself; a kind writes the model's own files and lists them in `files`
+ * (a network kind writes model.json + weights.bin, loadable by plain tf.loadLayersModel,
+ * plus whatever else it needs; a kind without weights, like the failure router, writes
+ * only its own JSON). Every file is hashed whatever the kind.
  *
  * Adding a kind is one module: implement ModelKind, add it to DEFAULT_MODEL_KINDS
  * (defaultKinds.ts) or pass it to `new ModelRegistry(root, { kinds })`.
@@ -33,6 +34,20 @@ export interface ModelKind<M = unknown> {
   check?(dir: string, meta: ModelMeta): KindProblem[];
   /** Frees what a loaded model holds (tensors). */
   dispose?(model: M): void;
+  /**
+   * The exact versions of other models a version of this kind needs (a router's served
+   * models), read from its verified files. The registry checks each exists and verifies on
+   * every show, load, promote and check, and refuses to delete a version any version names.
+   */
+  references?(dir: string, meta: ModelMeta): ModelReference[];
+}
+
+/** A version of another model that a version needs (e.g. the model a router serves for a home type). */
+export interface ModelReference {
+  name: string;
+  version: string;
+  /** What it is needed for, as messages say it, e.g. "home type apartment". */
+  role: string;
 }
 
 /** The parts of meta.json a kind fills in from a fitted model. */

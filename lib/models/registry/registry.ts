@@ -78,6 +78,10 @@ const VERSION_PATTERN = /^v([1-9][0-9]*)$/;
 /** Our own temp files: `<file>.tmp-<pid>` (see writeJson). */
 const TEMP_FILE_PATTERN = /^(.+)\.tmp-(\d+)$/;
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+/** The model files of a version whose kind the registry does not know (what every kind once wrote). */
+const LEGACY_MODEL_FILES: readonly string[] = [MODEL_JSON, WEIGHTS_BIN];
+/** The files every version holds whatever its kind (checksums.json besides): the registry writes them. */
+const REGISTRY_FILES: readonly string[] = [META_FILE, METRICS_FILE, CARD_FILE];
 
 export interface RegistryOptions {
   lockTimeoutMs?: number;
@@ -203,11 +207,8 @@ export class ModelRegistry {
       let meta: ModelMeta;
       try {
         await request.write(tmp);
-        for (const required of new Set([
-          MODEL_JSON,
-          WEIGHTS_BIN,
-          ...(this.kindsByName.get(request.kind)?.files ?? []),
-        ])) {
+        const kindFiles = request.files ?? this.kindsByName.get(request.kind)?.files ?? LEGACY_MODEL_FILES;
+        for (const required of kindFiles) {
           if (!existsSync(join(tmp, required))) throw new Error(`the model writer wrote no ${required}`);
         }
         const files = hashDir(tmp);
@@ -228,7 +229,7 @@ export class ModelRegistry {
           library_versions: libraryVersions(request.backend),
           training: request.training,
           lineage_run_id: request.lineageRunId ?? null,
-          weights_sha256: files[WEIGHTS_BIN],
+          ...(WEIGHTS_BIN in files ? { weights_sha256: files[WEIGHTS_BIN] } : {}),
           files,
         };
         writeJson(join(tmp, META_FILE), meta);
@@ -274,6 +275,7 @@ export class ModelRegistry {
       training: { duration_ms: info.trainingDurationMs ?? null, ...described.training },
       lineageRunId: info.lineageRunId ?? null,
       metrics: info.metrics,
+      files: k.files,
       card: k.card,
       setCandidate: info.setCandidate,
     });
@@ -434,6 +436,14 @@ export class ModelRegistry {
           "promote another version or roll back first",
         );
       }
+      const referrers = this.referrers(name, version);
+      if (referrers.length > 0) {
+        throw new HomeforgeError(
+          "delete",
+          `${name} ${version} is served by ${referrers.join(", ")}`,
+          `delete ${referrers.length === 1 ? "that version" : "those versions"} first (the production one after promoting another)`,
+        );
+      }
       const dir = this.modelDir(name);
       const doomed = join(dir, `${DELETED_PREFIX}${process.pid}-${version}`);
       renameSync(join(dir, version), doomed);
@@ -511,6 +521,8 @@ export class ModelRegistry {
       const report = this.inspectVersion(name, version);
       problems.push(...report.problems.map(problemText));
       if (report.legacy) problems.push(problemText(legacyProblem(name, version)));
+      if (report.problems.length === 0)
+        problems.push(...this.referenceProblems(name, version, report.meta!).map(problemText));
     }
     problems.push(...this.leftovers(name).map((l) => l.message));
     const lock = this.lockReport(name);
@@ -527,6 +539,8 @@ export class ModelRegistry {
   verify(name: string, version: string): ModelMeta {
     const report = this.inspectVersion(name, version);
     if (report.problems.length > 0) throw toError(report.problems[0]);
+    const broken = this.referenceProblems(name, version, report.meta!)[0];
+    if (broken) throw toError(broken);
     if (report.legacy) this.options.onWarning?.(problemText(legacyProblem(name, version)));
     return report.meta!;
   }
@@ -557,7 +571,7 @@ export class ModelRegistry {
           throw new HomeforgeError(p.field, `${name}'s ${p.problem}`, `${p.fix}; ${fixAliases}`);
         }
         const report = this.inspectVersion(name, version);
-        const first = report.problems[0];
+        const first = report.problems[0] ?? this.referenceProblems(name, version, report.meta!)[0];
         if (!first) continue;
         const fix =
           alias === "production"
@@ -570,6 +584,59 @@ export class ModelRegistry {
         );
       }
     }
+  }
+
+  /**
+   * The versions a verified version needs (its kind's `references`) that are missing or do
+   * not verify, one problem each, naming what each is for, the model and the version.
+   */
+  private referenceProblems(name: string, version: string, meta: ModelMeta): RegistryProblem[] {
+    const kind = this.kindsByName.get(meta.kind);
+    if (!kind?.references) return [];
+    const { dir, where } = this.versionPlace(name, version);
+    const field = `${where}/${kind.files[0] ?? META_FILE}`;
+    const problems: RegistryProblem[] = [];
+    for (const ref of kind.references(dir, meta)) {
+      const fix = `restore ${ref.name} ${ref.version}, or promote a ${kind.label} version whose models verify (homeforge models check ${ref.name})`;
+      const exists =
+        NAME_PATTERN.test(ref.name) &&
+        existsSync(this.modelDir(ref.name)) &&
+        this.versions(ref.name).includes(ref.version);
+      if (!exists) {
+        problems.push({
+          field,
+          problem: `${ref.role} is served by ${ref.name} ${ref.version}, which does not exist`,
+          fix,
+        });
+        continue;
+      }
+      const first = this.inspectVersion(ref.name, ref.version).problems[0];
+      if (first)
+        problems.push({
+          field,
+          problem: `${ref.role} is served by ${ref.name} ${ref.version}, which does not verify (${first.field}: ${first.problem})`,
+          fix,
+        });
+    }
+    return problems;
+  }
+
+  /** Versions (`name version`) whose kind's references name `target` `version`. */
+  private referrers(target: string, version: string): string[] {
+    const out: string[] = [];
+    for (const name of this.names()) {
+      for (const v of this.versions(name)) {
+        const dir = join(this.modelDir(name), v);
+        try {
+          const meta = JSON.parse(readFileSync(join(dir, META_FILE), "utf8")) as ModelMeta;
+          const refs = this.kindsByName.get(meta.kind)?.references?.(dir, meta) ?? [];
+          if (refs.some((r) => r.name === target && r.version === version)) out.push(`${name} ${v}`);
+        } catch {
+          // a damaged version names nothing we can read; check reports it
+        }
+      }
+    }
+    return out;
   }
 
   /** A version's directory, its name in messages, and a problem maker naming one of its files. */
@@ -605,7 +672,7 @@ export class ModelRegistry {
     const raw = readFileSync(join(dir, CHECKSUMS_FILE), "utf8");
     const checksums = parseChecksums(raw);
     if (typeof checksums === "string") return { problems: [at(CHECKSUMS_FILE, checksums)], legacy: false };
-    for (const required of [MODEL_JSON, WEIGHTS_BIN, META_FILE, METRICS_FILE, CARD_FILE]) {
+    for (const required of REGISTRY_FILES) {
       if (!(required in checksums)) problems.push(at(CHECKSUMS_FILE, `lists no ${required}`));
     }
     for (const [file, expected] of Object.entries(checksums)) {
@@ -649,6 +716,7 @@ export class ModelRegistry {
         problems.push(at(META_FILE, `describes ${meta.name} ${meta.version}, not ${name} ${version}`));
       }
     }
+    if (meta && problems.length === 0) problems.push(...metaFileProblems(meta, checksums, at));
     // what the version's kind needs besides the common files, once every file verifies
     const kind = meta && problems.length === 0 ? this.kindsByName.get(meta.kind) : undefined;
     if (kind && meta) {
@@ -668,7 +736,7 @@ export class ModelRegistry {
     name: string,
     version: string,
   ): { problems: RegistryProblem[]; meta?: ModelMeta; legacy: boolean } {
-    const { dir, where, at } = this.versionPlace(name, version);
+    const { dir, at } = this.versionPlace(name, version);
     let meta: ModelMeta;
     try {
       meta = JSON.parse(readFileSync(join(dir, META_FILE), "utf8"));
@@ -679,10 +747,19 @@ export class ModelRegistry {
           : "is not valid JSON";
       return { problems: [at(META_FILE, why)], legacy: true };
     }
-    if (typeof meta?.files !== "object" || !meta.files?.[WEIGHTS_BIN] || !meta.files?.[MODEL_JSON]) {
+    const modelFiles = this.kindsByName.get(meta?.kind)?.files ?? LEGACY_MODEL_FILES;
+    if (
+      typeof meta?.files !== "object" ||
+      meta.files === null ||
+      modelFiles.some((f) => !meta.files[f]) ||
+      Object.keys(meta.files).length === 0
+    ) {
       return { problems: [at(META_FILE, "lists no file hashes")], legacy: true };
     }
-    if (meta.weights_sha256 !== meta.files[WEIGHTS_BIN]) {
+    if (
+      (WEIGHTS_BIN in meta.files || meta.weights_sha256 !== undefined) &&
+      meta.weights_sha256 !== meta.files[WEIGHTS_BIN]
+    ) {
       return { problems: [at(META_FILE, "records two different weights hashes")], legacy: true };
     }
     const problems: RegistryProblem[] = [];
@@ -980,6 +1057,27 @@ function interruptedWrite(
     if (sha256File(join(dir, entry)) === recorded) return { pid: Number(m[2]), entry };
   }
   return null;
+}
+
+/**
+ * meta.json's own record of the model files (`files`, and `weights_sha256` for a kind with
+ * weights.bin) must agree with checksums.json: a meta.json rewritten with its checksum
+ * entry but not its model-file hashes is caught.
+ */
+function metaFileProblems(
+  meta: ModelMeta,
+  checksums: Record<string, string>,
+  at: (file: string, problem: string) => RegistryProblem,
+): RegistryProblem[] {
+  if (typeof meta.files !== "object" || meta.files === null) return [at(META_FILE, "lists no file hashes")];
+  for (const [file, hash] of Object.entries(meta.files)) {
+    if (checksums[file] !== hash)
+      return [at(META_FILE, `records a sha256 of ${file} that ${CHECKSUMS_FILE} does not`)];
+  }
+  const weights = meta.files[WEIGHTS_BIN];
+  if ((weights !== undefined || meta.weights_sha256 !== undefined) && meta.weights_sha256 !== weights)
+    return [at(META_FILE, "records two different weights hashes")];
+  return [];
 }
 
 function legacyProblem(name: string, version: string): RegistryProblem {

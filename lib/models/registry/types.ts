@@ -5,9 +5,12 @@
 export const ALIAS_NAMES = ["production", "candidate"] as const;
 export type AliasName = (typeof ALIAS_NAMES)[number];
 
+/** float32 for a network's tensors; string for a kind that maps names (the failure router). */
+export type SignatureDtype = "float32" | "string";
+
 export interface ModelSignature {
-  inputs: { name: string; dtype: "float32"; shape: (number | null)[]; features: string[] };
-  outputs: { name: string; dtype: "float32"; shape: (number | null)[]; description: string };
+  inputs: { name: string; dtype: SignatureDtype; shape: (number | null)[]; features: string[] };
+  outputs: { name: string; dtype: SignatureDtype; shape: (number | null)[]; description: string };
   threshold?: number;
 }
 
@@ -27,7 +30,8 @@ export interface ModelMeta {
   library_versions: Record<string, string | null>;
   training: Record<string, unknown> & { duration_ms: number | null };
   lineage_run_id: string | null;
-  weights_sha256: string;
+  /** sha256 of weights.bin, for kinds that have one (a router has no weights). */
+  weights_sha256?: string;
   /** sha256 of every file the model is made of (all but meta, metrics and card). */
   files: Record<string, string>;
 }
@@ -62,6 +66,8 @@ export interface SaveRequest {
   kind: string;
   /** Writes the model's files (model.json, weights.bin, preprocess.json, …) into `dir`. */
   write: (dir: string) => Promise<void> | void;
+  /** The files `write` must write (default: the kind's `files`, else model.json + weights.bin). */
+  files?: readonly string[];
   signature: ModelSignature;
   dataset: ModelMeta["dataset"];
   seed: number;

@@ -51,7 +51,8 @@ test("the script trains per-type + global models and prints the comparison table
     run.stdout,
     /home type\s+model\s+homes\s+samples\s+positives\s+accuracy\s+precision\s+recall\s+F1\s+ROC-AUC\s+PR-AUC/,
   );
-  for (const type of [...TYPES, "all"]) assert.match(run.stdout, new RegExp(`^${type}\\s+per-type`, "m"));
+  for (const type of TYPES) assert.match(run.stdout, new RegExp(`^${type}\\s+per-type`, "m"));
+  assert.match(run.stdout, /^all\s+routed\s/m, "the all row's per-type column is the routed model");
   assert.match(run.stdout, /^\s+logistic \(11 raw\)\s/m);
   assert.match(run.stdout, /^\s+logistic \(matched\)\s/m);
   assert.match(run.stdout, /PR-AUC/);
@@ -163,8 +164,10 @@ test("every model is registered with meta, metrics, card and split; what passes 
     "failure-apartment",
     "failure-condo",
     "failure-global",
+    "failure-router",
     "failure-single_family_house",
   ]);
+  assert.is(registry.show("failure-router", "production").meta.kind, "failure_router");
   const global = registry.show("failure-global", "v1");
   assert.is(global.meta.dataset.id, "ds_fixture");
   assert.is(global.meta.seed, 5);

@@ -65,6 +65,12 @@ function decisionsOf(run: Run) {
   for (const { name, versions: vs } of run.registry.list()) {
     for (const v of vs) {
       const info = run.registry.show(name, v);
+      if (info.meta.kind === "failure_router") {
+        // the router: every route and every verdict behind it (validation homes only)
+        const router = JSON.parse(readFileSync(join(info.dir, "router.json"), "utf8"));
+        versions[`${name}@${v}`] = { router, evaluation: info.metrics.evaluation, aliases: info.aliases };
+        continue;
+      }
       const pre = JSON.parse(readFileSync(join(info.dir, "preprocess.json"), "utf8"));
       const evaluation = info.metrics.evaluation as Record<string, unknown>;
       versions[`${name}@${v}`] = {
@@ -142,6 +148,16 @@ test("metrics.json and comparison_results.json record the split of every decisio
   for (const name of cleanRun.registry.names()) {
     const info = cleanRun.registry.show(name, "v1");
     assert.equal(info.metrics.decisions, expected);
+    if (name === "failure-router") {
+      const verdicts = info.metrics.evaluation as { data: { split: string; description: string } }[];
+      assert.ok(verdicts.length > 0);
+      for (const v of verdicts) {
+        assert.is(v.data.split, "validation");
+        assert.match(v.data.description, /^validation homes/);
+      }
+      assert.match(readFileSync(join(info.dir, "card.md"), "utf8"), /Test homes decide nothing here/);
+      continue;
+    }
     const evaluation = info.metrics.evaluation as { data: { split: string; description: string } };
     assert.is(evaluation.data.split, "validation");
     assert.match(evaluation.data.description, /^validation homes/);
