@@ -40,7 +40,8 @@ interface Variant {
  * A variant is named by its tokens joined with "+": base (today + 7-day windows + one-hots),
  * ctx (context one-hots and floors), w<N> (another trailing window of N days), b<N> (change
  * since the first N days), rec (days since restart / drop), focal (focal loss), unw (no class
- * weighting), ens<N> (average of N seeds), lr<X> (learning rate), l2<X> (L2 penalty).
+ * weighting), ens<N> (average of N seeds), lr<X> (learning rate), l2<X> (L2 penalty),
+ * ftlr<X> (fine-tuning learning rate, --per-type).
  * E.g. base+ctx+w28+focal.
  */
 function variantOf(name: string): Variant {
@@ -64,6 +65,7 @@ function variantOf(name: string): Variant {
     else if (/^ens\d+$/.test(token)) seeds = n("ens");
     else if (/^lr[\d.e-]+$/.test(token)) params.learningRate = n("lr");
     else if (/^l2[\d.e-]+$/.test(token)) params.l2 = n("l2");
+    else if (/^ftlr[\d.e-]+$/.test(token)) params.fineTuneLearningRate = n("ftlr");
     else throw new Error(`unknown variant token ${token} in ${name}`);
   }
   return { name, features, params, seeds };
