@@ -20,7 +20,12 @@ import {
   weightedLogLoss,
 } from "../../../lib/models/failure/failureClassifier.js";
 import { FAILURE_CLASSIFIER_KIND } from "../../../lib/models/failure/failureKind.js";
-import { buildFeatures, featureSpecFor, isContextFeature } from "../../../lib/models/failure/features.js";
+import {
+  buildFeatures,
+  type FeatureSet,
+  featureSpecFor,
+  isContextFeature,
+} from "../../../lib/models/failure/features.js";
 import { fitFailureModels } from "../../../lib/models/failure/fitFailureModels.js";
 import { splitForTraining } from "../../../lib/models/failure/trainingSplit.js";
 import { ModelRegistry } from "../../../lib/models/registry/registry.js";
@@ -177,13 +182,18 @@ test("a table lacking a class is refused with a clear message", async () => {
   }
 });
 
-/** The fixture's shared feature set, the global model on its train homes, and one type's rows. */
+/** The fixture's shared feature set, the global model on its train homes (fitted once), and one type's rows. */
+let shared: Promise<{ set: FeatureSet; global: FailureClassifier }> | undefined;
 async function globalAndType() {
-  const set = buildFeatures(table, featureSpecFor(table));
-  const global = await new FailureClassifier(params).fitFeatures(
-    { set, rows: rows.train },
-    { set, rows: rows.validation },
-  );
+  shared ??= (async () => {
+    const set = buildFeatures(table, featureSpecFor(table));
+    const global = await new FailureClassifier(params).fitFeatures(
+      { set, rows: rows.train },
+      { set, rows: rows.validation },
+    );
+    return { set, global };
+  })();
+  const { set, global } = await shared;
   const type = "apartment";
   return {
     set,
@@ -293,7 +303,7 @@ test("fine-tuning starts from the global network: its epoch-0 validation loss is
   } finally {
     removeDir(dir);
   }
-  for (const m of [global, tuned, scratch, again]) m.dispose();
+  for (const m of [tuned, scratch, again]) m.dispose();
 });
 
 test("a warm start from an unfitted model or another network shape is refused", async () => {
@@ -313,6 +323,7 @@ test("a warm start from an unfitted model or another network shape is refused", 
     }
   }
   global.dispose();
+  shared = undefined;
 });
 
 test("a model saved before context existed loads with context: false and scores unchanged", async () => {
