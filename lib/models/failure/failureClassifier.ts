@@ -24,15 +24,23 @@ import {
   type FeatureSpec,
   featureIndices,
   featureSpecFor,
+  isContextFeature,
   TODAY_FEATURES,
+  withoutContext,
 } from "./features.js";
 import { Standardizer, type StandardizerState } from "./standardizer.js";
 
 export interface FailureClassifierParams {
   /** Hidden layer sizes; [] is logistic regression. */
   hiddenUnits: number[];
-  /** "full": today + rolling windows + one-hots; "today": the 11 telemetry features only. */
+  /** "full": today + rolling windows + one-hots (+ context); "today": the 11 telemetry features only. */
   features: "full" | "today";
+  /**
+   * With "full" features: also read the home's context (home_type, size_category,
+   * climate_zone one-hots and floors). Off by default: on the default dataset it lowered
+   * validation PR-AUC (docs/notes/context.md). Models saved before this param load with false.
+   */
+  context: boolean;
   /** Rolling window in days. */
   window: number;
   learningRate: number;
@@ -44,6 +52,11 @@ export interface FailureClassifierParams {
   /** Epochs without validation-loss improvement before stopping. */
   patience: number;
   classWeight: "balanced" | "none";
+  /** Training loss: binary cross-entropy, or focal loss (down-weights easy rows by (1 − p_t)^focalGamma). */
+  loss: "cross_entropy" | "focal";
+  focalGamma: number;
+  /** Learning rate when fit starts from another fitted classifier's weights (FitOptions.warmStart). */
+  fineTuneLearningRate: number;
   /** Share of homes held out for validation when fit() is given no validation data. */
   validationFraction: number;
   seed: number;
@@ -61,6 +74,7 @@ export const CALIBRATION_CHOICES: readonly CalibrationChoice[] = ["platt", "isot
 export const DEFAULT_CLASSIFIER_PARAMS: FailureClassifierParams = {
   hiddenUnits: [32, 16],
   features: "full",
+  context: false,
   window: DEFAULT_WINDOW,
   learningRate: 0.003,
   l2: 1e-4,
@@ -68,6 +82,9 @@ export const DEFAULT_CLASSIFIER_PARAMS: FailureClassifierParams = {
   batchSize: "auto",
   patience: 4,
   classWeight: "balanced",
+  loss: "cross_entropy",
+  focalGamma: 2,
+  fineTuneLearningRate: 0.001,
   validationFraction: 0.2,
   seed: DEFAULTS.seed,
   calibration: "platt",
@@ -89,6 +106,18 @@ export interface TrainingSummary {
   threshold: ThresholdChoice;
   /** The calibration fitted on the validation rows ("none" with a note when it could not be). */
   calibration?: { method: CalibrationChoice; note?: string };
+  /** Set when fit started from another classifier's network and standardizer (fine-tuning). */
+  warm_start?: WarmStartSummary | null;
+}
+
+/** How a fine-tuned model started: from whom, at which learning rate, at which loss. */
+export interface WarmStartSummary {
+  from: string;
+  learning_rate: number;
+  /** Validation loss of the copied network before any fine-tuning step (epoch 0). */
+  initial_validation_loss: number;
+  /** Fine-tuning never beat the copied network on validation, so its weights were kept. */
+  kept_initial_weights: boolean;
 }
 
 export const PREPROCESS_FILE = "preprocess.json";
@@ -120,6 +149,12 @@ export interface FitOptions {
   /** Validation data; by default a seeded, home-stratified share of `data`'s homes. */
   validation?: TelemetryInput;
   onEpoch?: (epoch: number, validationLoss: number) => void;
+  /**
+   * Fine-tune: start from this fitted classifier's network weights and standardizer (same
+   * features and hidden units) and train at `fineTuneLearningRate`. Early stopping counts the
+   * copied network as epoch 0, so a fine-tune that never helps on validation keeps its weights.
+   */
+  warmStart?: { model: FailureClassifier; from: string };
 }
 
 const PREDICT_BATCH = 8192;
@@ -185,11 +220,15 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
   get fitted(): boolean {
     return this.#model !== null && this.#standardizer !== null;
   }
+  /** Whether fit reads the home's context features ("full" features with context on). */
+  get usesContext(): boolean {
+    return this.params.features === "full" && this.params.context;
+  }
 
   /** Fits on a telemetry table: a ColumnTable, an apache-arrow Table or a danfo DataFrame. */
   async fit(data: TelemetryInput, options: FitOptions = {}): Promise<this> {
     const table = toColumnTable(data);
-    const spec = featureSpecFor(table, this.params.window);
+    const spec = featureSpecFor(table, { window: this.params.window, context: this.usesContext });
     const set = buildFeatures(table, spec);
     if (options.validation) {
       const validation = buildFeatures(toColumnTable(options.validation), spec);
@@ -212,16 +251,33 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
   async fitFeatures(
     train: FeatureRows,
     validation: FeatureRows,
-    options: Pick<FitOptions, "onEpoch"> = {},
+    options: Pick<FitOptions, "onEpoch" | "warmStart"> = {},
   ): Promise<this> {
     const tf = await loadTf();
     await tf.ready();
     const p = this.params;
-    this.#featureSpec = train.set.spec;
-    this.#featureNames = p.features === "today" ? [...TODAY_FEATURES] : [...train.set.names];
+    const warm = options.warmStart ? warmStartOf(options.warmStart.model, p) : null;
+    if (warm) {
+      this.#featureSpec = warm.featureSpec;
+      this.#featureNames = [...warm.featureNames];
+    } else {
+      if (this.usesContext && !train.set.spec.context)
+        throw new HomeforgeError(
+          "context",
+          "the feature set has no context features",
+          "build it with featureSpecFor(table, { context: true }), or fit with context: false",
+        );
+      this.#featureSpec = this.usesContext ? train.set.spec : withoutContext(train.set.spec);
+      this.#featureNames =
+        p.features === "today"
+          ? [...TODAY_FEATURES]
+          : train.set.names.filter((name) => this.usesContext || !isContextFeature(name));
+    }
     const trainColumns = this.columnsOf(train.set);
     const validationColumns = this.columnsOf(validation.set);
-    const standardizer = Standardizer.fit(trainColumns, train.rows);
+    const standardizer = warm
+      ? new Standardizer(warm.standardizer.toJSON())
+      : Standardizer.fit(trainColumns, train.rows);
     this.#standardizer = standardizer;
 
     const trainLabels = labelsAt(train.set, train.rows);
@@ -240,7 +296,12 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
         : { 0: 1, 1: 1 };
 
     this.#model?.dispose();
-    const model = buildNetwork(tf, this.featureNames.length, p);
+    const model = buildNetwork(
+      tf,
+      this.featureNames.length,
+      p,
+      warm ? p.fineTuneLearningRate : p.learningRate,
+    );
     this.#model = model;
     const d = this.featureNames.length;
     const validationX = standardizer.transformRows(validationColumns, validation.rows);
@@ -252,6 +313,24 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
     let best = Number.POSITIVE_INFINITY;
     let bestEpoch = -1;
     let bestWeights: tf.Tensor[] | null = null;
+    let warmStart: WarmStartSummary | null = null;
+    if (warm && options.warmStart) {
+      // the copied network is epoch 0: fine-tuning must beat it on validation to replace it
+      model.setWeights(warm.network.getWeights());
+      const initial = canStopEarly
+        ? weightedLogLoss(validationLabels, this.predictMatrix(validationX), classWeight)
+        : Number.NaN;
+      warmStart = {
+        from: options.warmStart.from,
+        learning_rate: p.fineTuneLearningRate,
+        initial_validation_loss: initial,
+        kept_initial_weights: false,
+      };
+      if (canStopEarly) {
+        best = initial;
+        bestWeights = model.getWeights().map((w) => w.clone());
+      }
+    }
     let stale = 0;
     let epoch = 0;
     for (; epoch < p.epochs; epoch++) {
@@ -284,6 +363,7 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
       model.setWeights(bestWeights);
       for (const w of bestWeights) w.dispose();
     }
+    if (warmStart) warmStart.kept_initial_weights = canStopEarly && bestEpoch === -1;
     // calibrate on the validation rows, then choose the threshold on the calibrated probabilities
     const validationRaw = this.predictMatrix(validationX);
     const calibration = this.fitCalibration(validationLabels, validationRaw);
@@ -303,6 +383,7 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
       validation_loss: losses,
       threshold: choice,
       calibration,
+      warm_start: warmStart,
     };
     return this;
   }
@@ -471,6 +552,8 @@ export function readPreprocess(dir: string): FailurePreprocess {
       "load it with the loader of its model kind",
     );
   }
+  // saved before the context param: its features hold no context, which context: false says
+  if (pre.params && pre.params.context === undefined) pre.params = { ...pre.params, context: false };
   if (pre.format_version === 1) {
     // before calibration: served uncalibrated, and its params say so
     return { ...pre, format_version: 1, params: { ...pre.params, calibration: "none" }, calibrator: null };
@@ -485,7 +568,41 @@ export function readPreprocess(dir: string): FailurePreprocess {
   return pre;
 }
 
-function buildNetwork(tf: Tf, inputs: number, p: FailureClassifierParams): tf.Sequential {
+/** The fitted classifier a fine-tune starts from, checked to fit the new model's shape. */
+function warmStartOf(
+  source: FailureClassifier,
+  p: FailureClassifierParams,
+): {
+  network: tf.LayersModel;
+  standardizer: Standardizer;
+  featureSpec: FeatureSpec;
+  featureNames: readonly string[];
+} {
+  const network = source.network;
+  const standardizer = source.standardizer;
+  const featureSpec = source.featureSpec;
+  if (!network || !standardizer || !featureSpec)
+    throw new HomeforgeError(
+      "warmStart",
+      "the classifier to start from is not fitted",
+      "fit or load it first",
+    );
+  const units = source.params.hiddenUnits;
+  if (units.length !== p.hiddenUnits.length || units.some((u, k) => u !== p.hiddenUnits[k]))
+    throw new HomeforgeError(
+      "warmStart",
+      `the classifier to start from has hidden units [${units.join(", ")}], this one [${p.hiddenUnits.join(", ")}]`,
+      "give both the same hiddenUnits",
+    );
+  return { network, standardizer, featureSpec, featureNames: source.featureNames };
+}
+
+function buildNetwork(
+  tf: Tf,
+  inputs: number,
+  p: FailureClassifierParams,
+  learningRate: number,
+): tf.Sequential {
   const model = tf.sequential({ name: "failure_classifier" });
   const regularizer = p.l2 > 0 ? () => tf.regularizers.l2({ l2: p.l2 }) : () => undefined;
   p.hiddenUnits.forEach((units, k) => {
@@ -512,8 +629,24 @@ function buildNetwork(tf: Tf, inputs: number, p: FailureClassifierParams): tf.Se
       kernelRegularizer: regularizer(),
     }),
   );
-  model.compile({ optimizer: tf.train.adam(p.learningRate), loss: "binaryCrossentropy" });
+  model.compile({
+    optimizer: tf.train.adam(learningRate),
+    loss: p.loss === "focal" ? focalLoss(tf, p.focalGamma) : "binaryCrossentropy",
+  });
   return model;
+}
+
+/**
+ * Focal loss (Lin et al. 2017) per row: −(1 − p_t)^γ · log p_t, p_t the probability of the
+ * true class; class weights still apply on top (fit's classWeight), as α does in the paper.
+ */
+function focalLoss(tf: Tf, gamma: number): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
+  return (yTrue, yPred) =>
+    tf.tidy(() => {
+      const p = tf.clipByValue(yPred, 1e-7, 1 - 1e-7);
+      const pt = tf.add(tf.mul(yTrue, p), tf.mul(tf.sub(1, yTrue), tf.sub(1, p)));
+      return tf.mean(tf.mul(tf.neg(tf.log(pt)), tf.pow(tf.sub(1, pt), gamma)), -1);
+    });
 }
 
 /** "auto": the power of two nearest rows/100, within 64…2048. */
@@ -532,7 +665,12 @@ function shuffleInPlace(a: Uint32Array, rng: Rng): void {
   }
 }
 
-function weightedLogLoss(labels: Float32Array, proba: Float32Array, w: { 0: number; 1: number }): number {
+/** Class-weighted mean log loss: the early-stopping criterion on validation rows. */
+export function weightedLogLoss(
+  labels: ArrayLike<number>,
+  proba: ArrayLike<number>,
+  w: { 0: number; 1: number },
+): number {
   let total = 0;
   let weight = 0;
   for (let i = 0; i < labels.length; i++) {

@@ -1,5 +1,7 @@
 import type { ColumnTable } from "../../core/columnTable.js";
+import { HomeforgeError } from "../../core/errors.js";
 import { TELEMETRY_FEATURES } from "../../pipeline/storage/tables.js";
+import { daysSincePositive, rollingStats, unitBaseline, unitOrder } from "./deviceHistory.js";
 
 /**
  * Failure-classifier features from the telemetry table, as columns (one Float32Array per
@@ -7,8 +9,14 @@ import { TELEMETRY_FEATURES } from "../../pipeline/storage/tables.js";
  * - today's 11 telemetry features (NaN where missing) and the share of them missing;
  * - per device, trailing-window statistics over the last `window` days (today included,
  *   by calendar day, so gaps in reporting shrink the window): mean, standard deviation and
- *   least-squares slope per day of the rolling sources, ignoring missing values;
- * - one-hot health type and a battery flag.
+ *   least-squares slope per day of the rolling sources, ignoring missing values; the same
+ *   over each of `longWindows`;
+ * - one-hot health type and a battery flag;
+ * - optional history features (deviceHistory.ts): change of the window mean since the
+ *   device's own baseline (`baselineDays`), days since the last restart and drop (`recency`);
+ * - the home's context (`context`): one-hot home_type, size_category, climate_zone and the
+ *   numeric floors. Categories are fixed in the spec when a model is fitted; a category
+ *   unseen then (or a null) is all zeros in its one-hot group at predict time.
  * Windows only look back, never forward. The label's truth columns (`days_to_failure`,
  * `failure_scenario`) are never read. Values left undefined (a window with < 2 values) stay
  * NaN; the Standardizer imputes them with the training mean.
@@ -24,11 +32,42 @@ export const ROLLING_SOURCES = [
 
 export const ROLLING_STATS = ["mean", "std", "slope"] as const;
 
-/** What the feature builder needs to know; saved with every model (preprocess.json). */
+/** The telemetry columns that carry the home's context (copied from the homes table). */
+export const CONTEXT_COLUMNS = ["home_type", "size_category", "climate_zone", "floors"] as const;
+
+/** Context categories of the one-hot columns, fixed when the model is fitted. */
+export interface ContextSpec {
+  homeTypes: string[];
+  sizeCategories: string[];
+  climateZones: string[];
+}
+
+/**
+ * What the feature builder needs to know; saved with every model (preprocess.json). Every
+ * field after `healthTypes` is optional so that specs saved before it existed keep loading
+ * and build exactly the features those models were trained on.
+ */
 export interface FeatureSpec {
   window: number;
   /** Health-type categories for the one-hot columns, fixed when the model is fitted. */
   healthTypes: string[];
+  /** More trailing windows (days) with the same statistics as `window`. */
+  longWindows?: number[];
+  /** > 0: the window mean minus the median of the device's first `baselineDays` days, per rolling source. */
+  baselineDays?: number;
+  /** Days since the last restart and since the last connection drop. */
+  recency?: boolean;
+  /** The home's context; absent: no context features. */
+  context?: ContextSpec;
+}
+
+/** The choices featureSpecFor turns into a spec (categories come from the table). */
+export interface FeatureOptions {
+  window: number;
+  longWindows: number[];
+  baselineDays: number;
+  recency: boolean;
+  context: boolean;
 }
 
 export interface FeatureSet {
@@ -44,154 +83,193 @@ export interface FeatureSet {
 
 export const DEFAULT_WINDOW = 7;
 
+/**
+ * The feature choices of new models (chosen on validation homes: docs/notes/context.md).
+ * The set carries the context columns; whether a model reads them is its own `context` param.
+ */
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
+  window: DEFAULT_WINDOW,
+  longWindows: [28],
+  baselineDays: 7,
+  recency: false,
+  context: true,
+};
+
 /** Today's features only: the logistic-regression baseline's inputs. */
 export const TODAY_FEATURES: readonly string[] = TELEMETRY_FEATURES;
 
-/** Fixes the categories (sorted distinct health types) and window for a table. */
-export function featureSpecFor(table: ColumnTable, window = DEFAULT_WINDOW): FeatureSpec {
-  const health = new Set<string>();
-  for (const v of table.columns.health_type as (string | null)[]) if (v !== null) health.add(v);
-  return { window, healthTypes: [...health].sort() };
+/**
+ * Fixes the categories (sorted distinct health types and context values) and the feature
+ * choices for a table; a number is the window, other choices at their defaults.
+ */
+export function featureSpecFor(
+  table: ColumnTable,
+  options: number | Partial<FeatureOptions> = {},
+): FeatureSpec {
+  const o: FeatureOptions = {
+    ...DEFAULT_FEATURE_OPTIONS,
+    ...(typeof options === "number" ? { window: options } : options),
+  };
+  const spec: FeatureSpec = { window: o.window, healthTypes: categories(table, "health_type") };
+  if (o.longWindows.length > 0) spec.longWindows = [...o.longWindows];
+  if (o.baselineDays > 0) spec.baselineDays = o.baselineDays;
+  if (o.recency) spec.recency = true;
+  if (o.context) {
+    requireContext(table);
+    spec.context = {
+      homeTypes: categories(table, "home_type"),
+      sizeCategories: categories(table, "size_category"),
+      climateZones: categories(table, "climate_zone"),
+    };
+  }
+  return spec;
 }
+
+/** The spec without its context features (what a model fitted with `context: false` keeps). */
+export function withoutContext(spec: FeatureSpec): FeatureSpec {
+  const { context: _context, ...rest } = spec;
+  return rest;
+}
+
+/** Is this a context feature (one of the home's context one-hots or floors)? */
+export function isContextFeature(name: string): boolean {
+  return name === "floors" || /^(home_type|size_category|climate_zone)=/.test(name);
+}
+
+const HISTORY_SOURCES = ["restart_count", "connection_drops"] as const;
+const RECENCY_NAMES = ["days_since_restart", "days_since_drop"] as const;
 
 export function featureNames(spec: FeatureSpec): string[] {
   const names: string[] = [...TELEMETRY_FEATURES, "missing_fraction"];
-  for (const source of ROLLING_SOURCES) {
-    for (const stat of ROLLING_STATS) names.push(`${source}_${stat}_${spec.window}d`);
-  }
+  const windowNames = (window: number) => {
+    for (const source of ROLLING_SOURCES) {
+      for (const stat of ROLLING_STATS) names.push(`${source}_${stat}_${window}d`);
+    }
+  };
+  windowNames(spec.window);
   for (const h of spec.healthTypes) names.push(`health_type=${h}`);
   names.push("power_source=battery");
+  for (const w of spec.longWindows ?? []) windowNames(w);
+  if (spec.baselineDays) {
+    for (const source of ROLLING_SOURCES) names.push(baselineName(source, spec));
+  }
+  if (spec.recency) names.push(...RECENCY_NAMES);
+  const context = spec.context;
+  if (context) {
+    for (const v of context.homeTypes) names.push(`home_type=${v}`);
+    for (const v of context.sizeCategories) names.push(`size_category=${v}`);
+    for (const v of context.climateZones) names.push(`climate_zone=${v}`);
+    names.push("floors");
+  }
   return names;
+}
+
+function baselineName(source: string, spec: FeatureSpec): string {
+  return `${source}_change_${spec.window}d_vs_first_${spec.baselineDays}d`;
 }
 
 export function buildFeatures(table: ColumnTable, spec: FeatureSpec = featureSpecFor(table)): FeatureSet {
   const n = table.rows;
+  if (spec.context) requireContext(table);
   const names = featureNames(spec);
-  const out = names.map(() => new Float32Array(n));
-  let col = 0;
+  const byName = new Map<string, Float32Array>();
+  const column = (name: string) => {
+    let c = byName.get(name);
+    if (!c) {
+      c = new Float32Array(n);
+      byName.set(name, c);
+    }
+    return c;
+  };
 
-  const todays = TELEMETRY_FEATURES.map((name) => table.columns[name] as Float64Array);
-  const missing = out[TELEMETRY_FEATURES.length];
-  for (const values of todays) {
-    const target = out[col++];
+  const missing = column("missing_fraction");
+  for (const name of TELEMETRY_FEATURES) {
+    const values = table.columns[name] as Float64Array;
+    const target = column(name);
     for (let i = 0; i < n; i++) {
       target[i] = values[i];
       if (Number.isNaN(values[i])) missing[i] += 1 / TELEMETRY_FEATURES.length;
     }
   }
-  col++; // missing_fraction, filled above
 
-  const day = table.columns.day as Int32Array;
-  const device = deviceKeys(table);
-  const order = deviceDayOrder(device, day);
-  for (const source of ROLLING_SOURCES) {
-    rollingStats(
-      table.columns[source] as Float64Array,
-      order,
-      device,
-      day,
-      spec.window,
-      out[col],
-      out[col + 1],
-      out[col + 2],
-    );
-    col += ROLLING_STATS.length;
+  const units = unitOrder(table);
+  for (const window of [spec.window, ...(spec.longWindows ?? [])]) {
+    for (const source of ROLLING_SOURCES) {
+      const [mean, sd, slope] = ROLLING_STATS.map((stat) => column(`${source}_${stat}_${window}d`));
+      rollingStats(table.columns[source] as Float64Array, units, window, mean, sd, slope);
+    }
+  }
+  if (spec.baselineDays) {
+    const baseline = new Float32Array(n);
+    for (const source of ROLLING_SOURCES) {
+      unitBaseline(table.columns[source] as Float64Array, units, spec.baselineDays, baseline);
+      const mean = column(`${source}_mean_${spec.window}d`);
+      const target = column(baselineName(source, spec));
+      for (let i = 0; i < n; i++) target[i] = mean[i] - baseline[i];
+    }
+  }
+  if (spec.recency) {
+    HISTORY_SOURCES.forEach((source, k) => {
+      daysSincePositive(table.columns[source] as Float64Array, units, column(RECENCY_NAMES[k]));
+    });
   }
 
-  const health = table.columns.health_type as (string | null)[];
-  spec.healthTypes.forEach((h, k) => {
-    const target = out[col + k];
-    for (let i = 0; i < n; i++) if (health[i] === h) target[i] = 1;
-  });
-  col += spec.healthTypes.length;
+  oneHot(table.columns.health_type as (string | null)[], "health_type", spec.healthTypes, column);
   const power = table.columns.power_source as (string | null)[];
-  for (let i = 0; i < n; i++) if (power[i] === "battery") out[col][i] = 1;
+  const battery = column("power_source=battery");
+  for (let i = 0; i < n; i++) if (power[i] === "battery") battery[i] = 1;
+  if (spec.context) {
+    const c = spec.context;
+    oneHot(table.columns.home_type as (string | null)[], "home_type", c.homeTypes, column);
+    oneHot(table.columns.size_category as (string | null)[], "size_category", c.sizeCategories, column);
+    oneHot(table.columns.climate_zone as (string | null)[], "climate_zone", c.climateZones, column);
+    const floors = table.columns.floors as ArrayLike<number | null>;
+    const target = column("floors");
+    for (let i = 0; i < n; i++) target[i] = floors[i] ?? Number.NaN;
+  }
 
   const label = table.columns.fails_within_7d as ArrayLike<number | null>;
   return {
     spec,
     names,
     rows: n,
-    columns: out,
+    columns: names.map(column),
     labels: Uint8Array.from({ length: n }, (_, i) => (label[i] === 1 ? 1 : 0)),
     homeIds: table.columns.home_id as (string | null)[],
     homeTypes: table.columns.home_type as (string | null)[],
   };
 }
 
-/** One integer per (home_id, entity_id). */
-function deviceKeys(table: ColumnTable): Int32Array {
-  const home = table.columns.home_id as (string | null)[];
-  const entity = table.columns.entity_id as (string | null)[];
-  const ids = new Map<string, number>();
-  const out = new Int32Array(table.rows);
-  for (let i = 0; i < table.rows; i++) {
-    const key = `${home[i]}\u0000${entity[i]}`;
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(key, id);
-    }
-    out[i] = id;
-  }
-  return out;
-}
-
-/** Row indices ordered by device, then day (stable, so input order never matters). */
-function deviceDayOrder(device: Int32Array, day: Int32Array): Int32Array {
-  const order = Int32Array.from({ length: device.length }, (_, i) => i);
-  return order.sort((a, b) => device[a] - device[b] || day[a] - day[b] || a - b);
-}
-
-/**
- * Trailing-window mean, sample sd and slope (units per day, least squares against the day)
- * over the observed values of one source, per device.
- */
-function rollingStats(
-  values: Float64Array,
-  order: Int32Array,
-  device: Int32Array,
-  day: Int32Array,
-  window: number,
-  mean: Float32Array,
-  sd: Float32Array,
-  slope: Float32Array,
+/** 1 in `prefix=value` where the row's value is one of `values`; unseen values and nulls stay all 0. */
+function oneHot(
+  data: ArrayLike<string | null>,
+  prefix: string,
+  values: readonly string[],
+  column: (name: string) => Float32Array,
 ): void {
-  let start = 0;
-  for (let k = 0; k < order.length; k++) {
-    const row = order[k];
-    const d = day[row];
-    while (device[order[start]] !== device[row] || day[order[start]] <= d - window) start++;
-    let count = 0;
-    let sx = 0;
-    let sy = 0;
-    let sxx = 0;
-    let sxy = 0;
-    let syy = 0;
-    for (let j = start; j <= k; j++) {
-      const r = order[j];
-      const y = values[r];
-      if (Number.isNaN(y)) continue;
-      const x = day[r] - d;
-      count++;
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      sxy += x * y;
-      syy += y * y;
-    }
-    if (count === 0) {
-      mean[row] = Number.NaN;
-      sd[row] = Number.NaN;
-      slope[row] = Number.NaN;
-      continue;
-    }
-    const m = sy / count;
-    mean[row] = m;
-    sd[row] = count > 1 ? Math.sqrt(Math.max(0, (syy - count * m * m) / (count - 1))) : Number.NaN;
-    const varX = sxx - (sx * sx) / count;
-    slope[row] = count > 1 && varX > 0 ? (sxy - (sx * sy) / count) / varX : Number.NaN;
+  const targets = new Map(values.map((v) => [v, column(`${prefix}=${v}`)]));
+  for (let i = 0; i < data.length; i++) {
+    const target = targets.get(data[i] ?? "");
+    if (target) target[i] = 1;
   }
+}
+
+function categories(table: ColumnTable, name: string): string[] {
+  const seen = new Set<string>();
+  const values = table.columns[name] as ArrayLike<string | null>;
+  for (let i = 0; i < values.length; i++) if (values[i] !== null) seen.add(values[i] as string);
+  return [...seen].sort();
+}
+
+/** The context columns must be there when the spec uses them. */
+function requireContext(table: ColumnTable): void {
+  const missing = CONTEXT_COLUMNS.filter((c) => table.columns[c] === undefined);
+  if (missing.length > 0)
+    throw new HomeforgeError(
+      "telemetry",
+      `the table lacks context column(s) ${missing.join(", ")} that the model's features need`,
+      "read the telemetry of a dataset written by generator version 3 or later (homeforge generate), or fit with context: false",
+    );
 }
 
 /** Indices of `wanted` names in a feature set; throws naming the first one missing. */

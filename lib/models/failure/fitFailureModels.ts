@@ -2,6 +2,8 @@ import { FixedRuleBaseline, LogisticRegressionBaseline } from "./baselines.js";
 import { FailureClassifier, type FailureClassifierParams } from "./failureClassifier.js";
 import type { TrainingSplit } from "./trainingSplit.js";
 
+export type PerTypeTraining = "fine_tune" | "from_scratch";
+
 /** Step 2 of trainHomeTypes: the global model, both baselines and one model per home type. */
 export interface FittedFailureModels {
   global: FailureClassifier;
@@ -20,6 +22,13 @@ export interface FitFailureModelsOptions {
   params: Partial<FailureClassifierParams>;
   /** A home type needs this many failing device-days in its training homes for its own model. */
   minTrainPositives?: number;
+  /**
+   * How a home type's own model is built: "fine_tune" (default) starts from the global model's
+   * network and standardizer and trains on the type's training homes at the params'
+   * fineTuneLearningRate, early-stopped on the type's validation homes; "from_scratch" trains
+   * a fresh network on the type's homes only.
+   */
+  perType?: PerTypeTraining;
   onProgress?: (message: string) => void;
 }
 
@@ -30,9 +39,14 @@ export async function fitFailureModels(
 ): Promise<FittedFailureModels> {
   const progress = options.onProgress ?? (() => {});
   const { rows, at } = split;
-  const timed = async (c: FailureClassifier, train: Int32Array, validation: Int32Array) => {
+  const timed = async (
+    c: FailureClassifier,
+    train: Int32Array,
+    validation: Int32Array,
+    warmStart?: { model: FailureClassifier; from: string },
+  ) => {
     const started = performance.now();
-    await c.fitFeatures(at(train), at(validation));
+    await c.fitFeatures(at(train), at(validation), { warmStart });
     return performance.now() - started;
   };
 
@@ -65,9 +79,11 @@ export async function fitFailureModels(
       );
       continue;
     }
-    progress(`training the ${type} model`);
+    const fineTune = (options.perType ?? "fine_tune") === "fine_tune";
+    progress(`${fineTune ? "fine-tuning the global model for" : "training"} the ${type} model`);
     const model = new FailureClassifier(options.params);
-    perType.set(type, { model, ms: await timed(model, train, validation) });
+    const warmStart = fineTune ? { model: global, from: "global" } : undefined;
+    perType.set(type, { model, ms: await timed(model, train, validation, warmStart) });
   }
   return { global, globalMs, rule, logistic, logisticMatched, perType, notes };
 }

@@ -22,6 +22,14 @@ function decisionsLines(metrics: Record<string, unknown>): string {
   return out;
 }
 
+/** How the network started: fine-tuned from another model, or trained from scratch. */
+function warmStartLine(meta: ModelMeta): string {
+  const warm = (meta.training as { warm_start?: { from: string; learning_rate: number } | null }).warm_start;
+  return warm
+    ? `- fine-tuned from the ${warm.from} model's network and standardiser at learning rate ${warm.learning_rate}, early-stopped on this type's validation homes`
+    : "- trained from scratch";
+}
+
 /** card.md for a failure classifier: intended use, data, metrics next to baselines, limits. */
 export function failureModelCard(meta: ModelMeta, metrics: Record<string, unknown>): string {
   const test = metrics.test as Partial<BinaryMetrics> | undefined;
@@ -44,7 +52,8 @@ before acting on its output.
 - split by home (no home in two splits), stratified by home type, seed ${meta.seed}; the
   homes of each split are in split.json
 - inputs: ${meta.signature.inputs.features.length} features (today's telemetry, rolling
-  windows, health-type one-hot), standardised with training-split statistics (preprocess.json)
+  windows, health-type one-hot${meta.signature.inputs.features.includes("floors") ? ", the home's context" : ""}), standardised with training-split statistics (preprocess.json)
+${warmStartLine(meta)}
 - decision threshold ${fmt(meta.signature.threshold)}, chosen for best F1 on the validation split
 ${decisionsLines(metrics)}
 ## Metrics (held-out test homes)

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import * as dfd from "danfojs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ColumnTable } from "../../../lib/core/columnTable.js";
+import { HomeforgeError } from "../../../lib/core/errors.js";
 import { chooseBackend } from "../../../lib/models/backend.js";
 import { binaryMetrics, chooseThreshold } from "../../../lib/models/evaluation/metrics.js";
 import {
@@ -13,9 +14,22 @@ import {
   fixedRuleScores,
   LogisticRegressionBaseline,
 } from "../../../lib/models/failure/baselines.js";
-import { FailureClassifier } from "../../../lib/models/failure/failureClassifier.js";
-import { buildFeatures } from "../../../lib/models/failure/features.js";
-import { splitHomes, splitRows } from "../../../lib/models/split.js";
+import {
+  FailureClassifier,
+  PREPROCESS_FILE,
+  weightedLogLoss,
+} from "../../../lib/models/failure/failureClassifier.js";
+import { FAILURE_CLASSIFIER_KIND } from "../../../lib/models/failure/failureKind.js";
+import {
+  buildFeatures,
+  type FeatureSet,
+  featureSpecFor,
+  isContextFeature,
+} from "../../../lib/models/failure/features.js";
+import { fitFailureModels } from "../../../lib/models/failure/fitFailureModels.js";
+import { splitForTraining } from "../../../lib/models/failure/trainingSplit.js";
+import { ModelRegistry } from "../../../lib/models/registry/registry.js";
+import { rowsOfType, splitHomes, splitRows } from "../../../lib/models/split.js";
 import { selectRows } from "../../../lib/models/tableInput.js";
 import { tableToArrow } from "../../../lib/pipeline/storage/tableIO.js";
 import { makeTelemetryFixture } from "../../helpers/telemetryFixture.js";
@@ -166,6 +180,214 @@ test("a table lacking a class is refused with a clear message", async () => {
   } catch (e) {
     assert.match((e as Error).message, /0 failing and \d+ healthy device-days; both classes are needed/);
   }
+});
+
+/** The fixture's shared feature set, the global model on its train homes (fitted once), and one type's rows. */
+let shared: Promise<{ set: FeatureSet; global: FailureClassifier }> | undefined;
+async function globalAndType() {
+  shared ??= (async () => {
+    const set = buildFeatures(table, featureSpecFor(table));
+    const global = await new FailureClassifier(params).fitFeatures(
+      { set, rows: rows.train },
+      { set, rows: rows.validation },
+    );
+    return { set, global };
+  })();
+  const { set, global } = await shared;
+  const type = "apartment";
+  return {
+    set,
+    global,
+    train: { set, rows: rowsOfType(rows.train, set.homeTypes, type) },
+    validation: { set, rows: rowsOfType(rows.validation, set.homeTypes, type) },
+  };
+}
+
+test("context: true reads the home's context; the default (false) leaves it out, spec included", async () => {
+  const set = buildFeatures(table, featureSpecFor(table));
+  const fit = (p: object, s = set) =>
+    new FailureClassifier({ ...params, ...p }).fitFeatures(
+      { set: s, rows: rows.train },
+      { set: s, rows: rows.validation },
+    );
+  const withContext = await fit({ context: true });
+  assert.ok(withContext.featureNames.includes("floors"));
+  assert.ok(withContext.featureNames.some((n) => n.startsWith("climate_zone=")));
+  assert.ok(withContext.featureSpec!.context);
+  const plain = await fit({});
+  assert.is(plain.params.context, false);
+  assert.not.ok(plain.featureNames.some(isContextFeature));
+  assert.is(plain.featureSpec!.context, undefined, "nor does its saved spec ask for context columns");
+  assert.is(
+    plain.featureNames.length,
+    withContext.featureNames.length - withContext.featureNames.filter(isContextFeature).length,
+  );
+  const noContextSet = buildFeatures(table, featureSpecFor(table, { context: false }));
+  try {
+    await fit({ context: true }, noContextSet);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, HomeforgeError);
+    assert.match((e as Error).message, /^context: the feature set has no context features; build it with/);
+  }
+  withContext.dispose();
+  plain.dispose();
+});
+
+test("fine-tuning starts from the global network: its epoch-0 validation loss is the global model's on those rows", async () => {
+  const { global, train, validation, set } = await globalAndType();
+  const before = global.predictProba(set, validation.rows);
+  const tuned = await new FailureClassifier(params).fitFeatures(train, validation, {
+    warmStart: { model: global, from: "global" },
+  });
+  const t = tuned.training!;
+  assert.ok(t.warm_start, "the training summary says it was fine-tuned");
+  assert.is(t.warm_start!.from, "global");
+  assert.is(t.warm_start!.learning_rate, tuned.params.fineTuneLearningRate);
+  const labels = Array.from(validation.rows, (i) => set.labels[i]);
+  const expected = weightedLogLoss(labels, before, t.class_weight);
+  assert.ok(
+    Math.abs(t.warm_start!.initial_validation_loss - expected) < 1e-6,
+    `${t.warm_start!.initial_validation_loss} vs the global model's ${expected}`,
+  );
+  assert.equal(tuned.featureNames, global.featureNames);
+  assert.equal(
+    tuned.standardizer!.toJSON(),
+    global.standardizer!.toJSON(),
+    "the global standardizer, not refitted",
+  );
+  assert.equal(
+    Array.from(global.predictProba(set, validation.rows)),
+    Array.from(before),
+    "the global model is untouched",
+  );
+  // best weights restored: the served weights are never worse on validation than the copied ones
+  const after = weightedLogLoss(labels, tuned.predictProba(set, validation.rows), t.class_weight);
+  assert.ok(after <= expected + 1e-6, `fine-tuned ${after} vs initial ${expected}`);
+  assert.is(t.warm_start!.kept_initial_weights, t.best_epoch === 0);
+
+  // a from-scratch model on the same rows starts elsewhere
+  const scratch = await new FailureClassifier(params).fitFeatures(train, validation);
+  assert.is(scratch.training!.warm_start, null);
+  assert.is.not(await weightsHash(scratch), await weightsHash(tuned));
+
+  // deterministic for a seed
+  const again = await new FailureClassifier(params).fitFeatures(train, validation, {
+    warmStart: { model: global, from: "global" },
+  });
+  assert.is(await weightsHash(again), await weightsHash(tuned));
+  assert.is(again.threshold, tuned.threshold);
+
+  // saves and loads like any other model, in a directory and through the registry kind
+  const dir = tempDir();
+  try {
+    await tuned.save(dir);
+    const loaded = await FailureClassifier.load(dir);
+    assert.equal(
+      Array.from(loaded.predictProba(set, validation.rows)),
+      Array.from(tuned.predictProba(set, validation.rows)),
+    );
+    assert.equal(loaded.training!.warm_start, t.warm_start);
+    loaded.dispose();
+    const registry = new ModelRegistry(join(dir, "registry"));
+    await registry.saveClassifier("tuned", tuned, { metrics: {}, dataset: { id: "ds", hash: "h" } });
+    const meta = registry.show("tuned", "v1").meta;
+    assert.is((meta.training as { warm_start?: { from: string } }).warm_start?.from, "global");
+    assert.match(
+      readFileSync(join(dir, "registry", "tuned", "v1", "card.md"), "utf8"),
+      /fine-tuned from the global model's network/,
+    );
+    const fromRegistry = await registry.load("tuned", "candidate", FAILURE_CLASSIFIER_KIND);
+    assert.equal(Array.from(fromRegistry.model.predictProba(test_)), Array.from(tuned.predictProba(test_)));
+    fromRegistry.model.dispose();
+  } finally {
+    removeDir(dir);
+  }
+  for (const m of [tuned, scratch, again]) m.dispose();
+});
+
+test("a warm start from an unfitted model or another network shape is refused", async () => {
+  const { global, train, validation } = await globalAndType();
+  for (const [source, pattern] of [
+    [new FailureClassifier(params), /warmStart: the classifier to start from is not fitted/],
+    [global, /hidden units \[32, 16\], this one \[8\]; give both the same hiddenUnits/],
+  ] as const) {
+    try {
+      await new FailureClassifier({ ...params, hiddenUnits: [8] }).fitFeatures(train, validation, {
+        warmStart: { model: source, from: "global" },
+      });
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, HomeforgeError);
+      assert.match((e as Error).message, pattern);
+    }
+  }
+  global.dispose();
+  shared = undefined;
+});
+
+test("a model saved before context existed loads with context: false and scores unchanged", async () => {
+  const set = buildFeatures(table, featureSpecFor(table, { context: false }));
+  const old = await new FailureClassifier({ ...params, context: false }).fitFeatures(
+    { set, rows: rows.train },
+    { set, rows: rows.validation },
+  );
+  const dir = tempDir();
+  try {
+    await old.save(dir);
+    // what a pre-context preprocess.json looks like: no context in params, none in the spec
+    const path = join(dir, PREPROCESS_FILE);
+    const pre = JSON.parse(readFileSync(path, "utf8"));
+    delete pre.params.context;
+    delete pre.params.loss;
+    delete pre.params.focalGamma;
+    delete pre.params.fineTuneLearningRate;
+    delete pre.training.warm_start;
+    writeFileSync(path, JSON.stringify(pre));
+    const loaded = await FailureClassifier.load(dir);
+    assert.is(loaded.params.context, false);
+    assert.is(loaded.featureSpec!.context, undefined);
+    assert.equal(Array.from(loaded.predictProba(test_)), Array.from(old.predictProba(test_)));
+    loaded.dispose();
+  } finally {
+    removeDir(dir);
+    old.dispose();
+  }
+});
+
+test("fitFailureModels fine-tunes per-type models from the global one; baselines see the model's features", async () => {
+  const split = splitForTraining(table, { seed: 2 });
+  const fitted = await fitFailureModels(split, { params, minTrainPositives: 5 });
+  try {
+    assert.ok(fitted.perType.size > 0, "some home type has its own model");
+    for (const { model } of fitted.perType.values()) {
+      assert.is(model.training!.warm_start?.from, "global");
+      assert.equal(model.featureNames, fitted.global.featureNames);
+    }
+    assert.equal(fitted.logisticMatched.featureNames, fitted.global.featureNames, "feature-matched");
+    assert.is(fitted.logistic.featureNames.length, 11);
+  } finally {
+    fitted.global.dispose();
+    fitted.logistic.dispose();
+    fitted.logisticMatched.dispose();
+    for (const { model } of fitted.perType.values()) model.dispose();
+  }
+  const scratch = await fitFailureModels(split, {
+    params: { ...params, context: true },
+    minTrainPositives: 5,
+    perType: "from_scratch",
+  });
+  for (const { model } of scratch.perType.values()) assert.is(model.training!.warm_start, null);
+  assert.equal(
+    scratch.logisticMatched.featureNames,
+    scratch.global.featureNames,
+    "context: true reaches the matched baseline",
+  );
+  assert.ok(scratch.global.featureNames.some(isContextFeature));
+  scratch.global.dispose();
+  scratch.logistic.dispose();
+  scratch.logisticMatched.dispose();
+  for (const { model } of scratch.perType.values()) model.dispose();
 });
 
 test.run();
