@@ -236,7 +236,8 @@ test("context: true reads the home's context; the default (false) leaves it out,
 
 test("fine-tuning starts from the global network: its epoch-0 validation loss is the global model's on those rows", async () => {
   const { global, train, validation, set } = await globalAndType();
-  const before = global.predictProba(set, validation.rows);
+  // the loss early stopping reads is on the network's own output, before calibration
+  const before = global.predictRaw(set, validation.rows);
   const tuned = await new FailureClassifier(params).fitFeatures(train, validation, {
     warmStart: { model: global, from: "global" },
   });
@@ -257,12 +258,12 @@ test("fine-tuning starts from the global network: its epoch-0 validation loss is
     "the global standardizer, not refitted",
   );
   assert.equal(
-    Array.from(global.predictProba(set, validation.rows)),
+    Array.from(global.predictRaw(set, validation.rows)),
     Array.from(before),
     "the global model is untouched",
   );
   // best weights restored: the served weights are never worse on validation than the copied ones
-  const after = weightedLogLoss(labels, tuned.predictProba(set, validation.rows), t.class_weight);
+  const after = weightedLogLoss(labels, tuned.predictRaw(set, validation.rows), t.class_weight);
   assert.ok(after <= expected + 1e-6, `fine-tuned ${after} vs initial ${expected}`);
   assert.is(t.warm_start!.kept_initial_weights, t.best_epoch === 0);
 
