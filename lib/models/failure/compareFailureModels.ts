@@ -21,6 +21,7 @@ import type {
   HomeTypeComparison,
   Lift,
   PairedVerdict,
+  WithoutSudden,
 } from "./trainingTypes.js";
 import { COMPARED_MODELS } from "./trainingTypes.js";
 
@@ -40,9 +41,10 @@ export const MODEL_LABELS: Record<ComparedModel, string> = {
   rule: "fixed rule",
   logistic: "logistic (11 raw)",
   logistic_matched: "logistic (matched)",
+  ensemble: "boosted trees (matched)",
 };
 
-const BASELINES: readonly BaselineModel[] = ["rule", "logistic", "logistic_matched"];
+const BASELINES: readonly BaselineModel[] = ["rule", "logistic", "logistic_matched", "ensemble"];
 
 /**
  * Step 3 of trainHomeTypes: every model and the baselines on the same test homes, per home
@@ -72,18 +74,23 @@ export function compareFailureModels(
       global: column(split, global, test),
       ...baselineColumns(split, fitted, test),
     };
-    comparison.push(comparisonRow(type, rowsFor(split, test), scored, seed, options, notes.get(type)));
+    comparison.push({
+      ...comparisonRow(type, rowsFor(split, test), scored, seed, options, notes.get(type)),
+      without_sudden: withoutSudden(split, test, scored, type, seed, options),
+    });
   }
-  comparison.push(
-    comparisonRow(
+  const all = allTypesScores(split, fitted);
+  comparison.push({
+    ...comparisonRow(
       "all",
       rowsFor(split, split.rows.test),
-      allTypesScores(split, fitted),
+      all,
       seed,
       options,
       "per_type routes each test row to its home type's model (global where none)",
     ),
-  );
+    without_sudden: withoutSudden(split, split.rows.test, all, "all", seed, options),
+  });
   return comparison;
 }
 
@@ -108,6 +115,7 @@ function baselineColumns(split: TrainingSplit, fitted: FittedFailureModels, rows
     rule: column(split, fitted.rule, rows),
     logistic: column(split, fitted.logistic, rows),
     logistic_matched: column(split, fitted.logisticMatched, rows),
+    ensemble: column(split, fitted.ensemble, rows),
   };
 }
 
@@ -131,24 +139,9 @@ function allTypesScores(split: TrainingSplit, fitted: FittedFailureModels): Scor
     });
   }
   // the routed models keep their own thresholds: score decisions as 0/1 at 0.5, AUCs on probabilities
-  const labels = split.labelsOf(test);
-  const routed = binaryMetrics(labels, proba, 0.5);
-  const atDecisions = binaryMetrics(labels, decided, 0.5);
+  const routed: ScoredColumn = { scores: proba, threshold: Number.NaN, decisions: decided };
   return {
-    per_type:
-      perType.size > 0
-        ? {
-            scores: proba,
-            threshold: Number.NaN,
-            decisions: decided,
-            metrics: {
-              ...atDecisions,
-              roc_auc: routed.roc_auc,
-              pr_auc: routed.pr_auc,
-              threshold: Number.NaN,
-            },
-          }
-        : null,
+    per_type: perType.size > 0 ? { ...routed, metrics: metricsOf(split.labelsOf(test), routed) } : null,
     global: column(split, global, test),
     ...baselineColumns(split, fitted, test),
   };
@@ -165,7 +158,7 @@ function comparisonRow(
   seed: number,
   options: CompareOptions,
   note?: string,
-): HomeTypeComparison {
+): Omit<HomeTypeComparison, "without_sudden"> {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   // every model and every pair of one row draws the same homes: the same derived stream
   const draw = () => ({ rng: Rng.derive(seed, "comparison-bootstrap", type), resamples });
@@ -196,6 +189,7 @@ function comparisonRow(
           over_rule: sub(m, models.rule!),
           over_logistic: sub(m, models.logistic!),
           over_logistic_matched: sub(m, models.logistic_matched!),
+          over_ensemble: sub(m, models.ensemble!),
         }
       : null;
   return {
@@ -209,6 +203,73 @@ function comparisonRow(
     lift: { per_type: lift(models.per_type), global: lift(models.global) },
     verdicts,
     ...(note ? { note } : {}),
+  };
+}
+
+/**
+ * Every model on `test` without the sudden-failure positives (failure_scenario "sudden" and
+ * label 1; negatives kept), each metric at the model's own threshold with its bootstrap
+ * interval. The scenario is truth: read here for the report, never by a model or a decision.
+ */
+function withoutSudden(
+  split: TrainingSplit,
+  test: Int32Array,
+  scored: Scored,
+  type: string,
+  seed: number,
+  options: CompareOptions,
+): WithoutSudden | null {
+  const scenario = split.table.columns.failure_scenario as ArrayLike<string | null> | undefined;
+  if (!scenario) return null;
+  const labels = split.labelsOf(test);
+  const keep: number[] = [];
+  for (let k = 0; k < test.length; k++)
+    if (!(labels[k] === 1 && scenario[test[k]] === "sudden")) keep.push(k);
+  const rows = rowsFor(
+    split,
+    Int32Array.from(keep, (k) => test[k]),
+  );
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const models = {} as WithoutSudden["models"];
+  const intervals = {} as WithoutSudden["intervals"];
+  for (const key of COMPARED_MODELS) {
+    const s = scored[key];
+    if (!s) {
+      models[key] = null;
+      intervals[key] = null;
+      continue;
+    }
+    const column: ScoredColumn = {
+      scores: Float32Array.from(keep, (k) => s.scores[k]),
+      threshold: s.threshold,
+      ...(s.decisions ? { decisions: Uint8Array.from(keep, (k) => s.decisions![k]) } : {}),
+    };
+    models[key] = metricsOf(rows.labels, column);
+    intervals[key] = bootstrapMetrics(rows, column, BOOTSTRAP_METRICS, {
+      rng: Rng.derive(seed, "comparison-bootstrap-without-sudden", type),
+      resamples,
+    });
+  }
+  const { homes, positives } = evaluatedCounts(rows);
+  return {
+    removed_positives: test.length - keep.length,
+    samples: keep.length,
+    positives,
+    homes,
+    models,
+    intervals,
+  };
+}
+
+/** Metrics of a scored column; routed decisions (own thresholds) count as 0/1 at 0.5. */
+function metricsOf(labels: ArrayLike<number>, s: ScoredColumn): BinaryMetrics {
+  if (!s.decisions) return binaryMetrics(labels, s.scores, s.threshold);
+  const ranked = binaryMetrics(labels, s.scores, 0.5);
+  return {
+    ...binaryMetrics(labels, s.decisions, 0.5),
+    roc_auc: ranked.roc_auc,
+    pr_auc: ranked.pr_auc,
+    threshold: Number.NaN,
   };
 }
 
