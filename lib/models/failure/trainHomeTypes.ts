@@ -257,7 +257,7 @@ export function formatComparisonTable(
     for (const c of withoutSudden) {
       const w = c.without_sudden!;
       const cells = COMPARED_MODELS.filter((key) => w.models[key]).map(
-        (key) => `${MODEL_LABELS[key]} ${ci(w.models[key]!.pr_auc, w.intervals[key]?.pr_auc)}`,
+        (key) => `${MODEL_LABELS[key]} ${ci(w.models[key]!.pr_auc, w.intervals[key]?.pr_auc).trim()}`,
       );
       text.push(
         `  ${c.home_type} (${w.removed_positives} of ${c.positives} positives left out): ${cells.join(", ")}`,
