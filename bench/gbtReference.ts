@@ -12,7 +12,7 @@
  * models dir's comparison_results.json), the paired MLP − HGB difference, and each without
  * the sudden-failure positives. Intervals use the comparison's own bootstrap code and stream.
  *
- *   npm run bench:gbt -- --dataset DIR [--models DIR] [--seed 42] [--epochs 12] [--keep DIR]
+ *   npm run bench:gbt -- --dataset DIR [--models DIR] [--seed 42] [--epochs 12] [--keep DIR] [--quick]
  *
  * Needs Debian's scikit-learn for /usr/bin/python3 (apt-get install -y python3-sklearn); the
  * bench installs nothing itself. It exports no run(), so `npm run bench` skips it (it needs a
@@ -66,8 +66,16 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     .option("--seed <n>", "split and training seed", String(DEFAULTS.seed))
     .option("--epochs <n>", "MLP epochs when trained here", String(DEFAULTS.pipeline.epochs))
     .option("--keep <dir>", "write the matrices here and keep them (default: a temp dir, removed)")
+    .option("--quick", "tune learning_rate 0.1 only (6 fits instead of 12)")
     .parse(argv, { from: "user" })
-    .opts<{ dataset: string; models?: string; seed: string; epochs: string; keep?: string }>();
+    .opts<{
+      dataset: string;
+      models?: string;
+      seed: string;
+      epochs: string;
+      keep?: string;
+      quick?: boolean;
+    }>();
   const seed = Number(opts.seed);
   const sklearn = spawnSync(PYTHON, ["-c", "import sklearn, numpy"], { encoding: "utf8" });
   if (sklearn.status !== 0) {
@@ -89,7 +97,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     writeMatrices(dir, split);
     console.log("HistGradientBoostingClassifier grid on validation homes:");
     const started = performance.now();
-    const py = spawnSync(PYTHON, [SCRIPT, dir, "--seed", String(seed)], { stdio: "inherit" });
+    const py = spawnSync(PYTHON, [SCRIPT, dir, "--seed", String(seed), ...(opts.quick ? ["--quick"] : [])], {
+      stdio: "inherit",
+    });
     if (py.status !== 0) {
       console.error(`bench:gbt: ${SCRIPT} failed (exit ${py.status})`);
       return 1;
