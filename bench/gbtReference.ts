@@ -32,6 +32,7 @@ import {
   type Interval,
   pairedDifference,
   type ScoredColumn,
+  verdictText,
 } from "../lib/models/evaluation/bootstrap.js";
 import { BoostedTreesBaseline } from "../lib/models/failure/ensembleBaseline.js";
 import { FailureClassifier } from "../lib/models/failure/failureClassifier.js";
@@ -119,7 +120,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       const mlp = trained.get("global MLP")!;
       const d = report.paired(mlp, Float32Array.from(gbt.test_scores));
       console.log(
-        `paired ΔPR-AUC global MLP − HGB: ${d.estimate.toFixed(3)} [${d.lo.toFixed(3)},${d.hi.toFixed(3)}] (${d.verdict})`,
+        `paired ΔPR-AUC global MLP − HGB: ${d.estimate.toFixed(3)} [${d.lo.toFixed(3)},${d.hi.toFixed(3)}] → ${verdictText(d.verdict, "global MLP", "HGB")}`,
       );
     }
     const gap = results[0].pr_auc.estimate - results[1].pr_auc.estimate;
