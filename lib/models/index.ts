@@ -10,6 +10,7 @@ export * from "./evaluation/evaluator.js";
 export * from "./evaluation/metrics.js";
 export * from "./evaluation/synergyEvaluator.js";
 export * from "./failure/baselines.js";
+export * from "./failure/ensembleBaseline.js";
 export * from "./failure/failureClassifier.js";
 export * from "./failure/failureRouter.js";
 export * from "./failure/features.js";

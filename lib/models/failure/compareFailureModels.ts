@@ -25,6 +25,7 @@ import type {
   HomeTypeComparison,
   Lift,
   PairedVerdict,
+  WithoutSudden,
 } from "./trainingTypes.js";
 import { COMPARED_MODELS } from "./trainingTypes.js";
 
@@ -48,6 +49,7 @@ export const MODEL_LABELS: Record<ComparedModel | "routed", string> = {
   rule: "fixed rule",
   logistic: "logistic (11 raw)",
   logistic_matched: "logistic (matched)",
+  ensemble: "boosted trees (matched)",
 };
 
 /** How a comparison row names a model: the "all" row's per_type column is the routed model. */
@@ -55,7 +57,7 @@ export function modelLabel(model: ComparedModel, homeType: string): string {
   return model === "per_type" && homeType === "all" ? MODEL_LABELS.routed : MODEL_LABELS[model];
 }
 
-const BASELINES: readonly BaselineModel[] = ["rule", "logistic", "logistic_matched"];
+const BASELINES: readonly BaselineModel[] = ["rule", "logistic", "logistic_matched", "ensemble"];
 
 /**
  * Step 3 of trainHomeTypes: every model and the baselines on the same test homes, per home
@@ -86,18 +88,23 @@ export function compareFailureModels(
       global: column(split, global, test),
       ...baselineColumns(split, fitted, test),
     };
-    comparison.push(comparisonRow(type, rowsFor(split, test), scored, seed, options, notes.get(type)));
+    comparison.push({
+      ...comparisonRow(type, rowsFor(split, test), scored, seed, options, notes.get(type)),
+      without_sudden: withoutSudden(split, test, scored, type, seed, options),
+    });
   }
-  comparison.push(
-    comparisonRow(
+  const all = allTypesScores(split, fitted, options.routing ?? routeFailureModels(split, fitted));
+  comparison.push({
+    ...comparisonRow(
       "all",
       rowsFor(split, split.rows.test),
-      allTypesScores(split, fitted, options.routing ?? routeFailureModels(split, fitted)),
+      all,
       seed,
       options,
       "routed: each test row is scored by the model routing serves for its home type (chosen on validation homes)",
     ),
-  );
+    without_sudden: withoutSudden(split, split.rows.test, all, "all", seed, options),
+  });
   return comparison;
 }
 
@@ -125,6 +132,7 @@ function baselineColumns(split: TrainingSplit, fitted: FittedFailureModels, rows
     rule: column(split, fitted.rule, rows),
     logistic: column(split, fitted.logistic, rows),
     logistic_matched: column(split, fitted.logisticMatched, rows),
+    ensemble: column(split, fitted.ensemble, rows),
   };
 }
 
@@ -163,7 +171,7 @@ function comparisonRow(
   seed: number,
   options: CompareOptions,
   note?: string,
-): HomeTypeComparison {
+): Omit<HomeTypeComparison, "without_sudden"> {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   // every model and every pair of one row draws the same homes: the same derived stream
   const draw = () => ({ rng: Rng.derive(seed, "comparison-bootstrap", type), resamples });
@@ -201,6 +209,7 @@ function comparisonRow(
           over_rule: sub(m, models.rule!),
           over_logistic: sub(m, models.logistic!),
           over_logistic_matched: sub(m, models.logistic_matched!),
+          over_ensemble: sub(m, models.ensemble!),
         }
       : null;
   return {
@@ -233,6 +242,70 @@ function calibrationPoint(
     ece: expectedCalibrationError(labels, p, CALIBRATION_BINS),
   });
   return { ...of(scores), ...(raw ? { uncalibrated: { ...of(raw), pr_auc: prAuc(labels, raw) } } : {}) };
+}
+
+/**
+ * Every model on `test` without the sudden-failure positives (failure_scenario "sudden" and
+ * label 1; negatives kept), each metric at the model's own threshold with its bootstrap
+ * interval. The scenario is truth: read here for the report, never by a model or a decision.
+ */
+function withoutSudden(
+  split: TrainingSplit,
+  test: Int32Array,
+  scored: Scored,
+  type: string,
+  seed: number,
+  options: CompareOptions,
+): WithoutSudden | null {
+  const scenario = split.table.columns.failure_scenario as ArrayLike<string | null> | undefined;
+  if (!scenario) return null;
+  const labels = split.labelsOf(test);
+  const keep: number[] = [];
+  for (let k = 0; k < test.length; k++)
+    if (!(labels[k] === 1 && scenario[test[k]] === "sudden")) keep.push(k);
+  const rows = rowsFor(
+    split,
+    Int32Array.from(keep, (k) => test[k]),
+  );
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const models = {} as WithoutSudden["models"];
+  const intervals = {} as WithoutSudden["intervals"];
+  for (const key of COMPARED_MODELS) {
+    const s = scored[key];
+    if (!s) {
+      models[key] = null;
+      intervals[key] = null;
+      continue;
+    }
+    const column: ScoredColumn = {
+      scores: Float32Array.from(keep, (k) => s.scores[k]),
+      threshold: s.threshold,
+      ...(s.decisions ? { decisions: Uint8Array.from(keep, (k) => s.decisions![k]) } : {}),
+    };
+    models[key] = metricsOf(rows.labels, column);
+    intervals[key] = bootstrapMetrics(rows, column, BOOTSTRAP_METRICS, {
+      rng: Rng.derive(seed, "comparison-bootstrap-without-sudden", type),
+      resamples,
+    });
+  }
+  const { homes, positives } = evaluatedCounts(rows);
+  return {
+    removed_positives: test.length - keep.length,
+    samples: keep.length,
+    positives,
+    homes,
+    models,
+    intervals,
+  };
+}
+
+/** Metrics of a scored column; routed decisions (own thresholds) count as 0/1 at 0.5. */
+function metricsOf(labels: ArrayLike<number>, s: ScoredColumn): BinaryMetrics {
+  if (!s.decisions) return binaryMetrics(labels, s.scores, s.threshold);
+  return routedMetrics(Uint8Array.from(labels), {
+    proba: Float32Array.from(s.scores),
+    decided: Uint8Array.from(s.decisions),
+  });
 }
 
 export const COMPARISON_BOOTSTRAP = { resamples: DEFAULT_RESAMPLES, level: DEFAULT_LEVEL } as const;

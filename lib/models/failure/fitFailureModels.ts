@@ -1,10 +1,11 @@
 import { FixedRuleBaseline, LogisticRegressionBaseline } from "./baselines.js";
+import { BoostedTreesBaseline } from "./ensembleBaseline.js";
 import { FailureClassifier, type FailureClassifierParams } from "./failureClassifier.js";
 import type { TrainingSplit } from "./trainingSplit.js";
 
 export type PerTypeTraining = "fine_tune" | "from_scratch";
 
-/** Step 2 of trainHomeTypes: the global model, both baselines and one model per home type. */
+/** Step 2 of trainHomeTypes: the global model, the baselines and one model per home type. */
 export interface FittedFailureModels {
   global: FailureClassifier;
   globalMs: number;
@@ -12,6 +13,8 @@ export interface FittedFailureModels {
   logistic: LogisticRegressionBaseline;
   /** Logistic regression on the classifier's own features (the feature-matched baseline). */
   logisticMatched: LogisticRegressionBaseline;
+  /** Gradient-boosted trees on the classifier's own features (the non-neural matched baseline). */
+  ensemble: BoostedTreesBaseline;
   /** Home types with enough training failures, with their model and fit time. */
   perType: Map<string, { model: FailureClassifier; ms: number }>;
   /** Why a home type has no model of its own. */
@@ -32,7 +35,7 @@ export interface FitFailureModelsOptions {
   onProgress?: (message: string) => void;
 }
 
-/** Fits, in this order (which the seeded results do not depend on, but keep it): global, logistic, per type. */
+/** Fits, in this order (which the seeded results do not depend on, but keep it): global, logistic, boosted trees, per type. */
 export async function fitFailureModels(
   split: TrainingSplit,
   options: FitFailureModelsOptions,
@@ -62,6 +65,12 @@ export async function fitFailureModels(
     features: options.params.features ?? "full",
   });
   await timed(logisticMatched, rows.train, rows.validation);
+  progress("training the gradient-boosted-trees baseline");
+  const ensemble = new BoostedTreesBaseline({
+    features: options.params.features ?? "full",
+    ...(options.params.seed !== undefined ? { seed: options.params.seed } : {}),
+  });
+  await ensemble.fitFeatures(at(rows.train), at(rows.validation));
   const rule = await new FixedRuleBaseline().fit(split.table);
 
   const perType = new Map<string, { model: FailureClassifier; ms: number }>();
@@ -85,7 +94,7 @@ export async function fitFailureModels(
     const warmStart = fineTune ? { model: global, from: "global" } : undefined;
     perType.set(type, { model, ms: await timed(model, train, validation, warmStart) });
   }
-  return { global, globalMs, rule, logistic, logisticMatched, perType, notes };
+  return { global, globalMs, rule, logistic, logisticMatched, ensemble, perType, notes };
 }
 
 /** Frees every fitted model's tensors. */
@@ -93,5 +102,6 @@ export function disposeFailureModels(fitted: FittedFailureModels): void {
   fitted.global.dispose();
   fitted.logistic.dispose();
   fitted.logisticMatched.dispose();
+  fitted.ensemble.dispose();
   for (const { model } of fitted.perType.values()) model.dispose();
 }

@@ -47,6 +47,8 @@ export async function registerFailureModels(
       baselines: {
         fixed_rule: split.score(rule, test),
         logistic_regression: split.score(logistic, test),
+        logistic_regression_matched: split.score(fitted.logisticMatched, test),
+        boosted_trees_matched: split.score(fitted.ensemble, test),
         ...(job.type ? { global_model: split.score(global, test) } : {}),
       },
       fixed_rule: FIXED_RULE,

@@ -270,6 +270,20 @@ export function formatComparisonTable(
       : "per-type models beat the global model (PR-AUC) for no home type",
   );
   for (const c of result.comparison) text.push(...verdictLines(c));
+  const withoutSudden = result.comparison.filter((c) => c.without_sudden);
+  if (withoutSudden.length > 0) {
+    text.push("PR-AUC without the sudden-failure positives (no warning by design; negatives kept):");
+    for (const c of withoutSudden) {
+      const w = c.without_sudden!;
+      const cells = COMPARED_MODELS.filter((key) => w.models[key]).map(
+        (key) =>
+          `${modelLabel(key, c.home_type)} ${ci(w.models[key]!.pr_auc, w.intervals[key]?.pr_auc).trim()}`,
+      );
+      text.push(
+        `  ${c.home_type} (${w.removed_positives} of ${c.positives} positives left out): ${cells.join(", ")}`,
+      );
+    }
+  }
   return `${text.join("\n")}\n`;
 }
 

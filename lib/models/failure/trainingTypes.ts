@@ -35,17 +35,20 @@ export interface TrainHomeTypesOptions {
 /**
  * The compared models: the learned ones and the baselines. "logistic" is logistic regression
  * on the 11 raw telemetry features (with "rule", what HomeIQ did); "logistic_matched" is the
- * same regression on the classifier's own features (the feature-matched baseline).
+ * same regression on the classifier's own features (the feature-matched baseline);
+ * "ensemble" is gradient-boosted trees on the classifier's own features (BoostedTreesBaseline,
+ * the non-neural feature-matched baseline).
  */
-export type ComparedModel = "per_type" | "global" | "rule" | "logistic" | "logistic_matched";
+export type ComparedModel = "per_type" | "global" | "rule" | "logistic" | "logistic_matched" | "ensemble";
 export const COMPARED_MODELS: readonly ComparedModel[] = [
   "per_type",
   "global",
   "rule",
   "logistic",
   "logistic_matched",
+  "ensemble",
 ];
-export type BaselineModel = "rule" | "logistic" | "logistic_matched";
+export type BaselineModel = "rule" | "logistic" | "logistic_matched" | "ensemble";
 
 /** A paired model-vs-model verdict on the row's test homes (bootstrap over homes). */
 export interface PairedVerdict extends PairedDifference {
@@ -55,16 +58,20 @@ export interface PairedVerdict extends PairedDifference {
   text: string;
 }
 
-export interface HomeTypeComparison {
-  /** A home type, or "all" for every test home (per_type there routes each row to its type's model). */
-  home_type: string;
+/** Every model's metrics on one block of test rows, each with its bootstrap interval. */
+export interface ScoredRows {
   samples: number;
   positives: number;
-  /** Distinct test homes in the row. */
+  /** Distinct test homes in the block. */
   homes: number;
   models: Record<ComparedModel, BinaryMetrics | null>;
   /** 95 % bootstrap intervals (over test homes) of each model's metrics. */
   intervals: Record<ComparedModel, Record<BootstrapMetric, Interval> | null>;
+}
+
+export interface HomeTypeComparison extends ScoredRows {
+  /** A home type, or "all" for every test home (per_type there routes each row to its type's model). */
+  home_type: string;
   /** Each model's Brier score and ECE on the row's test homes (the "all" row pools the routed models). */
   calibration: Record<ComparedModel, CalibrationPoint | null>;
   /**
@@ -76,6 +83,12 @@ export interface HomeTypeComparison {
   lift: Record<"per_type" | "global", Lift | null>;
   /** Paired PR-AUC verdicts: per-type vs global, and each learned model vs each baseline. */
   verdicts: PairedVerdict[];
+  /**
+   * The same models on the row's test rows without the sudden-failure positives (failure_scenario
+   * "sudden" and label 1; negatives kept): sudden failures give no warning by design. Null when
+   * the table has no failure_scenario column. Truth read for this report only.
+   */
+  without_sudden: WithoutSudden | null;
   note?: string;
 }
 
@@ -88,10 +101,16 @@ export interface CalibrationPoint {
   uncalibrated?: { brier: number; ece: number; pr_auc: number };
 }
 
+export interface WithoutSudden extends ScoredRows {
+  /** Sudden-failure positives left out. */
+  removed_positives: number;
+}
+
 export interface Lift {
   over_rule: { pr_auc: number; f1: number };
   over_logistic: { pr_auc: number; f1: number };
   over_logistic_matched: { pr_auc: number; f1: number };
+  over_ensemble: { pr_auc: number; f1: number };
 }
 
 /** What the register steps (classifiers, then the router) take from a run's options. */

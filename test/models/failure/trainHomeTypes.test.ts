@@ -55,6 +55,12 @@ test("the script trains per-type + global models and prints the comparison table
   assert.match(run.stdout, /^all\s+routed\s/m, "the all row's per-type column is the routed model");
   assert.match(run.stdout, /^\s+logistic \(11 raw\)\s/m);
   assert.match(run.stdout, /^\s+logistic \(matched\)\s/m);
+  assert.match(run.stdout, /^\s+boosted trees \(matched\)\s/m);
+  assert.match(
+    run.stdout,
+    /^ {2}all \(\d+ of \d+ positives left out\): .*boosted trees \(matched\) \d\.\d{3} \[\d\.\d{2},\d\.\d{2}\]/m,
+    "a without-sudden line with intervals",
+  );
   assert.match(run.stdout, /PR-AUC/);
   assert.match(run.stdout, /\d\.\d{3} \[\d\.\d{2},\d\.\d{2}\]/, "metrics carry intervals");
   assert.match(
@@ -100,14 +106,14 @@ test("censored rows are counted per split and never trained on or scored", () =>
   assert.is(result.dataset.rows, fixture.rows);
 });
 
-test("comparison_results.json: per type samples, positives, six metrics for five models with intervals, paired verdicts", () => {
+test("comparison_results.json: per type samples, positives, six metrics for six models with intervals, paired verdicts", () => {
   const result = JSON.parse(readFileSync(join(modelsDir, COMPARISON_FILE), "utf8")) as HomeTypesResult;
   assert.equal(
     result.comparison.map((c) => c.home_type),
     [...[...TYPES].sort(), "all"],
   );
   for (const c of result.comparison) {
-    for (const model of ["per_type", "global", "rule", "logistic", "logistic_matched"] as const) {
+    for (const model of ["per_type", "global", "rule", "logistic", "logistic_matched", "ensemble"] as const) {
       const m = c.models[model]!;
       const iv = c.intervals[model]!;
       for (const k of ["pr_auc", "roc_auc", "f1", "recall", "precision"] as const) {
@@ -134,7 +140,7 @@ test("comparison_results.json: per type samples, positives, six metrics for five
       [
         "per_type-global",
         ...["per_type", "global"].flatMap((a) =>
-          ["rule", "logistic", "logistic_matched"].map((b) => `${a}-${b}`),
+          ["rule", "logistic", "logistic_matched", "ensemble"].map((b) => `${a}-${b}`),
         ),
       ],
     );
@@ -147,6 +153,7 @@ test("comparison_results.json: per type samples, positives, six metrics for five
     );
   }
   const all = result.comparison.at(-1)!;
+  assert.ok(all.models.ensemble!.pr_auc > all.models.rule!.pr_auc, "boosted trees beat the fixed rule");
   assert.ok(
     all.models.global!.pr_auc > all.models.rule!.pr_auc,
     "global model beats the fixed rule on PR-AUC",
@@ -156,6 +163,39 @@ test("comparison_results.json: per type samples, positives, six metrics for five
   assert.is(result.bootstrap.level, 0.95);
   const total = Object.values(result.split.counts).reduce((n, c) => n + c.train + c.validation + c.test, 0);
   assert.is(total, 45);
+});
+
+test("without_sudden: the same models on the test rows less the sudden-failure positives, with intervals", () => {
+  const result = JSON.parse(readFileSync(join(modelsDir, COMPARISON_FILE), "utf8")) as HomeTypesResult;
+  const split = JSON.parse(readFileSync(join(modelsDir, "failure-global", "v1", "split.json"), "utf8"))
+    .homes as Record<"test", string[]>;
+  const testHomes = new Set(split.test);
+  const homes = fixture.columns.home_id as string[];
+  const types = fixture.columns.home_type as string[];
+  const censored = fixture.columns.censored as Uint8Array;
+  const labels = fixture.columns.fails_within_7d as Int32Array;
+  const scenario = fixture.columns.failure_scenario as (string | null)[];
+  for (const c of result.comparison) {
+    let sudden = 0;
+    for (let i = 0; i < fixture.rows; i++) {
+      if (!testHomes.has(homes[i]) || censored[i] === 1) continue;
+      if (c.home_type !== "all" && types[i] !== c.home_type) continue;
+      if (labels[i] === 1 && scenario[i] === "sudden") sudden++;
+    }
+    const w = c.without_sudden!;
+    assert.is(w.removed_positives, sudden, `${c.home_type}: sudden positives counted from the truth`);
+    assert.is(w.samples, c.samples - sudden, "negatives are kept");
+    assert.is(w.positives, c.positives - sudden);
+    if (c.home_type === "all") assert.ok(sudden > 0, "the fixture has sudden failures among test positives");
+    for (const model of ["per_type", "global", "rule", "logistic", "logistic_matched", "ensemble"] as const) {
+      const m = w.models[model]!;
+      const iv = w.intervals[model]!;
+      assert.is(m.samples, w.samples);
+      assert.ok(Math.abs(iv.pr_auc.estimate - m.pr_auc) < 1e-9, `${c.home_type} ${model}`);
+      if (iv.pr_auc.resamples > 0) assert.ok(iv.pr_auc.lo <= iv.pr_auc.hi);
+    }
+    if (sudden > 0) assert.is.not(w.models.global!.pr_auc, c.models.global!.pr_auc);
+  }
 });
 
 test("every model is registered with meta, metrics, card and split; what passes is promoted", () => {

@@ -90,6 +90,11 @@ function decisionsOf(run: Run) {
   const rounds = run.results.map((r) => ({
     registered: r.registered,
     routing: r.routing.per_type.map(({ test_of_served: _t, ...decision }) => decision),
+    // the baselines' thresholds (chosen on validation) as the comparison applied them
+    baseline_thresholds: r.comparison.map((c) => ({
+      logistic_matched: c.models.logistic_matched!.threshold,
+      ensemble: c.models.ensemble!.threshold,
+    })),
   }));
   return { versions, rounds };
 }
@@ -125,6 +130,8 @@ test("poisoning the test homes' labels changes no decision", () => {
 test("…but it does change the reported test metrics (the poison reached the report)", () => {
   const testPr = (r: Run) => r.file.comparison.map((c) => c.models.global!.pr_auc);
   assert.not.equal(testPr(poisonedRun), testPr(cleanRun));
+  const ensemblePr = (r: Run) => r.file.comparison.map((c) => c.models.ensemble!.pr_auc);
+  assert.not.equal(ensemblePr(poisonedRun), ensemblePr(cleanRun));
   const served = (r: Run) => r.file.routing.served_on_all_test.positives;
   assert.is.not(served(poisonedRun), served(cleanRun));
 });
