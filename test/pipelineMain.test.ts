@@ -17,7 +17,7 @@ test.after(() => removeDir(root));
  * of failures), so `npx tsx bench/mainJob.ts` (part of `npm run bench`) runs the default job
  * and fails unless it holds.
  */
-const SIZE = ["--homes", "60", "--days", "30", "--epochs", "4"];
+const SIZE = ["--homes", "60", "--days", "30", "--epochs", "4", "--bootstrap-resamples", "200"];
 
 test("the main job end to end: routed per-type models beat the fixed rule on PR-AUC and F1", async () => {
   process.env.HOMEFORGE_DATA_DIR = join(root, "data");

@@ -40,6 +40,8 @@ test.before(() => {
     "5",
     "--epochs",
     "5",
+    "--bootstrap-resamples",
+    "200",
   ]);
 });
 
@@ -159,7 +161,7 @@ test("comparison_results.json: per type samples, positives, six metrics for six 
     "global model beats the fixed rule on PR-AUC",
   );
   assert.ok(all.models.global!.f1 > all.models.rule!.f1, "global model beats the fixed rule on F1");
-  assert.is(result.bootstrap.resamples, 1000);
+  assert.is(result.bootstrap.resamples, 200, "--bootstrap-resamples reaches the comparison");
   assert.is(result.bootstrap.level, 0.95);
   const total = Object.values(result.split.counts).reduce((n, c) => n + c.train + c.validation + c.test, 0);
   assert.is(total, 45);
@@ -275,7 +277,7 @@ test("lineage: the run reads the dataset and its telemetry (manifest and table h
 
 test("--dataset takes a dataset id under the data root as well as a directory", () => {
   const other = join(root, "models-by-id");
-  const r = node(["scripts/train-home-types.ts", "--dataset", "dataset", "--models", other, "--epochs", "1"]);
+  const r = node(["scripts/train-home-types.ts", "--dataset", "dataset", "--models", other, "--epochs", "1", "--bootstrap-resamples", "100"]);
   assert.is(r.status, 0, r.stderr);
   assert.ok(new ModelRegistry(other).list().some((m) => m.name === "failure-global"));
   const missing = node(["scripts/train-home-types.ts", "--dataset", "ds_nope", "--models", other]);
