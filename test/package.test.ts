@@ -36,6 +36,7 @@ const ROOT = [
   "trainFailureModels",
   "readTelemetryDataset",
   "trainHomeTypes",
+  "predictFailures",
   // registry and lineage
   "ModelRegistry",
   "LineageStore",
