@@ -35,7 +35,8 @@ import {
   verdictText,
 } from "../lib/models/evaluation/bootstrap.js";
 import { BoostedTreesBaseline } from "../lib/models/failure/ensembleBaseline.js";
-import { FailureClassifier } from "../lib/models/failure/failureClassifier.js";
+import { DEFAULT_CLASSIFIER_PARAMS, FailureClassifier } from "../lib/models/failure/failureClassifier.js";
+import { featureIndices, isContextFeature } from "../lib/models/failure/features.js";
 import { readTelemetryDataset } from "../lib/models/failure/telemetryDataset.js";
 import { COMPARISON_FILE, type HomeTypesResult } from "../lib/models/failure/trainHomeTypes.js";
 import { splitForTraining, type TrainingSplit } from "../lib/models/failure/trainingSplit.js";
@@ -88,14 +89,16 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const kept = selectRows(table, uncensoredRows(table));
   const split = splitForTraining(kept, { seed });
   const { rows } = split;
+  // the served classifier's own features (context columns only when it reads them)
+  const features = matchedFeatures(split, DEFAULT_CLASSIFIER_PARAMS.context);
   console.log(
-    `gbt reference: dataset ${dataset.id}, seed ${seed}, ${split.set.names.length} features, ${rows.train.length} train / ${rows.validation.length} validation / ${rows.test.length} test rows (${table.rows - kept.rows} censored left out)`,
+    `gbt reference: dataset ${dataset.id}, seed ${seed}, ${features.length} features (the classifier's), ${rows.train.length} train / ${rows.validation.length} validation / ${rows.test.length} test rows (${table.rows - kept.rows} censored left out)`,
   );
 
   const dir = opts.keep ? resolve(opts.keep) : mkdtempSync(join(tmpdir(), "homeforge-gbt-"));
   mkdirSync(dir, { recursive: true });
   try {
-    writeMatrices(dir, split);
+    writeMatrices(dir, split, features);
     console.log("HistGradientBoostingClassifier grid on validation homes:");
     const started = performance.now();
     const py = spawnSync(PYTHON, [SCRIPT, dir, "--seed", String(seed), ...(opts.quick ? ["--quick"] : [])], {
@@ -134,20 +137,26 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   }
 }
 
+/** The feature names a FailureClassifier with these params reads from the split's set. */
+function matchedFeatures(split: TrainingSplit, context: boolean): string[] {
+  return split.set.names.filter((name) => context || !isContextFeature(name));
+}
+
 /** x_<part>.f32 (row-major, NaN where missing), y_<part>.u8 and meta.json. */
-function writeMatrices(dir: string, split: TrainingSplit): void {
+function writeMatrices(dir: string, split: TrainingSplit, features: readonly string[]): void {
   const { set } = split;
-  const d = set.names.length;
+  const columns = featureIndices(set, features).map((i) => set.columns[i]);
+  const d = columns.length;
   const counts: Record<string, number> = {};
   for (const part of ["train", "validation", "test"] as const) {
     const r = split.rows[part];
     const x = new Float32Array(r.length * d);
-    for (let j = 0; j < d; j++) for (let k = 0; k < r.length; k++) x[k * d + j] = set.columns[j][r[k]];
+    for (let j = 0; j < d; j++) for (let k = 0; k < r.length; k++) x[k * d + j] = columns[j][r[k]];
     writeFileSync(join(dir, `x_${part}.f32`), new Uint8Array(x.buffer));
     writeFileSync(join(dir, `y_${part}.u8`), split.labelsOf(r));
     counts[part] = r.length;
   }
-  writeFileSync(join(dir, "meta.json"), JSON.stringify({ features: set.names, rows: counts }));
+  writeFileSync(join(dir, "meta.json"), JSON.stringify({ features, rows: counts }));
 }
 
 /** The global MLP and the boosted-trees baseline, trained as trainHomeTypes trains them. */

@@ -15,7 +15,9 @@ import {
   type FeatureSpec,
   featureIndices,
   featureSpecFor,
+  isContextFeature,
   TODAY_FEATURES,
+  withoutContext,
 } from "./features.js";
 import { Standardizer, type StandardizerState } from "./standardizer.js";
 
@@ -45,6 +47,11 @@ import { Standardizer, type StandardizerState } from "./standardizer.js";
 export interface BoostedTreesParams {
   /** "full": the classifier's features; "today": the 11 telemetry features only. */
   features: "full" | "today";
+  /**
+   * With "full" features: also read the home's context columns, as FailureClassifier's
+   * `context` param does (the baseline is feature-matched: pass the classifier's value).
+   */
+  context: boolean;
   /** Rolling window in days (of the features built by `fit` from a table). */
   window: number;
   /** Boosting rounds (trees). */
@@ -68,6 +75,7 @@ export interface BoostedTreesParams {
 
 export const DEFAULT_BOOSTED_TREES_PARAMS: BoostedTreesParams = {
   features: "full",
+  context: false,
   window: DEFAULT_WINDOW,
   rounds: 200,
   maxDepth: 6,
@@ -133,6 +141,10 @@ export class BoostedTreesBaseline implements FailureEstimator<BoostedTreesParams
   get threshold(): number {
     return this.#threshold;
   }
+  /** Whether fit reads the home's context features ("full" features with context on). */
+  get usesContext(): boolean {
+    return this.params.features === "full" && this.params.context;
+  }
   get fitted(): boolean {
     return this.#booster !== null && this.#standardizer !== null;
   }
@@ -147,7 +159,7 @@ export class BoostedTreesBaseline implements FailureEstimator<BoostedTreesParams
   /** Fits on a telemetry table; validation homes are a seeded share of its homes unless given. */
   async fit(data: TelemetryInput, options: { validation?: TelemetryInput } = {}): Promise<this> {
     const table = toColumnTable(data);
-    const spec = featureSpecFor(table, this.params.window);
+    const spec = featureSpecFor(table, { window: this.params.window, context: this.usesContext });
     const set = buildFeatures(table, spec);
     if (options.validation) {
       const validation = buildFeatures(toColumnTable(options.validation), spec);
@@ -169,8 +181,11 @@ export class BoostedTreesBaseline implements FailureEstimator<BoostedTreesParams
   async fitFeatures(train: FeatureRows, validation: FeatureRows): Promise<this> {
     const XGBoost = await loadXGBoost();
     const p = this.params;
-    this.#featureSpec = train.set.spec;
-    this.#featureNames = p.features === "today" ? [...TODAY_FEATURES] : [...train.set.names];
+    this.#featureSpec = this.usesContext ? train.set.spec : withoutContext(train.set.spec);
+    this.#featureNames =
+      p.features === "today"
+        ? [...TODAY_FEATURES]
+        : train.set.names.filter((name) => this.usesContext || !isContextFeature(name));
     const trainColumns = this.columnsOf(train.set);
     const standardizer = Standardizer.fit(trainColumns, train.rows);
     this.#standardizer = standardizer;

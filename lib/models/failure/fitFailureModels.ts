@@ -68,6 +68,7 @@ export async function fitFailureModels(
   progress("training the gradient-boosted-trees baseline");
   const ensemble = new BoostedTreesBaseline({
     features: options.params.features ?? "full",
+    context: global.usesContext,
     ...(options.params.seed !== undefined ? { seed: options.params.seed } : {}),
   });
   await ensemble.fitFeatures(at(rows.train), at(rows.validation));

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { chooseThreshold, prAuc } from "../../../lib/models/evaluation/metrics.js";
 import { BoostedTreesBaseline, sampleTrainingRows } from "../../../lib/models/failure/ensembleBaseline.js";
-import { buildFeatures } from "../../../lib/models/failure/features.js";
+import { buildFeatures, isContextFeature } from "../../../lib/models/failure/features.js";
 import { splitHomes, splitRows } from "../../../lib/models/split.js";
 import { makeTelemetryFixture } from "../../helpers/telemetryFixture.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
@@ -34,15 +34,25 @@ test("BoostedTreesBaseline: fitted on train homes, it ranks held-out homes' fail
   }
 });
 
-test("BoostedTreesBaseline: feature-matched (the whole feature set, as the classifier reads it); 'today' reads 11", async () => {
+test("BoostedTreesBaseline: feature-matched (the feature set as the classifier reads it, context only with context: true); 'today' reads 11", async () => {
   const full = await new BoostedTreesBaseline(small).fitFeatures(train, validation);
   const today = await new BoostedTreesBaseline({ ...small, features: "today" }).fitFeatures(
     train,
     validation,
   );
   try {
-    assert.equal([...full.featureNames], set.names);
+    assert.equal(
+      [...full.featureNames],
+      set.names.filter((n) => !isContextFeature(n)),
+    );
+    assert.ok(set.names.some(isContextFeature), "the set carries context columns");
     assert.is(today.featureNames.length, 11);
+    const withContext = await new BoostedTreesBaseline({ ...small, context: true }).fitFeatures(
+      train,
+      validation,
+    );
+    assert.equal([...withContext.featureNames], set.names);
+    withContext.dispose();
   } finally {
     full.dispose();
     today.dispose();

@@ -366,11 +366,14 @@ test("fitFailureModels fine-tunes per-type models from the global one; baselines
       assert.equal(model.featureNames, fitted.global.featureNames);
     }
     assert.equal(fitted.logisticMatched.featureNames, fitted.global.featureNames, "feature-matched");
+    assert.equal(fitted.ensemble.featureNames, fitted.global.featureNames, "boosted trees feature-matched");
+    assert.ok(!fitted.global.featureNames.some(isContextFeature), "context is off by default");
     assert.is(fitted.logistic.featureNames.length, 11);
   } finally {
     fitted.global.dispose();
     fitted.logistic.dispose();
     fitted.logisticMatched.dispose();
+    fitted.ensemble.dispose();
     for (const { model } of fitted.perType.values()) model.dispose();
   }
   const scratch = await fitFailureModels(split, {
@@ -384,10 +387,12 @@ test("fitFailureModels fine-tunes per-type models from the global one; baselines
     scratch.global.featureNames,
     "context: true reaches the matched baseline",
   );
+  assert.equal(scratch.ensemble.featureNames, scratch.global.featureNames, "and the boosted trees");
   assert.ok(scratch.global.featureNames.some(isContextFeature));
   scratch.global.dispose();
   scratch.logistic.dispose();
   scratch.logisticMatched.dispose();
+  scratch.ensemble.dispose();
   for (const { model } of scratch.perType.values()) model.dispose();
 });
 

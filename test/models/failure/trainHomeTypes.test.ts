@@ -277,7 +277,17 @@ test("lineage: the run reads the dataset and its telemetry (manifest and table h
 
 test("--dataset takes a dataset id under the data root as well as a directory", () => {
   const other = join(root, "models-by-id");
-  const r = node(["scripts/train-home-types.ts", "--dataset", "dataset", "--models", other, "--epochs", "1", "--bootstrap-resamples", "100"]);
+  const r = node([
+    "scripts/train-home-types.ts",
+    "--dataset",
+    "dataset",
+    "--models",
+    other,
+    "--epochs",
+    "1",
+    "--bootstrap-resamples",
+    "100",
+  ]);
   assert.is(r.status, 0, r.stderr);
   assert.ok(new ModelRegistry(other).list().some((m) => m.name === "failure-global"));
   const missing = node(["scripts/train-home-types.ts", "--dataset", "ds_nope", "--models", other]);
