@@ -7,6 +7,7 @@ import {
   type NumericBehaviour,
   type PulseBehaviour,
 } from "./catalog/eventBehaviour.js";
+import { planConfounders, scheduleConfounders } from "./confounders.js";
 import {
   baseRatePerHour,
   buildHomeWorld,
@@ -31,7 +32,8 @@ import type { PlantedSynergy } from "./synergyTypes.js";
  * exact for a piecewise-constant intensity. States then persist: a pulse device enters its
  * active state and returns to rest after a drawn duration (or just before its next
  * activation); numeric sensors report readings; an alarm panel follows occupancy.
- * Linked synergies add actions after a log-normal delay. Output is columnar and sorted
+ * Linked synergies add actions after a log-normal delay; routines and walk-throughs
+ * (confounders.ts) switch devices together without a link. Output is columnar and sorted
  * by time; optional faults are applied last.
  */
 
@@ -230,6 +232,19 @@ export function generateHomeEvents(
   const induced: (InducedActions | undefined)[] = new Array(devices.length);
   const scratch = new FloatList();
   const homeIndex = generated.home.index;
+  // routines and walk-throughs switch devices as forced activations (or cuts, for rest
+  // states), and their sensor events fire linked actions like any other trigger event
+  const acts = scheduleConfounders(world, generated, planConfounders(generated, ctx.seed), ctx.seed);
+  for (let k = 0; k < acts.device.length; k++) {
+    const d = acts.device[k];
+    let queue = induced[d];
+    if (!queue) {
+      queue = { time: [], code: [] };
+      induced[d] = queue;
+    }
+    queue.time.push(acts.time[k]);
+    queue.code.push(dict.code(acts.state[k]));
+  }
 
   for (const index of order) {
     const device = devices[index];
