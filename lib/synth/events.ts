@@ -47,6 +47,11 @@ export type { FaultCounts, HomeEvents } from "./eventStream.js";
 
 export interface EventGenerationContext extends EventContext {
   faults: FaultRates;
+  /**
+   * Routines and walk-throughs (confounders.ts); default true. false isolates the devices'
+   * own processes and the planted links, for tests of one mechanism at a time.
+   */
+  confounders?: boolean;
 }
 
 /** State code of numeric readings. */
@@ -234,16 +239,18 @@ export function generateHomeEvents(
   const homeIndex = generated.home.index;
   // routines and walk-throughs switch devices as forced activations (or cuts, for rest
   // states), and their sensor events fire linked actions like any other trigger event
-  const acts = scheduleConfounders(world, generated, planConfounders(generated, ctx.seed), ctx.seed);
-  for (let k = 0; k < acts.device.length; k++) {
-    const d = acts.device[k];
-    let queue = induced[d];
-    if (!queue) {
-      queue = { time: [], code: [] };
-      induced[d] = queue;
+  if (ctx.confounders !== false) {
+    const acts = scheduleConfounders(world, generated, planConfounders(generated, ctx.seed), ctx.seed);
+    for (let k = 0; k < acts.device.length; k++) {
+      const d = acts.device[k];
+      let queue = induced[d];
+      if (!queue) {
+        queue = { time: [], code: [] };
+        induced[d] = queue;
+      }
+      queue.time.push(acts.time[k]);
+      queue.code.push(dict.code(acts.state[k]));
     }
-    queue.time.push(acts.time[k]);
-    queue.code.push(dict.code(acts.state[k]));
   }
 
   for (const index of order) {
