@@ -176,9 +176,9 @@ function population() {
   for (const g of homesIn(seed, homes)) {
     const pairs = plantSynergies(g, seed);
     const shares = lagShares(g, generateHomeEvents(g, ctxFor(seed, days), pairs), pairs);
-    pairs.forEach((p, i) =>
-      rows.push({ share: shares[i], linked: p.linked, confounder: p.confounder ?? null }),
-    );
+    pairs.forEach((p, i) => {
+      rows.push({ share: shares[i], linked: p.linked, confounder: p.confounder ?? null });
+    });
   }
   return rows;
 }

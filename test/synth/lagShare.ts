@@ -34,7 +34,8 @@ export function lagShares(
       let before = Number.NaN;
       for (let k = 0; k < times.length; k++) {
         const v = values[k];
-        if (state === "high" ? v > b.high && !(before > b.high) : v < b.low && !(before < b.low)) out.push(times[k]);
+        if (state === "high" ? v > b.high && !(before > b.high) : v < b.low && !(before < b.low))
+          out.push(times[k]);
         before = v;
       }
       return out;
