@@ -1,6 +1,7 @@
 import { Rng } from "../core/random.js";
 import type { ConfounderActions, ConfounderStep } from "./confounderTypes.js";
 import type { HomeWorld } from "./eventRates.js";
+import { logNormalFromUniform, logNormalTable } from "./fastDraws.js";
 import type { Device, GeneratedHome } from "./homes.js";
 import { HOME } from "./occupancy.js";
 
@@ -123,19 +124,18 @@ export function scheduleRoutines(
   const rng = Rng.derive(seed, world.home.index, "routine_days");
   const { localHour, utcMs, hours } = world.grid;
   const state = world.occupancy.state;
+  const gapTable = logNormalTable(ROUTINE_GAP_SIGMA);
+  const codes = routines.map((r) => r.steps.map((s) => out.stateIndex(s.state)));
   for (let h = 0; h < hours; h++) {
-    for (const routine of routines) {
+    for (let r = 0; r < routines.length; r++) {
+      const routine = routines[r];
       if (localHour[h] !== routine.localHour || state[h] !== HOME) continue;
       if (rng.next() >= routine.probability) continue;
       let t = utcMs[h] + Math.floor(rng.next() * HOUR_MS);
-      for (const s of routine.steps) {
-        if (rng.next() >= STEP_SKIP) {
-          out.device.push(s.device);
-          out.time.push(t);
-          out.state.push(s.state);
-        }
-        t += Math.max(1000, Math.floor(rng.logNormal(ROUTINE_GAP_MS, ROUTINE_GAP_SIGMA)));
-      }
+      routine.steps.forEach((s, k) => {
+        if (rng.next() >= STEP_SKIP) out.push(s.device, t, codes[r][k]);
+        t += Math.max(1000, Math.floor(ROUTINE_GAP_MS * logNormalFromUniform(gapTable, rng.next())));
+      });
     }
   }
 }

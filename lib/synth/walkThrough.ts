@@ -2,6 +2,7 @@ import { Rng } from "../core/random.js";
 import { areaAdjacency } from "./areaAdjacency.js";
 import type { ConfounderActions } from "./confounderTypes.js";
 import type { HomeWorld } from "./eventRates.js";
+import { logNormalFromUniform, logNormalTable } from "./fastDraws.js";
 import type { GeneratedHome } from "./homes.js";
 import { ASLEEP, AWAY, HOME } from "./occupancy.js";
 
@@ -136,32 +137,34 @@ export function scheduleWalks(
   const { utcMs, hours } = world.grid;
   const windowless = generated.areas.map((a) => WINDOWLESS.has(a.kind));
   const darkness = world.sun.darkness;
-  const push = (device: number, time: number, s: string) => {
-    out.device.push(device);
-    out.time.push(time);
-    out.state.push(s);
-  };
+  const openCode = out.stateIndex("open");
+  const onCode = out.stateIndex("on");
+  const dwellTable = logNormalTable(WALK_DWELL_SIGMA);
+  const lightTable = logNormalTable(0.5);
+  const outletTable = logNormalTable(0.6);
+  const next = rng.next;
+  const push = (device: number, time: number, code: number) => out.push(device, time, code);
 
   const walk = (r: WalkRoute, h: number) => {
-    let t = utcMs[h] + Math.floor(rng.next() * HOUR_MS);
+    let t = utcMs[h] + Math.floor(next() * HOUR_MS);
     if (r.door >= 0) {
-      push(r.door, t, "open");
-      t += 2000 + Math.floor(rng.next() * 3000);
+      push(r.door, t, openCode);
+      t += 2000 + Math.floor(next() * 3000);
     }
     const lightChance = darkness[h] >= 0.5 ? LIGHT_ON_WHEN_DARK : LIGHT_ON_WHEN_BRIGHT;
-    const backwards = r.reversible && rng.next() < 0.5;
+    const backwards = r.reversible && next() < 0.5;
     const n = r.areas.length;
     for (let step = 0; step < n; step++) {
       const k = backwards ? n - 1 - step : step;
-      for (const s of r.sensors[k]) push(s, t + Math.floor(rng.next() * 1500), "on");
+      for (const s of r.sensors[k]) push(s, t + Math.floor(next() * 1500), onCode);
       const lights = r.lights[k];
-      if (lights.length > 0 && rng.next() < (windowless[r.areas[k]] ? LIGHT_ON_WHEN_DARK : lightChance)) {
-        const light = lights.length > 1 && rng.next() < OTHER_LIGHT ? rng.pick(lights) : lights[0];
-        push(light, t + 1000 + Math.floor(rng.logNormal(2500, 0.5)), "on");
+      if (lights.length > 0 && next() < (windowless[r.areas[k]] ? LIGHT_ON_WHEN_DARK : lightChance)) {
+        const light = lights.length > 1 && next() < OTHER_LIGHT ? rng.pick(lights) : lights[0];
+        push(light, t + 1000 + Math.floor(2500 * logNormalFromUniform(lightTable, next())), onCode);
       }
-      if (r.outlet[k] >= 0 && rng.next() < OUTLET_ON)
-        push(r.outlet[k], t + 1000 + Math.floor(rng.logNormal(4000, 0.6)), "on");
-      t += Math.max(2000, Math.floor(rng.logNormal(WALK_DWELL_MS, WALK_DWELL_SIGMA)));
+      if (r.outlet[k] >= 0 && next() < OUTLET_ON)
+        push(r.outlet[k], t + 1000 + Math.floor(4000 * logNormalFromUniform(outletTable, next())), onCode);
+      t += Math.max(2000, Math.floor(WALK_DWELL_MS * logNormalFromUniform(dwellTable, next())));
     }
   };
 

@@ -40,7 +40,7 @@ test("routines happen only in their local hour while the household is home and a
       assert.ok(r.steps.length >= 2, `${r.name} has ${r.steps.length} steps`);
       const out = emptyActions();
       scheduleRoutines(world, [r], seed, out);
-      for (let k = 0; k < out.time.length; k++) {
+      for (let k = 0; k < out.length; k++) {
         const h = Math.floor((out.time[k] - world.startUtcMs) / 3_600_000);
         // a routine starts in its hour; later steps may spill into the next one
         const startHour = Math.floor((out.time[k] - world.startUtcMs - 15 * MINUTE) / 3_600_000);
@@ -55,7 +55,7 @@ test("routines happen only in their local hour while the household is home and a
         );
       }
       // consecutive actions of one occurrence are minutes apart at most; occurrences days apart
-      for (let k = 1; k < out.time.length; k++) {
+      for (let k = 1; k < out.length; k++) {
         const gap = out.time[k] - out.time[k - 1];
         assert.ok(gap > 0 && (gap < 15 * MINUTE || gap > 12 * 60 * MINUTE), `gap ${gap} ms`);
         if (gap > 12 * 60 * MINUTE) occurrences++;
@@ -73,7 +73,7 @@ test("a routine's devices co-activate within minutes in the events; without conf
   const evening = planRoutines(g, seed).find((r) => r.name === "evening")!;
   const [first, second] = evening.steps;
   const share = (confounders: boolean) => {
-    const ev = generateHomeEvents(g, { ...ctxFor(seed, 60), confounders }, []);
+    const ev = generateHomeEvents(g, { ...ctxFor(seed, 150), confounders }, []);
     const times = (device: number, state: string) => {
       const code = ev.stateNames.indexOf(state);
       const out: number[] = [];
@@ -88,8 +88,9 @@ test("a routine's devices co-activate within minutes in the events; without conf
   };
   const on = share(true);
   const off = share(false);
-  assert.ok(on.followed >= 15, `${on.followed} of ${on.of} followed within 5 min with routines`);
-  assert.ok(on.followed / on.of > 3 * (off.followed / Math.max(1, off.of)), `${JSON.stringify({ on, off })}`);
+  assert.ok(on.followed >= 25, `${on.followed} of ${on.of} followed within 5 min with routines`);
+  // counts over the same 150 days (per-onset shares would be diluted: walks switch the lights too)
+  assert.ok(on.followed > 3 * off.followed, `${JSON.stringify({ on, off })}`);
 });
 
 test("walk routes follow area adjacency without repeating an area; door routes start at their door", () => {
@@ -149,9 +150,9 @@ test("a walk sets off sensors area by area in walking order, seconds apart", () 
   };
   const out = emptyActions();
   scheduleWalks(world, g, [route], seed, out);
-  assert.ok(out.device.length > 300 && out.device.length % 3 === 0, `${out.device.length} actions`);
-  for (let k = 0; k < out.device.length; k += 3) {
-    assert.equal(out.device.slice(k, k + 3), [0, 1, 2], "walking order");
+  assert.ok(out.length > 300 && out.length % 3 === 0, `${out.length} actions`);
+  for (let k = 0; k < out.length; k += 3) {
+    assert.equal(Array.from(out.device.subarray(k, k + 3)), [0, 1, 2], "walking order");
     for (const j of [1, 2]) {
       const gap = out.time[k + j] - out.time[k + j - 1];
       assert.ok(gap > 0 && gap < 2 * MINUTE, `${gap} ms between areas`);
@@ -162,8 +163,8 @@ test("a walk sets off sensors area by area in walking order, seconds apart", () 
   const both = emptyActions();
   scheduleWalks(world, g, [{ ...route, reversible: true }], seed, both);
   let backwards = 0;
-  for (let k = 0; k < both.device.length; k += 3) if (both.device[k] === 2) backwards++;
-  const walks = both.device.length / 3;
+  for (let k = 0; k < both.length; k += 3) if (both.device[k] === 2) backwards++;
+  const walks = both.length / 3;
   assert.ok(Math.abs(backwards / walks - 0.5) < 0.1, `${backwards} of ${walks} walked backwards`);
 });
 

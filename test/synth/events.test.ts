@@ -163,7 +163,8 @@ test("lighting: weekends above weekdays, and winter above summer in Berlin and t
     let weekdayDays = 0;
     for (const full of homes) {
       const g = lightsOnly(full);
-      const ev = generateHomeEvents(g, ctxFor(seed, start, days), []);
+      // the lights' own rhythms (walk-throughs switch lights by occupancy and daylight only)
+      const ev = generateHomeEvents(g, { ...ctxFor(seed, start, days), confounders: false }, []);
       const on = ev.stateNames.indexOf("on");
       for (let i = 0; i < ev.length; i++) {
         if (ev.state[i] !== on) continue;
