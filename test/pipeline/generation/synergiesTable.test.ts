@@ -32,7 +32,10 @@ test("planted synergies become SYNERGIES_SCHEMA columns, row for row, with nulls
     }
   });
   assert.ok(planted.some((s) => s.linked) && planted.some((s) => !s.linked));
-  assert.ok(planted.some((s) => s.confounder === "walk_through"), "some unlinked pair is confounded");
+  assert.ok(
+    planted.some((s) => s.confounder === "walk_through"),
+    "some unlinked pair is confounded",
+  );
 });
 
 test.run();
