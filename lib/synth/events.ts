@@ -7,6 +7,7 @@ import {
   type NumericBehaviour,
   type PulseBehaviour,
 } from "./catalog/eventBehaviour.js";
+import { planConfounders, scheduleConfounders } from "./confounders.js";
 import {
   baseRatePerHour,
   buildHomeWorld,
@@ -31,7 +32,8 @@ import type { PlantedSynergy } from "./synergyTypes.js";
  * exact for a piecewise-constant intensity. States then persist: a pulse device enters its
  * active state and returns to rest after a drawn duration (or just before its next
  * activation); numeric sensors report readings; an alarm panel follows occupancy.
- * Linked synergies add actions after a log-normal delay. Output is columnar and sorted
+ * Linked synergies add actions after a log-normal delay; routines and walk-throughs
+ * (confounders.ts) switch devices together without a link. Output is columnar and sorted
  * by time; optional faults are applied last.
  */
 
@@ -45,6 +47,11 @@ export type { FaultCounts, HomeEvents } from "./eventStream.js";
 
 export interface EventGenerationContext extends EventContext {
   faults: FaultRates;
+  /**
+   * Routines and walk-throughs (confounders.ts); default true. false isolates the devices'
+   * own processes and the planted links, for tests of one mechanism at a time.
+   */
+  confounders?: boolean;
 }
 
 /** State code of numeric readings. */
@@ -207,6 +214,12 @@ interface InducedActions {
   code: number[];
 }
 
+/** A device's induced actions (links and confounders), sorted by time. */
+interface SortedActions {
+  time: Float64Array;
+  code: Uint8Array;
+}
+
 /** Generates one home's events: a pure function of (home, ctx, synergies). */
 export function generateHomeEvents(
   generated: GeneratedHome,
@@ -230,6 +243,12 @@ export function generateHomeEvents(
   const induced: (InducedActions | undefined)[] = new Array(devices.length);
   const scratch = new FloatList();
   const homeIndex = generated.home.index;
+  // routines and walk-throughs switch devices as forced activations (or cuts, for rest
+  // states), and their sensor events fire linked actions like any other trigger event
+  // routines and walk-throughs switch devices as forced activations (or cuts, for rest
+  // states), and their sensor events fire linked actions like any other trigger event
+  const confounded =
+    ctx.confounders === false ? null : confounderActionsByDevice(world, generated, ctx.seed, dict);
 
   for (const index of order) {
     const device = devices[index];
@@ -259,7 +278,7 @@ export function generateHomeEvents(
           buffer,
           dict,
           scratch,
-          sortedActions(induced[index]),
+          sortedActions(induced[index], confounded?.[index]),
         );
         break;
       case "numeric":
@@ -345,23 +364,76 @@ function triggerFlags(
 }
 
 /**
- * Queued induced actions of a device, sorted by time. Time (whole ms) and state code are
- * packed into one number (time × 256 + code, exact below 2^53) so a native numeric sort
- * does the work; simultaneous actions order by code.
+ * Queued induced actions of a device (links, and confounders already packed), sorted by
+ * time. Time (whole ms) and state code are packed into one number (time × 256 + code, exact
+ * below 2^53) so a native numeric sort does the work; simultaneous actions order by code.
  */
-function sortedActions(pending: InducedActions | undefined): InducedActions | undefined {
-  if (!pending || pending.time.length === 0) return undefined;
-  const packed = new Float64Array(pending.time.length);
-  for (let i = 0; i < packed.length; i++) packed[i] = pending.time[i] * 256 + pending.code[i];
+function sortedActions(
+  pending: InducedActions | undefined,
+  packedExtra: Float64Array | undefined,
+): SortedActions | undefined {
+  const fromLinks = pending ? pending.time.length : 0;
+  const n = fromLinks + (packedExtra ? packedExtra.length : 0);
+  if (n === 0) return undefined;
+  let packed: Float64Array = new Float64Array(fromLinks);
+  for (let i = 0; i < fromLinks; i++) packed[i] = pending!.time[i] * 256 + pending!.code[i];
   packed.sort();
-  const time = new Array<number>(packed.length);
-  const code = new Array<number>(packed.length);
+  if (packedExtra) {
+    // confounder actions come hour by hour: nearly sorted, so insertion sort is linear here
+    insertionSort(packedExtra);
+    packed = mergeSorted(packed, packedExtra);
+  }
+  const time = new Float64Array(packed.length);
+  const code = new Uint8Array(packed.length);
   for (let i = 0; i < packed.length; i++) {
     const c = packed[i] % 256;
     code[i] = c;
     time[i] = (packed[i] - c) / 256;
   }
   return { time, code };
+}
+
+function insertionSort(a: Float64Array): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i];
+    let j = i - 1;
+    if (a[j] <= x) continue;
+    while (j >= 0 && a[j] > x) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  if (a.length === 0) return b;
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++)
+    out[k] = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+  return out;
+}
+
+/** The home's confounder actions per device, packed as time × 256 + state code (unsorted). */
+function confounderActionsByDevice(
+  world: HomeWorld,
+  generated: GeneratedHome,
+  seed: number,
+  dict: StateDictionary,
+): (Float64Array | undefined)[] {
+  const acts = scheduleConfounders(world, generated, planConfounders(generated, seed), seed);
+  const codes = acts.names.map((name) => dict.code(name));
+  const counts = new Int32Array(generated.devices.length);
+  for (let k = 0; k < acts.length; k++) counts[acts.device[k]]++;
+  const out = Array.from(counts, (c) => (c > 0 ? new Float64Array(c) : undefined));
+  counts.fill(0);
+  for (let k = 0; k < acts.length; k++) {
+    const d = acts.device[k];
+    out[d]![counts[d]++] = acts.time[k] * 256 + codes[acts.state[k]];
+  }
+  return out;
 }
 
 /**
@@ -419,7 +491,7 @@ function generatePulse(
   buffer: EventBuffer,
   dict: StateDictionary,
   arrivals: FloatList,
-  induced: InducedActions | undefined,
+  induced: SortedActions | undefined,
 ): void {
   const home = world.home.index;
   const profile = cache.get(b.rate);
@@ -460,24 +532,27 @@ function generatePulse(
   const cutTime: number[] = [];
   const cutCode: number[] = [];
   if (induced) {
-    const extraTime: number[] = [];
-    const extraCode: number[] = [];
+    const isRest = new Uint8Array(256);
+    for (const c of restCodes) isRest[c] = 1;
+    const extraTime = new Float64Array(induced.time.length);
+    const extraCode = new Uint8Array(induced.time.length);
+    let extras = 0;
     for (let i = 0; i < induced.time.length; i++) {
-      if (restCodes.has(induced.code[i])) {
+      if (isRest[induced.code[i]] === 1) {
         cutTime.push(induced.time[i]);
         cutCode.push(induced.code[i]);
       } else {
-        extraTime.push(induced.time[i]);
-        extraCode.push(induced.code[i]);
+        extraTime[extras] = induced.time[i];
+        extraCode[extras++] = induced.code[i];
       }
     }
-    if (extraTime.length > 0) {
-      const merged = new Float64Array(count + extraTime.length);
-      forced = new Int16Array(count + extraTime.length);
+    if (extras > 0) {
+      const merged = new Float64Array(count + extras);
+      forced = new Int16Array(count + extras);
       let a = 0;
       let e = 0;
       for (let k = 0; k < merged.length; k++) {
-        if (e >= extraTime.length || (a < count && times[a] <= extraTime[e])) {
+        if (e >= extras || (a < count && times[a] <= extraTime[e])) {
           merged[k] = times[a++];
           forced[k] = -1;
         } else {

@@ -5,6 +5,7 @@ import {
   RELATIONSHIPS,
   type RelationshipType,
 } from "./catalog/relationships.js";
+import { confounderOf, planConfounders } from "./confounders.js";
 import type { Area, Device, GeneratedHome } from "./homes.js";
 import type { PlantedSynergy } from "./synergyTypes.js";
 
@@ -49,13 +50,15 @@ export function compatiblePairs(generated: GeneratedHome): CandidatePair[] {
 /**
  * Plants the synergies of a home: links some compatible pairs (mostly within an area, some
  * across areas), draws each link's delay, probability and condition, and keeps every
- * compatible pair that stays unlinked as a hard negative (`linked: false`).
- * A pure function of (home, seed): draws come from Rng.derive(seed, home.index, "synergies").
+ * compatible pair that stays unlinked as a hard negative (`linked: false`), marked with the
+ * confounder (routine, walk-through) that co-activates it, if any. A pure function of (home, seed): draws come from Rng.derive(seed, home.index, "synergies").
  */
 export function plantSynergies(generated: GeneratedHome, seed: number): PlantedSynergy[] {
   const rng = Rng.derive(seed, generated.home.index, "synergies");
   const pairs = compatiblePairs(generated);
   const linked = chooseLinks(pairs, rng);
+  const plan = planConfounders(generated, seed);
+  const indexOf = new Map(generated.devices.map((d, i) => [d.entityId, i]));
   return pairs.map((pair, i) => {
     const { trigger, action, relationship: r, sameArea } = pair;
     const base = {
@@ -69,7 +72,22 @@ export function plantSynergies(generated: GeneratedHome, seed: number): PlantedS
       benefit: r.benefit,
     };
     if (!linked[i]) {
-      return { ...base, linked: false, delayMs: null, delaySigma: null, probability: null, condition: null };
+      const confounder = confounderOf(
+        plan,
+        indexOf.get(trigger.entityId)!,
+        r.triggerState,
+        indexOf.get(action.entityId)!,
+        r.actionState,
+      );
+      return {
+        ...base,
+        linked: false,
+        delayMs: null,
+        delaySigma: null,
+        probability: null,
+        condition: null,
+        confounder,
+      };
     }
     return {
       ...base,
@@ -78,6 +96,7 @@ export function plantSynergies(generated: GeneratedHome, seed: number): PlantedS
       delaySigma: r.delay.sigma,
       probability: round3(rng.uniform(r.probability[0], r.probability[1])),
       condition: r.condition !== null && rng.bernoulli(r.conditionShare) ? r.condition : null,
+      confounder: null,
     };
   });
 }

@@ -4,6 +4,8 @@
  * makes linked actions follow their triggers. The truth lives only in the synergies
  * table, never on events.
  */
+import type { ConfounderKind } from "./confounderTypes.js";
+
 export type SynergyCondition = "dark" | "occupied" | null;
 
 export interface PlantedSynergy {
@@ -31,4 +33,10 @@ export interface PlantedSynergy {
   condition: SynergyCondition;
   /** Catalog benefit score of automating this pair, 0–1. */
   benefit: number;
+  /**
+   * For an unlinked pair: the mechanism that co-activates trigger then action without a
+   * link (a household routine, a walk through adjacent areas), or null. Always null for
+   * linked pairs. Absent (= null) on pairs made before generator version 4.
+   */
+  confounder?: ConfounderKind | null;
 }

@@ -84,6 +84,9 @@ function synergies(g: GeneratedHome, config: GenerationConfig): ColumnTable {
     probability: Float64Array.from(rows, (_, i) => (linked[i] ? 0.8 : Number.NaN)),
     condition: rows.map((r, i) => (linked[i] && r.rel === "motion_light" ? "dark" : null)),
     benefit: Float64Array.from(rows, (r) => (r.rel === "motion_light" ? 0.9 : 0.85)),
+    confounder: rows.map((r, i) =>
+      !linked[i] && r.same && r.rel === "motion_light" ? "walk_through" : null,
+    ),
   });
 }
 

@@ -2,7 +2,10 @@ import { type ColumnTable, columnTable } from "../../core/columnTable.js";
 import type { PlantedSynergy } from "../../synth/synergyTypes.js";
 import { SYNERGIES_SCHEMA } from "../storage/tables.js";
 
-/** Planted synergies (linked pairs and hard negatives) → the synergies table, row order kept. */
+/**
+ * Planted synergies (linked pairs and hard negatives, with the confounder that co-activates
+ * an unlinked pair) → the synergies table, row order kept.
+ */
 export function synergiesTable(synergies: readonly PlantedSynergy[]): ColumnTable {
   const n = synergies.length;
   const linked = new Uint8Array(n);
@@ -28,5 +31,6 @@ export function synergiesTable(synergies: readonly PlantedSynergy[]): ColumnTabl
     probability,
     condition: synergies.map((s) => s.condition),
     benefit,
+    confounder: synergies.map((s) => s.confounder ?? null),
   });
 }

@@ -149,6 +149,14 @@ export const SYNERGIES_SCHEMA: TableSchema = {
       description: "dark | occupied | null",
     },
     attr("benefit", "float64"),
+    {
+      name: "confounder",
+      type: "string",
+      role: "truth",
+      nullable: true,
+      description:
+        "unlinked pairs only: routine | walk_through when a household routine or a walk through adjacent areas switches trigger then action without a link; null otherwise (and on every linked pair)",
+    },
   ],
 };
 

@@ -272,7 +272,9 @@ export const TEMPLATE_BEHAVIOUR: Readonly<Record<string, EventBehaviour>> = {
   },
   motion_sensor: {
     kind: "pulse",
-    perDay: 90,
+    // people walking through (walkThrough.ts) add about 20–40 onsets a day per sensor on
+    // top; this is the unstructured rest of a room's movement (90/day before version 4)
+    perDay: 12,
     rate: {
       daily: "daily",
       week: "weekly",
@@ -319,7 +321,8 @@ export const TEMPLATE_BEHAVIOUR: Readonly<Record<string, EventBehaviour>> = {
   },
   door_sensor: {
     kind: "pulse",
-    perDay: 22,
+    // door walks (walkThrough.ts) add about 10–20 openings a day over a home's doors (22/day before version 4)
+    perDay: 14,
     rate: {
       daily: "daily",
       week: "weekly",

@@ -37,6 +37,7 @@ const small = columnTable(truth.schema, {
   probability: new Float64Array(6),
   condition: Array(6).fill(null),
   benefit: new Float64Array(6),
+  confounder: Array(6).fill(null),
 });
 
 test("a perfect ranking scores AP = 1, recall = 1, precision = 1 on every home", () => {

@@ -23,6 +23,7 @@ test("planted synergies become SYNERGIES_SCHEMA columns, row for row, with nulls
     assert.is(c.same_area[i], s.sameArea ? 1 : 0);
     assert.is(c.condition[i], s.condition);
     assert.is(c.benefit[i], s.benefit);
+    assert.is(c.confounder[i], s.confounder ?? null);
     if (s.linked) {
       assert.is(c.delay_ms[i], s.delayMs);
       assert.is(c.probability[i], s.probability);
@@ -31,6 +32,10 @@ test("planted synergies become SYNERGIES_SCHEMA columns, row for row, with nulls
     }
   });
   assert.ok(planted.some((s) => s.linked) && planted.some((s) => !s.linked));
+  assert.ok(
+    planted.some((s) => s.confounder === "walk_through"),
+    "some unlinked pair is confounded",
+  );
 });
 
 test.run();
