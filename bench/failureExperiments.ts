@@ -40,8 +40,9 @@ interface Variant {
  * A variant is named by its tokens joined with "+": base (today + 7-day windows + one-hots),
  * ctx (context one-hots and floors), w<N> (another trailing window of N days), b<N> (change
  * since the first N days), rec (days since restart / drop), focal (focal loss), unw (no class
- * weighting), ens<N> (average of N seeds), lr<X> (learning rate), l2<X> (L2 penalty),
- * ftlr<X> (fine-tuning learning rate, --per-type).
+ * weighting), bal (balanced class weights; neither: the classifier's default), ens<N> (average
+ * of N seeds), lr<X> (learning rate), l2<X> (L2 penalty), ftlr<X> (fine-tuning learning rate,
+ * --per-type).
  * E.g. base+ctx+w28+focal.
  */
 function variantOf(name: string): Variant {
@@ -62,12 +63,16 @@ function variantOf(name: string): Variant {
     else if (token === "rec") features.recency = true;
     else if (token === "focal") params.loss = "focal";
     else if (token === "unw") params.classWeight = "none";
+    else if (token === "bal") params.classWeight = "balanced";
     else if (/^ens\d+$/.test(token)) seeds = n("ens");
     else if (/^lr[\d.e-]+$/.test(token)) params.learningRate = n("lr");
     else if (/^l2[\d.e-]+$/.test(token)) params.l2 = n("l2");
     else if (/^ftlr[\d.e-]+$/.test(token)) params.fineTuneLearningRate = n("ftlr");
     else throw new Error(`unknown variant token ${token} in ${name}`);
   }
+  // the set carrying context columns is not enough: the classifier reads them only with its
+  // context param on (and refuses context on a set without them), so both follow the token
+  params.context = features.context;
   return { name, features, params, seeds };
 }
 
@@ -164,6 +169,7 @@ async function main(): Promise<void> {
     const proba = new Float32Array(rows.validation.length);
     let bestEpoch = 0;
     let losses: number[] = [];
+    let inputs = 0;
     const seeds = variant.seeds ?? 1;
     for (let s = 0; s < seeds; s++) {
       const model = new FailureClassifier({ ...baseParams, ...variant.params, seed: seed + s });
@@ -175,12 +181,13 @@ async function main(): Promise<void> {
           `  ${variant.name} seed ${seed + s}: validation PR-AUC ${fmt(prAuc(validationLabels, p))}`,
         );
       bestEpoch = model.training!.best_epoch;
+      inputs = model.featureNames.length;
       losses = model.training!.validation_loss;
       model.dispose();
     }
     const seconds = (performance.now() - started) / 1000;
     scored.push({ name: variant.name, proba, seconds, bestEpoch, losses });
-    report(scored, validationLabels, validationHomes, set.names.length, seed);
+    report(scored, validationLabels, validationHomes, inputs, seed);
   }
 }
 

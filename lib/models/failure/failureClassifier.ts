@@ -38,7 +38,8 @@ export interface FailureClassifierParams {
   /**
    * With "full" features: also read the home's context (home_type, size_category,
    * climate_zone one-hots and floors). Off by default: on the default dataset it lowered
-   * validation PR-AUC (docs/notes/context.md). Models saved before this param load with false.
+   * validation PR-AUC, before and after failures came to depend on the home
+   * (docs/notes/context.md, docs/notes/measure.md). Models saved before this param load with false.
    */
   context: boolean;
   /** Rolling window in days. */
@@ -51,6 +52,11 @@ export interface FailureClassifierParams {
   batchSize: number | "auto";
   /** Epochs without validation-loss improvement before stopping. */
   patience: number;
+  /**
+   * "none" by default: on the default dataset (generator v3) plain cross-entropy beat balanced
+   * weights on validation homes for every seed tried (docs/notes/measure.md); the calibrator
+   * maps either onto failure rates.
+   */
   classWeight: "balanced" | "none";
   /** Training loss: binary cross-entropy, or focal loss (down-weights easy rows by (1 − p_t)^focalGamma). */
   loss: "cross_entropy" | "focal";
@@ -81,7 +87,7 @@ export const DEFAULT_CLASSIFIER_PARAMS: FailureClassifierParams = {
   epochs: DEFAULTS.classifierEpochs,
   batchSize: "auto",
   patience: 4,
-  classWeight: "balanced",
+  classWeight: "none",
   loss: "cross_entropy",
   focalGamma: 2,
   fineTuneLearningRate: 0.001,
