@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// `npm test`: type check, lint and every uvu test (TypeScript through tsx), the three at once
-// (independent processes; on 2 cores the checks overlap the tests' start-up and I/O). The
-// checks' output is printed whole, before the tests', so nothing interleaves.
+// `npm test`: type check, lint and every uvu test (TypeScript through tsx), all at once
+// (independent processes: the checks, and the test files in two uvu shards, so both cores
+// work). Each output is printed whole, checks first, so nothing interleaves.
 // Ends with the line `N passed, N failed` that CI reads (a failed check counts as one
 // failure); exits non-zero on any failure.
 //   npm test -- [pattern] [--no-static] [--serial] [--times]
-//   --serial  run the checks before the tests, one at a time (as before; to compare)
+//   --serial  run the checks before the tests, one at a time, the tests in one uvu process
 //   --times   print each test file's wall and CPU time at the end (scripts/uvu-timed.mjs)
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { sep } from "node:path";
 
 const args = process.argv.slice(2);
 const only = args.find((a) => !a.startsWith("--"));
@@ -46,16 +48,60 @@ const steps = skipStatic
       ["lint", bin("biome"), ["check", "--diagnostic-level=error", "--colors=off"]],
     ];
 
-const uvuArgs = [
+// Two uvu processes, each with half the files (balanced by the slow files' measured wall
+// times), use both cores: most files keep one core busy, so one process left the other idle.
+// Every test makes its own temp dirs and sets its env per process, so shards cannot collide.
+const SHARDS = serial ? 1 : 2;
+/** Measured wall seconds of the slow files (npm test -- --times); the rest count 1. */
+const SLOW = {
+  "pipelineMain.test.ts": 28,
+  "pipeline/generation/manager.test.ts": 20,
+  "models/failure/trainHomeTypes.test.ts": 17,
+  "pipeline/cli.test.ts": 9,
+  "models/failure/failureClassifier.test.ts": 9,
+  "synth/failures.test.ts": 8,
+  "models/failure/validationOnly.test.ts": 7,
+  "models/failure/failureRouter.test.ts": 6,
+  "synth/events.test.ts": 5,
+  "models/registry/registry.test.ts": 5,
+  "architecture.test.ts": 4,
+};
+const pattern = new RegExp(only ?? "\\.test\\.ts$");
+const files = readdirSync("test", { recursive: true })
+  .map((f) => String(f).split(sep).join("/"))
+  .filter((f) => pattern.test(f))
+  .sort();
+const shards = Array.from({ length: SHARDS }, () => ({ files: [], seconds: 0 }));
+for (const f of [...files].sort((a, b) => (SLOW[b] ?? 1) - (SLOW[a] ?? 1) || a.localeCompare(b))) {
+  const lightest = shards.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  lightest.files.push(f);
+  lightest.seconds += SLOW[f] ?? 1;
+}
+const escapeRegExp = (f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const uvuArgs = (shardFiles) => [
   "--import",
   "tsx",
   times ? "scripts/uvu-timed.mjs" : "node_modules/uvu/bin.js",
   "test",
-  only ?? "\\.test\\.ts$",
+  `^(${shardFiles.map(escapeRegExp).join("|")})$`,
   "--color",
   "false",
 ];
-const startTests = () => run(process.execPath, uvuArgs, { env: { ...process.env, FORCE_COLOR: "0" } });
+const startTests = async () => {
+  const runs = await Promise.all(
+    shards
+      .filter((s) => s.files.length > 0)
+      .map((s) => run(process.execPath, uvuArgs(s.files), { env: { ...process.env, FORCE_COLOR: "0" } })),
+  );
+  return {
+    status: runs.some((r) => r.status !== 0) ? 1 : 0,
+    error: runs.find((r) => r.error)?.error,
+    stdout: runs.map((r) => r.stdout).join("\n"),
+    stderr: runs.map((r) => r.stderr).join(""),
+    seconds: Math.max(0, ...runs.map((r) => r.seconds)),
+    runs,
+  };
+};
 
 let checks;
 let tests;
@@ -86,12 +132,19 @@ process.stdout.write(`== tests (${tests.seconds.toFixed(1)} s)\n`);
 const out = tests.stdout.replace(/\x1b\[[0-9;]*m/g, "");
 process.stdout.write(out);
 process.stderr.write(tests.stderr);
-const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? 0);
-const passed = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? 0);
-const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
-// A crash before uvu's summary counts as one failure, so it can never read as green.
-const failed =
-  total - passed - skipped + (tests.status !== 0 && total === passed + skipped ? 1 : 0) + staticFailures;
+const sum = (re) => [...out.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+const total = sum(/Total:\s+(\d+)/g);
+const passed = sum(/Passed:\s+(\d+)/g);
+const skipped = sum(/Skipped:\s+(\d+)/g);
+// A shard that crashed before uvu's summary counts as one failure, so it can never read as green.
+const crashed = tests.runs.filter((r) => {
+  if (r.status === 0) return false;
+  const t = /Total:\s+(\d+)/.exec(r.stdout);
+  const p = /Passed:\s+(\d+)/.exec(r.stdout);
+  const k = /Skipped:\s+(\d+)/.exec(r.stdout);
+  return !t || Number(t[1]) === Number(p?.[1] ?? 0) + Number(k?.[1] ?? 0);
+}).length;
+const failed = total - passed - skipped + crashed + staticFailures;
 process.stdout.write(`(npm test took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
 process.exit(failed > 0 || tests.status !== 0 ? 1 : 0);
