@@ -32,6 +32,12 @@ export const GNN_EDGES_SCHEMA = exportSchema("gnn_edges", [
     role: "label",
     description: "planted link (1) or compatible but unlinked pair (0)",
   }),
+  column("confounder", "string", {
+    nullable: true,
+    role: "truth",
+    description:
+      "unlinked pairs a routine or walk-through makes fire together (routine | walk_through), else null: the hard negatives; never a feature",
+  }),
 ]);
 
 /** Device graphs for a synergy GNN: one node per device, one candidate edge per compatible pair. */
@@ -80,6 +86,7 @@ export const gnnExport: ExportSpec = {
       same_area: s.same_area,
       benefit: s.benefit,
       linked: s.linked,
+      confounder: s.confounder,
     });
     return [
       { name: "gnn_nodes", table: nodes },

@@ -75,6 +75,15 @@ test("gnn: Parquet nodes and edges open in DuckDB with typed columns; JSON holds
      ON n.home_id = e.home_id AND n.node_index = e.source AND n.entity_id = e.trigger_entity WHERE n.entity_id IS NULL`,
   );
   assert.is(Number(rows[0].bad), 0, "every edge source is its trigger's node");
+  const confounded = await duckdb(
+    `SELECT count(*) FILTER (WHERE confounder IS NOT NULL AND linked) AS on_links,
+            count(*) FILTER (WHERE confounder IN ('routine', 'walk_through')) AS marked,
+            count(*) FILTER (WHERE confounder IS NOT NULL) AS non_null
+     FROM ${edges}`,
+  );
+  assert.is(Number(confounded.rows[0].on_links), 0, "confounder marks unlinked pairs only");
+  assert.is(Number(confounded.rows[0].marked), Number(confounded.rows[0].non_null));
+  assert.ok(Number(confounded.rows[0].marked) > 0, "the export carries the confounded hard negatives");
 
   const js = await exportDataset(datasetDir, "gnn", "json");
   const graphs = readJson(join(js.dir, "gnn.json"));
