@@ -2,24 +2,22 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { HomeforgeError } from "../../core/errors.js";
-import { deriveSeed, Rng } from "../../core/random.js";
+import { Rng } from "../../core/random.js";
 import { chooseThreshold, type ThresholdChoice } from "../evaluation/metrics.js";
-import { splitHomes, splitRows } from "../split.js";
 import { type TelemetryInput, toColumnTable } from "../tableInput.js";
 import { averagePrecision, type FailureEstimator, isFeatureSet, labelsOf } from "./estimator.js";
-import type { FeatureRows } from "./failureClassifier.js";
 import {
   buildFeatures,
   DEFAULT_WINDOW,
   type FeatureSet,
   type FeatureSpec,
   featureIndices,
-  featureSpecFor,
   isContextFeature,
   TODAY_FEATURES,
   withoutContext,
 } from "./features.js";
 import { Standardizer, type StandardizerState } from "./standardizer.js";
+import { allRows, type FeatureRows, tableFitRows } from "./tableFitRows.js";
 
 /**
  * The non-neural ensemble baseline: gradient-boosted trees (XGBoost compiled to wasm, the
@@ -158,23 +156,8 @@ export class BoostedTreesBaseline implements FailureEstimator<BoostedTreesParams
 
   /** Fits on a telemetry table; validation homes are a seeded share of its homes unless given. */
   async fit(data: TelemetryInput, options: { validation?: TelemetryInput } = {}): Promise<this> {
-    const table = toColumnTable(data);
-    const spec = featureSpecFor(table, { window: this.params.window, context: this.usesContext });
-    const set = buildFeatures(table, spec);
-    if (options.validation) {
-      const validation = buildFeatures(toColumnTable(options.validation), spec);
-      return this.fitFeatures(
-        { set, rows: allRows(set.rows) },
-        { set: validation, rows: allRows(validation.rows) },
-      );
-    }
-    const vf = this.params.validationFraction;
-    const split = splitHomes(set.homeIds, set.homeTypes, {
-      seed: deriveSeed(this.params.seed, "validation-split"),
-      fractions: { train: 1 - vf, validation: vf, test: 0 },
-    });
-    const rows = splitRows(split, set.homeIds);
-    return this.fitFeatures({ set, rows: rows.train }, { set, rows: rows.validation });
+    const rows = tableFitRows(data, options.validation, { ...this.params, context: this.usesContext });
+    return this.fitFeatures(rows.train, rows.validation);
   }
 
   /** Fits on prepared feature rows (the train and validation rows of a home split). */
@@ -387,10 +370,6 @@ function boosterOptions(p: BoostedTreesParams): Record<string, string | number> 
 function toRowArrays(flat: Float32Array, d: number): number[][] {
   const n = d > 0 ? flat.length / d : 0;
   return Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * d, (i + 1) * d)));
-}
-
-function allRows(n: number): Int32Array {
-  return Int32Array.from({ length: n }, (_, i) => i);
 }
 
 // ml-xgboost, loaded once on first use -------------------------------------------------------

@@ -13,7 +13,6 @@ import {
 } from "../evaluation/calibration.js";
 import { chooseThreshold, type ThresholdChoice } from "../evaluation/metrics.js";
 import { fileSystemIO } from "../registry/fileIO.js";
-import { splitHomes, splitRows } from "../split.js";
 import { type TelemetryInput, toColumnTable } from "../tableInput.js";
 import { loadTf, requireTf, type Tf } from "../tf.js";
 import { averagePrecision, type FailureEstimator, isFeatureSet, labelsOf } from "./estimator.js";
@@ -23,12 +22,12 @@ import {
   type FeatureSet,
   type FeatureSpec,
   featureIndices,
-  featureSpecFor,
   isContextFeature,
   TODAY_FEATURES,
   withoutContext,
 } from "./features.js";
 import { Standardizer, type StandardizerState } from "./standardizer.js";
+import { allRows, type FeatureRows, tableFitRows } from "./tableFitRows.js";
 
 export interface FailureClassifierParams {
   /** Hidden layer sizes; [] is logistic regression. */
@@ -145,11 +144,7 @@ export interface FailurePreprocess {
   calibrator: CalibratorJSON | null;
 }
 
-/** Rows of a feature set: how trainHomeTypes shares one feature build between many models. */
-export interface FeatureRows {
-  set: FeatureSet;
-  rows: Int32Array;
-}
+export type { FeatureRows } from "./tableFitRows.js";
 
 export interface FitOptions {
   /** Validation data; by default a seeded, home-stratified share of `data`'s homes. */
@@ -233,24 +228,8 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
 
   /** Fits on a telemetry table: a ColumnTable, an apache-arrow Table or a danfo DataFrame. */
   async fit(data: TelemetryInput, options: FitOptions = {}): Promise<this> {
-    const table = toColumnTable(data);
-    const spec = featureSpecFor(table, { window: this.params.window, context: this.usesContext });
-    const set = buildFeatures(table, spec);
-    if (options.validation) {
-      const validation = buildFeatures(toColumnTable(options.validation), spec);
-      return this.fitFeatures(
-        { set, rows: allRows(set.rows) },
-        { set: validation, rows: allRows(validation.rows) },
-        options,
-      );
-    }
-    const vf = this.params.validationFraction;
-    const split = splitHomes(set.homeIds, set.homeTypes, {
-      seed: deriveSeed(this.params.seed, "validation-split"),
-      fractions: { train: 1 - vf, validation: vf, test: 0 },
-    });
-    const rows = splitRows(split, set.homeIds);
-    return this.fitFeatures({ set, rows: rows.train }, { set, rows: rows.validation }, options);
+    const rows = tableFitRows(data, options.validation, { ...this.params, context: this.usesContext });
+    return this.fitFeatures(rows.train, rows.validation, options);
   }
 
   /** Fits on prepared feature rows (the train and validation rows of a home split). */
@@ -698,8 +677,4 @@ function count(labels: Float32Array): number {
   let n = 0;
   for (const v of labels) if (v === 1) n++;
   return n;
-}
-
-function allRows(n: number): Int32Array {
-  return Int32Array.from({ length: n }, (_, i) => i);
 }
