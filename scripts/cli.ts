@@ -9,6 +9,7 @@ import * as generate from "./commands/generate.js";
 import * as info from "./commands/info.js";
 import * as lineage from "./commands/lineage.js";
 import * as predict from "./commands/predict.js";
+import * as synergies from "./commands/synergies.js";
 
 /**
  * The `homeforge` command line: one module per command under scripts/commands/, assembled
@@ -20,7 +21,7 @@ export function buildCli(): Command {
   const program = new Command("homeforge")
     .description("Seeded synthetic smart homes, tidy datasets and honest TensorFlow.js models")
     .version(packageVersion());
-  for (const command of [generate, exportCommand, collect, lineage, predict, info, delegated])
+  for (const command of [generate, exportCommand, collect, lineage, predict, synergies, info, delegated])
     command.register(program);
   return applyCliConventions(program);
 }

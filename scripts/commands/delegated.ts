@@ -2,7 +2,7 @@ import { type Command, CommanderError } from "commander";
 import { DELEGATE_EXIT } from "../cliSupport.js";
 
 /**
- * The model commands (`pipeline`, `train`, `models`) live in their own scripts, which import
+ * The model commands (`pipeline`, `train`, `train-synergy`, `models`) live in their own scripts, which import
  * TensorFlow.js, so they are loaded on demand, and keep their own flags: everything after the
  * command name is handed over unchanged.
  */
@@ -18,6 +18,12 @@ export function register(program: Command): Command {
     "train",
     "train per-home-type and global failure classifiers on a dataset (see --help)",
     async (argv) => (await import("../train-home-types.js")).main(argv),
+  );
+  delegate(
+    program,
+    "train-synergy",
+    "train the graph synergy model (GNN) on a dataset, with baselines by amount of history (see --help)",
+    async (argv) => (await import("../train-synergy.js")).main(argv),
   );
   delegate(
     program,

@@ -4,12 +4,15 @@ import type { ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTabl
 import { HomeforgeError } from "../../core/errors.js";
 import { CENSORED_COLUMN, censoredMask } from "../../pipeline/storage/censoring.js";
 import { TELEMETRY_SCHEMA } from "../../pipeline/storage/tables.js";
-import { ALIAS_NAMES, ModelRegistry } from "../registry/registry.js";
+import { parseModelRef } from "../registry/modelRef.js";
+import { ModelRegistry } from "../registry/registry.js";
 import { presentColumns, selectRows, type TelemetryInput, toColumnTable } from "../tableInput.js";
 import type { FailureClassifier } from "./failureClassifier.js";
 import { FAILURE_CLASSIFIER_KIND } from "./failureKind.js";
 import { type FailureRouter, routerName, type ServedModel } from "./failureRouter.js";
 import { FAILURE_ROUTER_KIND } from "./routerKind.js";
+
+export { parseModelRef };
 
 export interface PredictFailuresOptions {
   /** Registry root. */
@@ -83,27 +86,6 @@ const CENSORED_SPEC: ColumnSpec = {
   role: "label",
   description: "passed through from telemetry: the row's label window reaches past the horizon",
 };
-
-/** `NAME[@REF]` → name and ref; a one-line error naming `field` for anything else. */
-export function parseModelRef(text: string, field = "model"): { name: string; ref: string } {
-  const m = /^([a-z0-9][a-z0-9_.-]*)(?:@(.*))?$/i.exec(text);
-  if (!m) {
-    throw new HomeforgeError(
-      field,
-      `"${text}" is not a model reference`,
-      "pass NAME or NAME@REF, e.g. failure-router@production, failure-global@3",
-    );
-  }
-  const ref = m[2] ?? "production";
-  if (!(ALIAS_NAMES as readonly string[]).includes(ref) && !/^v?[1-9][0-9]*$/.test(ref)) {
-    throw new HomeforgeError(
-      field,
-      `"${ref}" in "${text}" is not a version reference`,
-      `after @ pass ${ALIAS_NAMES.join(", ")}, a version like v3, or its number`,
-    );
-  }
-  return { name: m[1], ref };
-}
 
 /**
  * The verified version `options.model` names (default `<prefix>-router@production`), and its
