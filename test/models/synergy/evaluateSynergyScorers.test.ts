@@ -78,6 +78,11 @@ test("the paired AP difference: the oracle beats the baselines, not its twin or 
     const twin = cut.apDifferences.find((d) => d.scorer === "gnn_twin")!;
     assert.equal([twin.estimate, twin.lo, twin.hi], [0, 0, 0]);
     assert.ok(cut.apDifferences.every((d) => d.reference === "gnn" && d.homes === 12));
+    // every home has a link, so the mean of differences is the difference of the AP means
+    const apMean = (name: string) => cut.scorers.find((s) => s.scorer === name)!.averagePrecision.mean!;
+    for (const d of cut.apDifferences) {
+      assert.ok(Math.abs(d.estimate! - (apMean("gnn") - apMean(d.scorer))) < 1e-12, d.scorer);
+    }
   }
 });
 
