@@ -133,16 +133,7 @@ export function pairedDifference(
     weightedMetrics(pa, rows.labels, null, only)[metric] -
     weightedMetrics(pb, rows.labels, null, only)[metric];
   if (counts.homes < MIN_COMPARE_HOMES || counts.positives < MIN_COMPARE_POSITIVES) {
-    return {
-      metric,
-      estimate,
-      lo: Number.NaN,
-      hi: Number.NaN,
-      level,
-      resamples: 0,
-      verdict: "too_few",
-      ...counts,
-    };
+    return { metric, ...tooFewToCompare(estimate, level), ...counts };
   }
   const draws = drawWeights(rows, options);
   const diffs: number[] = [];
@@ -152,15 +143,21 @@ export function pairedDifference(
     );
   }
   const interval = percentileInterval(estimate, diffs, level);
-  const verdict: DifferenceVerdict =
-    interval.resamples === 0 || !Number.isFinite(interval.lo)
-      ? "too_few"
-      : interval.lo > 0
-        ? "a_beats_b"
-        : interval.hi < 0
-          ? "b_beats_a"
-          : "no_difference";
-  return { metric, ...interval, verdict, ...counts };
+  return { metric, ...interval, verdict: differenceVerdict(interval), ...counts };
+}
+
+/** A difference with no interval: too few homes (or positives) to compare. */
+export function tooFewToCompare(estimate: number, level: number): Interval & { verdict: DifferenceVerdict } {
+  return { estimate, lo: Number.NaN, hi: Number.NaN, level, resamples: 0, verdict: "too_few" };
+}
+
+/**
+ * The verdict of an interval of A − B: "a_beats_b" / "b_beats_a" only when it excludes 0,
+ * "too_few" when no resample gave a value.
+ */
+export function differenceVerdict(interval: Interval): DifferenceVerdict {
+  if (interval.resamples === 0 || !Number.isFinite(interval.lo)) return "too_few";
+  return interval.lo > 0 ? "a_beats_b" : interval.hi < 0 ? "b_beats_a" : "no_difference";
 }
 
 /** The verdict in words, naming the two models. */
@@ -186,7 +183,8 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-function percentileInterval(estimate: number, samples: readonly number[], level: number): Interval {
+/** The percentile interval of the finite resampled values around `estimate`. */
+export function percentileInterval(estimate: number, samples: readonly number[], level: number): Interval {
   const finite = samples.filter(Number.isFinite).sort((x, y) => x - y);
   const alpha = (1 - level) / 2;
   return {
@@ -199,12 +197,18 @@ function percentileInterval(estimate: number, samples: readonly number[], level:
 }
 
 /** The resampling stream: per resample, each row's weight (times its home was drawn). */
-function drawWeights(rows: BootstrapRows, options: BootstrapOptions) {
+/** The resample count, level and stream of the options, defaults filled in and checked. */
+export function bootstrapSettings(options: BootstrapOptions): { resamples: number; level: number; rng: Rng } {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   if (!Number.isInteger(resamples) || resamples < 1)
     throw new RangeError(`resamples must be a whole number ≥ 1, got ${resamples}`);
   const level = options.level ?? DEFAULT_LEVEL;
   if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
+  return { resamples, level, rng: options.rng ?? new Rng(options.seed ?? 0) };
+}
+
+function drawWeights(rows: BootstrapRows, options: BootstrapOptions) {
+  const { resamples, level, rng } = bootstrapSettings(options);
   const n = rows.labels.length;
   if (rows.homes.length !== n) throw new RangeError(`${rows.homes.length} home ids for ${n} labels`);
   // homes in order of first appearance, so the draws do not depend on how ids sort
@@ -220,7 +224,6 @@ function drawWeights(rows: BootstrapRows, options: BootstrapOptions) {
     homeOf[i] = k;
   }
   const homes = index.size;
-  const rng = options.rng ?? new Rng(options.seed ?? 0);
   return {
     level,
     *weights(): Generator<Float64Array> {

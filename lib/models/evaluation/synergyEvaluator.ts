@@ -1,5 +1,6 @@
 import type { ColumnTable } from "../../core/columnTable.js";
 import { HomeforgeError } from "../../core/errors.js";
+import { checkRankingK, DEFAULT_RANKING_K, meanDefined } from "../synergy/rankingMetrics.js";
 
 /** A synergy detector's output: scored trigger→action pairs, higher score = more likely linked. */
 export interface RankedPairs {
@@ -58,18 +59,17 @@ export interface SynergyEvaluation {
  * (SYNERGIES_SCHEMA: home_id, trigger_entity, action_entity, linked). Pairs are directed.
  * Within a home, pairs are ranked by score, highest first; ties keep the input order. A
  * scored pair missing from the truth table counts as a negative; a planted link the
- * detector never scored is a miss at the bottom of its ranking.
+ * detector never scored is a miss at the bottom of its ranking. (On SynergyGraphs,
+ * lib/models/synergy/rankingMetrics.ts gives the tie-aware metrics, independent of order.)
  */
 export function evaluateSynergyRanking(
   truth: ColumnTable,
   ranked: RankedPairs | ColumnTable,
   options: SynergyEvaluationOptions = {},
 ): SynergyEvaluation {
-  const k = options.k ?? 5;
+  const k = options.k ?? DEFAULT_RANKING_K;
   const threshold = options.threshold ?? 0.5;
-  if (!Number.isInteger(k) || k < 1) {
-    throw new HomeforgeError("evaluation.k", `${k} is not a whole number ≥ 1`, "pass e.g. k: 5");
-  }
+  checkRankingK(k);
   if (!Number.isFinite(threshold)) {
     throw new HomeforgeError(
       "evaluation.threshold",
@@ -93,18 +93,7 @@ export function evaluateSynergyRanking(
   const homes = homeIds.map((homeId) =>
     scoreHome(homeId, truthByHome.get(homeId)!, rankedByHome.get(homeId) ?? [], k, threshold),
   );
-  const mean = (pick: (m: HomeSynergyMetrics) => number) => {
-    let sum = 0;
-    let n = 0;
-    for (const m of homes) {
-      const x = pick(m);
-      if (!Number.isNaN(x)) {
-        sum += x;
-        n++;
-      }
-    }
-    return n > 0 ? sum / n : Number.NaN;
-  };
+  const mean = (pick: (m: HomeSynergyMetrics) => number) => meanDefined(homes.map(pick)).mean;
   return {
     k,
     threshold,
