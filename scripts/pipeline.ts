@@ -9,6 +9,8 @@ import {
   trainingModelNames,
   verifyTrainingTargets,
 } from "../lib/models/failure/trainHomeTypes.js";
+import { formatSynergyTable } from "../lib/models/synergy/formatSynergyTable.js";
+import { trainSynergyFromDataset } from "../lib/models/synergy/trainSynergyFromDataset.js";
 import { resolveGenerationConfig, wholeNumberFlag } from "../lib/pipeline/generation/config.js";
 import { generateDataset } from "../lib/pipeline/generation/generate.js";
 import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
@@ -26,9 +28,9 @@ import {
 
 /**
  * The main job (`npm run pipeline`): generate the default dataset → train the per-home-type
- * and global failure classifiers → evaluate each against its production version → register,
- * promote what passes → print a summary and where everything was written.
- * The defaults are sized to finish end to end in about two minutes on a 2-core machine.
+ * and global failure classifiers → train the graph synergy model → evaluate each against its
+ * production version → register, promote what passes → print a summary and where everything
+ * was written.
  */
 /** The main job's defaults (lib/core/defaults.ts says why they differ from generate's). */
 export const PIPELINE_DEFAULTS = DEFAULTS.pipeline;
@@ -81,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     const homeTypes = HOME_TYPES.filter((t) => (config.homeTypeMix[t] ?? 0) > 0);
     verifyTrainingTargets(modelsDir, trainingModelNames("failure", homeTypes));
 
-    say(`1/3 generate ${config.homes} homes × ${config.days} days (seed ${config.seed})`);
+    say(`1/4 generate ${config.homes} homes × ${config.days} days (seed ${config.seed})`);
     lineage = LineageStore.open(defaultLineagePath());
     const progress = createProgress("homes", config.homes, { quiet: opts.quiet });
     const generated = await generateDataset(config, { lineage, onProgress: progress.update });
@@ -90,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       `    dataset ${generated.manifest.dataset_id}${generated.cached ? " (cached)" : ""}: ${generated.dir}`,
     );
 
-    say("2/3 train per-home-type and global classifiers, with baselines");
+    say("2/4 train per-home-type and global failure classifiers, with baselines");
     const log =
       opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
     // one lineage run for training, completed or failed by trainFailureModels
@@ -106,18 +108,37 @@ export async function main(argv: string[]): Promise<number> {
         say(`    backend ${backend.backend}; ${telemetry.table.rows} telemetry rows`),
     });
 
-    say("3/3 summary");
+    say("3/4 train the graph synergy model (GNN), with baselines, at 1/3/7/14/all days of history");
+    const synergy = await trainSynergyFromDataset(generated.dir, {
+      modelsDir,
+      seed: config.seed,
+      bootstrapResamples,
+      verify: opts.verify,
+      onProgress: log,
+      lineage: { store: lineage, job: "pipeline:train-synergy" },
+      onReady: ({ graphs, homes }) => say(`    ${graphs} graphs of ${homes} homes`),
+    });
+
+    say("4/4 summary");
     console.log(formatComparisonTable(result));
     for (const r of result.registered) {
       console.log(
         `  ${r.name} ${r.version}: ${r.promoted ? "promoted to production" : `kept as candidate (${r.blocked_by.join("; ")})`}`,
       );
     }
+    console.log(formatSynergyTable(synergy.result.evaluation));
+    const s = synergy.result.registered;
+    if (s) {
+      console.log(
+        `  ${s.name} ${s.version}: ${s.promoted ? "promoted to production" : `kept as candidate (${s.blocked_by.join("; ")})`}`,
+      );
+    }
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     console.log(`dataset:     ${generated.dir}`);
     console.log(`models:      ${modelsDir}`);
     console.log(`comparison:  ${result.comparison_file}`);
-    console.log(`lineage:     ${lineage.path} (run ${runId})`);
+    console.log(`synergy:     ${synergy.result.results_file}`);
+    console.log(`lineage:     ${lineage.path} (runs ${runId}, ${synergy.runId})`);
     console.log(`done in ${seconds} s`);
     return 0;
   } catch (e) {

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { DEFAULTS } from "../lib/core/defaults.js";
 import { defaultDataRoot, defaultLineagePath } from "../lib/core/paths.js";
-import { formatSynergyTable } from "../lib/models/synergy/evaluateSynergyScorers.js";
+import { formatSynergyTable } from "../lib/models/synergy/formatSynergyTable.js";
 import { trainSynergyFromDataset } from "../lib/models/synergy/trainSynergyFromDataset.js";
 import { wholeNumberFlag } from "../lib/pipeline/generation/config.js";
 import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";

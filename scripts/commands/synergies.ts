@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { defaultDataRoot } from "../../lib/core/paths.js";
-import { modelsRootOption, wholeNumberFlag } from "../cliSupport.js";
+import { wholeNumberFlag } from "../../lib/pipeline/generation/config.js";
+import { modelsRootOption } from "../cliSupport.js";
 
 /** `homeforge synergies`: a home's candidate device pairs ranked by the synergy model, with reasons. */
 export function register(program: Command): Command {
@@ -27,7 +28,7 @@ export function register(program: Command): Command {
       const [{ detectSynergies, resolveSynergyModel }, { loadSynergyGraphs }, { openDataset, resolveDatasetDir }] =
         await Promise.all([
           import("../../lib/models/synergy/detectSynergies.js"),
-          import("../../lib/models/synergy/synergyGraphs.js"),
+          import("../../lib/models/synergy/loadSynergyGraphs.js"),
           import("../../lib/pipeline/storage/openDataset.js"),
         ]);
       const modelsDir = modelsRootOption(opts.models);
@@ -40,7 +41,6 @@ export function register(program: Command): Command {
       const graphs = await loadSynergyGraphs(dataset, {
         cuts: [historyDays ?? null],
         homes: [opts.home],
-        field: "--home",
       });
       const detected = await detectSynergies(graphs, {
         modelsDir,

@@ -2,12 +2,10 @@ import { HomeforgeError } from "../../core/errors.js";
 import { parseModelRef } from "../registry/modelRef.js";
 import { ModelRegistry } from "../registry/registry.js";
 import { pairReason } from "./pairReason.js";
+import { SYNERGY_MODEL_NAME } from "./registerSynergyModel.js";
 import type { SynergyGnn } from "./synergyGnn.js";
 import { SYNERGY_GNN_KIND } from "./synergyGnnKind.js";
 import type { SynergyGraph } from "./synergyTypes.js";
-
-/** The registry name the main job trains the synergy model under. */
-export const SYNERGY_MODEL_NAME = "synergy-gnn";
 
 export interface DetectSynergiesOptions {
   /** Registry root. */
