@@ -25,4 +25,18 @@ export * from "./failure/trainingLineage.js";
 export * from "./registry/fileIO.js";
 export * from "./registry/registry.js";
 export * from "./split.js";
+export { homeSynergyGraph, homeSynergyGraphs } from "./synergy/homeSynergyGraph.js";
+export { type LoadSynergyGraphsOptions, loadSynergyGraphs } from "./synergy/loadSynergyGraphs.js";
+export { CO_ACTIVATION_WINDOW_MS } from "./synergy/messageAdjacency.js";
+export { NODE_FEATURE_NAMES, type NodeDescription, nodeFeatureMatrix } from "./synergy/nodeFeatures.js";
+export { hourlyOnsetRate, pairEvidence } from "./synergy/pairEvidence.js";
+export { PAIR_FEATURE_NAMES, pairFeatureMatrix } from "./synergy/pairFeatures.js";
+export type {
+  SynergyArea,
+  SynergyDevice,
+  SynergyEvents,
+  SynergyHomeData,
+  SynergyTruthRow,
+} from "./synergy/synergyHome.js";
+export * from "./synergy/synergyTypes.js";
 export * from "./tableInput.js";
