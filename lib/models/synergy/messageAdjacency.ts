@@ -41,18 +41,19 @@ export function coActivationMatrix(
   const order = Int32Array.from({ length: total }, (_, i) => i).sort((x, y) => time[x] - time[y] || x - y);
   const counts = new Float64Array(n * n);
   const seenBy = new Int32Array(n).fill(-1);
+  // each activation p counts each other node j once when j has an activation within the window
+  let lo = 0;
   for (let p = 0; p < total; p++) {
     const i = node[order[p]];
     const t = time[order[p]];
-    const visit = (q: number) => {
+    while (t - time[order[lo]] > windowMs) lo++;
+    for (let q = lo; q < total && time[order[q]] - t <= windowMs; q++) {
       const j = node[order[q]];
       if (j !== i && seenBy[j] !== p) {
         seenBy[j] = p;
         counts[i * n + j]++;
       }
-    };
-    for (let q = p - 1; q >= 0 && t - time[order[q]] <= windowMs; q--) visit(q);
-    for (let q = p + 1; q < total && time[order[q]] - t <= windowMs; q++) visit(q);
+    }
   }
   return pairMatrix(n, (i, j) => {
     const norm = Math.sqrt(activations[i].length * activations[j].length);

@@ -218,14 +218,22 @@ function groupEvents(
   return order.map((rows) => {
     let sorted = true;
     for (let k = 1; k < rows.length; k++) if (time[rows[k]] < time[rows[k - 1]]) sorted = false;
-    const idx = sorted ? rows : Int32Array.from([...rows].sort((a, b) => time[a] - time[b] || a - b));
-    const t = Float64Array.from(idx, (i) => time[i]);
-    return {
-      time: t,
-      state: Array.from(idx, (i) => state[i]),
-      value: Float64Array.from(idx, (i) => value[i] ?? Number.NaN),
-      hour: Uint8Array.from(t, (x) => localHourOf(grid, x)),
+    const idx = sorted ? rows : rows.slice().sort((a, b) => time[a] - time[b] || a - b);
+    const m = idx.length;
+    const series: DeviceSeries = {
+      time: new Float64Array(m),
+      state: new Array<string | null>(m),
+      value: new Float64Array(m),
+      hour: new Uint8Array(m),
     };
+    for (let k = 0; k < m; k++) {
+      const i = idx[k];
+      series.time[k] = time[i];
+      series.state[k] = state[i];
+      series.value[k] = value[i] ?? Number.NaN;
+      series.hour[k] = localHourOf(grid, time[i]);
+    }
+    return series;
   });
 }
 
