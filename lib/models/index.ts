@@ -27,7 +27,21 @@ export * from "./registry/registry.js";
 export * from "./split.js";
 export * from "./synergy/evaluateSynergyScorers.js";
 export * from "./synergy/formatSynergyTable.js";
+export { homeSynergyGraph, homeSynergyGraphs } from "./synergy/homeSynergyGraph.js";
+export { type LoadSynergyGraphsOptions, loadSynergyGraphs } from "./synergy/loadSynergyGraphs.js";
+export { CO_ACTIVATION_WINDOW_MS } from "./synergy/messageAdjacency.js";
+export { NODE_FEATURE_NAMES, type NodeDescription, nodeFeatureMatrix } from "./synergy/nodeFeatures.js";
+export { hourlyOnsetRate, pairEvidence } from "./synergy/pairEvidence.js";
+export { PAIR_FEATURE_NAMES, pairFeatureMatrix } from "./synergy/pairFeatures.js";
 export * from "./synergy/rankingMetrics.js";
 export * from "./synergy/synergyBaselines.js";
 export * from "./synergy/synergyBootstrap.js";
+export type {
+  SynergyArea,
+  SynergyDevice,
+  SynergyEvents,
+  SynergyHomeData,
+  SynergyTruthRow,
+} from "./synergy/synergyHome.js";
+export * from "./synergy/synergyTypes.js";
 export * from "./tableInput.js";

@@ -10,6 +10,7 @@
 export * from "../core/random.js";
 export * from "./areaAdjacency.js";
 export * from "./catalog/areas.js";
+export * from "./catalog/compatiblePairs.js";
 export * from "./catalog/devices.js";
 export * from "./catalog/eventBehaviour.js";
 export * from "./catalog/health.js";

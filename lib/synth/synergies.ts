@@ -1,21 +1,11 @@
 import { Rng } from "../core/random.js";
-import {
-  crossAreaAllowed,
-  endpointMatches,
-  RELATIONSHIPS,
-  type RelationshipType,
-} from "./catalog/relationships.js";
+import { type CompatiblePair, compatibleDevicePairs } from "./catalog/compatiblePairs.js";
 import { confounderOf, planConfounders } from "./confounders.js";
-import type { Area, Device, GeneratedHome } from "./homes.js";
+import type { Device, GeneratedHome } from "./homes.js";
 import type { PlantedSynergy } from "./synergyTypes.js";
 
 /** A type- and place-compatible trigger→action pair of a home. */
-export interface CandidatePair {
-  trigger: Device;
-  action: Device;
-  relationship: RelationshipType;
-  sameArea: boolean;
-}
+export type CandidatePair = CompatiblePair<Device>;
 
 /** At most this many planted links end on one action device (a light has a motion sensor and a door, not ten). */
 export const MAX_LINKS_PER_ACTION = 2;
@@ -24,27 +14,11 @@ export const MAX_LINKS_PER_ACTION = 2;
 const LINK_DELAY_SPREAD = 0.3;
 
 /**
- * Every compatible trigger→action pair of a home, in a fixed order: trigger device order,
- * then catalog order, then action device order. A pair is compatible when the devices
- * match a catalog relationship and share an area, or the relationship allows their two
- * areas (e.g. entrance door → hallway light).
+ * Every compatible trigger→action pair of a home (catalog/compatiblePairs.ts: trigger
+ * device order, then catalog order, then action device order).
  */
 export function compatiblePairs(generated: GeneratedHome): CandidatePair[] {
-  const areas = new Map<string, Area>(generated.areas.map((a) => [a.areaId, a]));
-  const pairs: CandidatePair[] = [];
-  for (const trigger of generated.devices) {
-    for (const relationship of RELATIONSHIPS) {
-      if (!endpointMatches(relationship.trigger, trigger)) continue;
-      const triggerArea = areas.get(trigger.areaId)!;
-      for (const action of generated.devices) {
-        if (action.entityId === trigger.entityId || !endpointMatches(relationship.action, action)) continue;
-        const sameArea = action.areaId === trigger.areaId;
-        if (!sameArea && !crossAreaAllowed(relationship, triggerArea, areas.get(action.areaId)!)) continue;
-        pairs.push({ trigger, action, relationship, sameArea });
-      }
-    }
-  }
-  return pairs;
+  return compatibleDevicePairs(generated.devices, generated.areas);
 }
 
 /**

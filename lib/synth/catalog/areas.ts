@@ -20,6 +20,28 @@ export type AreaKind =
   | "porch"
   | "driveway";
 
+/** Every area kind, in a fixed order (the order model inputs one-hot them in). */
+export const AREA_KINDS: readonly AreaKind[] = Object.keys({
+  living_room: 1,
+  kitchen: 1,
+  bedroom: 1,
+  bathroom: 1,
+  hallway: 1,
+  entrance: 1,
+  office: 1,
+  dining_room: 1,
+  laundry: 1,
+  garage: 1,
+  basement: 1,
+  attic: 1,
+  stairs: 1,
+  yard: 1,
+  garden: 1,
+  patio: 1,
+  porch: 1,
+  driveway: 1,
+} satisfies Record<AreaKind, 1>) as AreaKind[];
+
 export const OUTDOOR_AREA_KINDS: ReadonlySet<AreaKind> = new Set([
   "yard",
   "garden",

@@ -30,6 +30,22 @@ export type Domain =
   | "camera"
   | "alarm_control_panel";
 
+/** Every domain, in a fixed order (the order model inputs one-hot them in). */
+export const DOMAINS: readonly Domain[] = Object.keys({
+  light: 1,
+  switch: 1,
+  sensor: 1,
+  binary_sensor: 1,
+  climate: 1,
+  lock: 1,
+  cover: 1,
+  media_player: 1,
+  vacuum: 1,
+  fan: 1,
+  camera: 1,
+  alarm_control_panel: 1,
+} satisfies Record<Domain, 1>) as Domain[];
+
 export interface DeviceTemplate {
   /** Unique template key, e.g. "motion_sensor". */
   key: string;
@@ -372,6 +388,11 @@ function t(
 ): DeviceTemplate {
   return { key, family, domain, deviceClass, name, healthType, powerSource, areas, weight, maxPerArea };
 }
+
+/** Every non-empty device_class of the templates, in template order. */
+export const DEVICE_CLASSES: readonly string[] = [
+  ...new Set(DEVICE_TEMPLATES.map((t) => t.deviceClass).filter((c) => c !== "")),
+];
 
 export const TEMPLATE_BY_KEY: ReadonlyMap<string, DeviceTemplate> = new Map(
   DEVICE_TEMPLATES.map((d) => [d.key, d]),
