@@ -25,12 +25,15 @@ export function register(program: Command): Command {
     .action(async (opts) => {
       const top = wholeNumberFlag("--top", opts.top, { min: 0 }) ?? 10;
       const historyDays = wholeNumberFlag("--history-days", opts.historyDays, { min: 1 });
-      const [{ detectSynergies, resolveSynergyModel }, { loadSynergyGraphs }, { openDataset, resolveDatasetDir }] =
-        await Promise.all([
-          import("../../lib/models/synergy/detectSynergies.js"),
-          import("../../lib/models/synergy/loadSynergyGraphs.js"),
-          import("../../lib/pipeline/storage/openDataset.js"),
-        ]);
+      const [
+        { detectSynergies, resolveSynergyModel },
+        { loadSynergyGraphs },
+        { openDataset, resolveDatasetDir },
+      ] = await Promise.all([
+        import("../../lib/models/synergy/detectSynergies.js"),
+        import("../../lib/models/synergy/loadSynergyGraphs.js"),
+        import("../../lib/pipeline/storage/openDataset.js"),
+      ]);
       const modelsDir = modelsRootOption(opts.models);
       const dir = existsSync(opts.dataset)
         ? opts.dataset

@@ -57,7 +57,9 @@ export async function loadSynergyGraphs(
     parts = [];
     ranges = [];
   };
-  for await (const chunk of dataset.chunks("events")) {
+  // one home asked for: Parquet row groups that cannot hold its events are not decoded
+  const keep = wanted ? { column: "home_id", values: wanted } : undefined;
+  for await (const chunk of dataset.chunks("events", keep)) {
     const home = chunk.columns.home_id as string[];
     for (let start = 0; start < chunk.rows; ) {
       let end = start + 1;
@@ -65,7 +67,8 @@ export async function loadSynergyGraphs(
       const id = home[start];
       if (id !== current) {
         finish();
-        if (finished.has(id))
+        // (with skipped row groups, only the wanted homes are sure to be read whole)
+        if (finished.has(id) && (wanted === null || wanted.has(id)))
           throw new HomeforgeError(
             "events",
             `dataset ${dataset.manifest.dataset_id}: the events of ${id} are not stored together`,

@@ -1,14 +1,21 @@
-import { modelVersionId, type LineageStore } from "../../pipeline/lineage/lineageStore.js";
-import { openDataset, type OpenDatasetOptions } from "../../pipeline/storage/openDataset.js";
+import { type LineageStore, modelVersionId } from "../../pipeline/lineage/lineageStore.js";
+import { type OpenDatasetOptions, openDataset } from "../../pipeline/storage/openDataset.js";
 import { type BackendChoice, chooseBackend } from "../backend.js";
 import { loadSynergyGraphs } from "./loadSynergyGraphs.js";
 import { NODE_FEATURE_NAMES } from "./nodeFeatures.js";
 import { PAIR_FEATURE_NAMES } from "./pairFeatures.js";
-import { type SynergyTrainingResult, type TrainSynergyOptions, trainSynergyModel } from "./trainSynergyModel.js";
 import { HISTORY_CUTS } from "./synergyTypes.js";
+import {
+  type SynergyTrainingResult,
+  type TrainSynergyOptions,
+  trainSynergyModel,
+} from "./trainSynergyModel.js";
 
 export interface TrainSynergyFromDatasetOptions
-  extends Omit<TrainSynergyOptions, "dataset" | "lineageRunId" | "onRegistered" | "onVerdict" | "featureNames"> {
+  extends Omit<
+    TrainSynergyOptions,
+    "dataset" | "lineageRunId" | "onRegistered" | "onVerdict" | "featureNames"
+  > {
   /** Check every file against the manifest's sha256 (default true). */
   verify?: OpenDatasetOptions["verify"];
   /** How errors about the dataset name it (default "--dataset"). */
@@ -77,7 +84,12 @@ export async function trainSynergyFromDataset(
         return run({
           lineageRunId: rid,
           onRegistered: (m) => {
-            store.recordModelOutput(rid, { name: m.name, version: m.version, uri: m.dir, sha256: m.weights_sha256 });
+            store.recordModelOutput(rid, {
+              name: m.name,
+              version: m.version,
+              uri: m.dir,
+              sha256: m.weights_sha256,
+            });
           },
           onVerdict: (v) => {
             store.recordTransformation(rid, {

@@ -1,10 +1,10 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULTS } from "../../core/defaults.js";
-import { type PromotionPolicy, type Verdict } from "../evaluation/evaluator.js";
+import type { PromotionPolicy, Verdict } from "../evaluation/evaluator.js";
 import { type HomeSplit, type SplitFractions, splitHomes } from "../split.js";
-import { type SynergyScorerEvaluation, evaluateSynergyScorers } from "./evaluateSynergyScorers.js";
-import { registerSynergyModel, type RegisteredSynergyModel } from "./registerSynergyModel.js";
+import { evaluateSynergyScorers, type SynergyScorerEvaluation } from "./evaluateSynergyScorers.js";
+import { type RegisteredSynergyModel, registerSynergyModel } from "./registerSynergyModel.js";
 import { type ServedScorer, servedThreshold, statisticBaselines } from "./synergyBaselines.js";
 import { SynergyGnn, type SynergyGnnParams, type SynergyTrainingSummary } from "./synergyGnn.js";
 import { HISTORY_CUTS, type SynergyGraph } from "./synergyTypes.js";
@@ -101,7 +101,11 @@ export interface SynergyClaims {
 }
 
 export interface SynergyTrainingResult {
-  split: { seed: number; counts: HomeSplit["counts"]; homes: Record<"train" | "validation" | "test", number> };
+  split: {
+    seed: number;
+    counts: HomeSplit["counts"];
+    homes: Record<"train" | "validation" | "test", number>;
+  };
   decisions: typeof SYNERGY_DECISIONS;
   /** Test homes, per history cut: the GNN, its ablation and every baseline. */
   evaluation: SynergyScorerEvaluation;

@@ -6,7 +6,7 @@ import { MANIFEST_FILE, type ManifestFile, sha256, tableSha256 } from "../../cor
 import type { DatasetManifest } from "../generation/manager.js";
 import { readCacheEntry } from "./cache.js";
 import { fileSizeProblem, hashMismatch, parseManifestBytes } from "./integrity.js";
-import { type ReadTableOptions, readTableChunks, readTableFile } from "./tableIO.js";
+import { type ReadTableOptions, type RowGroupFilter, readTableChunks, readTableFile } from "./tableIO.js";
 
 /** A dataset directory opened for reading: its manifest and a way to load its tables. */
 export interface OpenDataset {
@@ -19,8 +19,12 @@ export interface OpenDataset {
   has(table: string): boolean;
   /** Reads a table whole, with the schema its manifest records. */
   table(name: string): Promise<ColumnTable>;
-  /** Reads a table a row group at a time, in row order: for aggregations over big tables. */
-  chunks(name: string): AsyncGenerator<ColumnTable>;
+  /**
+   * Reads a table a row group at a time, in row order: for aggregations over big tables. With
+   * `keep`, Parquet row groups whose statistics rule out every wanted value are skipped (still
+   * counted against the manifest's rows).
+   */
+  chunks(name: string, keep?: Omit<RowGroupFilter, "onSkip">): AsyncGenerator<ColumnTable>;
   /** The raw bytes of each file of a table, verified like every other read (for Arrow IPC as is). */
   fileBytes(name: string): { path: string; bytes: Buffer; read: ReadTableOptions }[];
   /**
@@ -172,11 +176,15 @@ export function openDataset(dir: string, field = "--dataset", options: OpenDatas
       );
       return parts.length === 1 ? parts[0] : concatTables(schema, parts);
     },
-    async *chunks(name) {
+    async *chunks(name, keep) {
       const { entry, schema } = tableEntry(name);
       for (const f of entry.files) {
         let rows = 0;
-        for await (const chunk of readTableChunks(join(dir, f.path), schema, readOptions(f))) {
+        const options: ReadTableOptions = {
+          ...readOptions(f),
+          ...(keep ? { keep: { ...keep, onSkip: (n: number) => (rows += n) } } : {}),
+        };
+        for await (const chunk of readTableChunks(join(dir, f.path), schema, options)) {
           rows += chunk.rows;
           yield chunk;
         }

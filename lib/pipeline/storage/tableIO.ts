@@ -163,6 +163,19 @@ export interface ReadTableOptions {
   field?: string;
   label?: string;
   fix?: string;
+  /**
+   * Parquet row-group reads only: skip the row groups whose min/max statistics of the string
+   * column `column` hold none of `values` (e.g. one home's events), reporting each skipped
+   * group's row count to `onSkip`. Files without statistics are read whole.
+   */
+  keep?: RowGroupFilter;
+}
+
+/** Which row groups a chunked Parquet read decodes: those that may hold one of `values` in `column`. */
+export interface RowGroupFilter {
+  column: string;
+  values: ReadonlySet<string>;
+  onSkip?: (rows: number) => void;
 }
 
 /** A decode failure (truncated, garbage, wrong schema) as a one-line error naming the file. */
@@ -264,6 +277,11 @@ export async function* readTableChunks(
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
+    if (options.keep && !mayHold(group, options.keep)) {
+      options.keep.onSkip?.(rowEnd - rowStart);
+      rowStart = rowEnd;
+      continue;
+    }
     let chunk: ColumnTable;
     try {
       const raw: Record<string, unknown[]> = {};
@@ -291,6 +309,19 @@ export async function* readTableChunks(
     yield chunk;
     rowStart = rowEnd;
   }
+}
+
+type RowGroup = Awaited<ReturnType<typeof parquetMetadataAsync>>["row_groups"][number];
+
+/** false only when the group's statistics of the filter column rule out every wanted value. */
+function mayHold(group: RowGroup, keep: RowGroupFilter): boolean {
+  const column = group.columns.find((c) => c.meta_data?.path_in_schema.join(".") === keep.column);
+  const stats = column?.meta_data?.statistics;
+  const min = stats?.min_value ?? stats?.min;
+  const max = stats?.max_value ?? stats?.max;
+  if (typeof min !== "string" || typeof max !== "string") return true;
+  for (const v of keep.values) if (v >= min && v <= max) return true;
+  return false;
 }
 
 function arrowToColumns(table: arrow.Table, schema: TableSchema): ColumnTable {

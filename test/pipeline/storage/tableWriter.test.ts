@@ -232,3 +232,26 @@ test("a dataset table rolls over to part files at fileRows; DuckDB reads the par
 });
 
 test.run();
+
+test("chunked Parquet read with keep: skips row groups whose home_id statistics rule the homes out", async () => {
+  const table = eventsTable(2_500); // 100 rows per home, 250 rows per group: homes 0–24, groups 0–9
+  const path = join(root, "keep.parquet");
+  await write(path, table, "parquet", [], 250);
+  let skipped = 0;
+  const homes: string[] = [];
+  let groups = 0;
+  for await (const chunk of readTableChunks(path, EVENTS_SCHEMA, {
+    keep: { column: "home_id", values: new Set(["home_000007"]), onSkip: (n) => (skipped += n) },
+  })) {
+    groups++;
+    homes.push(...new Set(chunk.columns.home_id as string[]));
+  }
+  // home 7 is rows 700–799: groups 2 (500–749) and 3 (750–999) only
+  assert.is(groups, 2);
+  assert.is(skipped, 2_000);
+  assert.ok(homes.includes("home_000007"));
+  assert.not.ok(homes.includes("home_000001"));
+  let all = 0;
+  for await (const chunk of readTableChunks(path, EVENTS_SCHEMA)) all += chunk.rows;
+  assert.is(all, 2_500);
+});
