@@ -122,11 +122,14 @@ export class GnnNetwork {
     this.#tf = tfjs;
     this.shape = shape;
     this.specs = weightSpecs(shape);
+    // tf.variable and assign keep their own copy of the data: the source tensors are freed here
     this.#variables = new Map(
-      this.specs.map((spec, k) => [
-        spec.name,
-        tfjs.variable(tfjs.tensor(values[k], spec.shape, "float32"), true, undefined, "float32"),
-      ]),
+      this.specs.map((spec, k) => {
+        const initial = tfjs.tensor(values[k], spec.shape, "float32");
+        const variable = tfjs.variable(initial, true, undefined, "float32");
+        initial.dispose();
+        return [spec.name, variable];
+      }),
     );
   }
 
@@ -141,7 +144,9 @@ export class GnnNetwork {
 
   setValues(values: readonly Float32Array[]): void {
     this.specs.forEach((spec, k) => {
-      this.#variables.get(spec.name)!.assign(this.#tf.tensor(values[k], spec.shape, "float32"));
+      const value = this.#tf.tensor(values[k], spec.shape, "float32");
+      this.#variables.get(spec.name)!.assign(value);
+      value.dispose();
     });
   }
 

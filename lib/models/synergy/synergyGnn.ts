@@ -464,6 +464,11 @@ export function weightsProblem(file: SynergyGnnFile, byteLength: number): string
     : `holds ${byteLength} bytes, gnn.json's weights need ${floats * 4}`;
 }
 
+/** The registry signature's feature list: node features then pair features, prefixed by kind. */
+export function signatureFeatures(features: { node: readonly string[]; pair: readonly string[] }): string[] {
+  return [...features.node.map((n) => `node.${n}`), ...features.pair.map((n) => `pair.${n}`)];
+}
+
 function networkShapeOf(widths: GraphWidths, p: SynergyGnnParams): NetworkShape {
   return {
     widths,
