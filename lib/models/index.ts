@@ -25,4 +25,7 @@ export * from "./failure/trainingLineage.js";
 export * from "./registry/fileIO.js";
 export * from "./registry/registry.js";
 export * from "./split.js";
+export * from "./synergy/gnnCard.js";
+export * from "./synergy/synergyGnn.js";
+export * from "./synergy/synergyGnnKind.js";
 export * from "./tableInput.js";

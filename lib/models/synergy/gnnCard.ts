@@ -7,8 +7,9 @@ const fmt = (v: unknown): string => (typeof v === "number" && Number.isFinite(v)
 function variantLine(p: Partial<SynergyGnnParams>): string {
   if (p.nodeInputs === false) return "the non-graph baseline: an MLP on the pair features alone";
   if (p.messagePassing === false)
-    return `the ablation without message passing: ${p.layers} per-node layers, no adjacency`;
-  return `${p.layers} ${p.aggregation === "mean" ? "GraphSAGE-mean" : "GCN"} message-passing layers over the edge types`;
+    return `the ablation without message passing: the same per-node layers (${p.layers}), no adjacency`;
+  const layers = p.layers === 1 ? "1 message-passing layer" : `${p.layers} message-passing layers`;
+  return `${layers} (${p.aggregation === "mean" ? "GraphSAGE mean" : "GCN"} aggregation) over the edge types`;
 }
 
 /** Rows of metrics.json's numeric entries, one table row per named group (test, validation, baselines …). */

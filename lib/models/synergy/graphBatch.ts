@@ -201,3 +201,29 @@ export function writeNormalised(
     }
   }
 }
+
+/** Graphs per sorting window of batchesBySize, in batches. */
+const SIZE_WINDOW_BATCHES = 8;
+
+/**
+ * One epoch's batches: the graphs in seeded random order, each window of 8 batches sorted
+ * by node count and cut into batches, the batches then shuffled. Graphs of similar size
+ * share a batch, so less of it is padding (the adjacency matmul grows with N²), while which
+ * graphs meet in a batch stays random.
+ */
+export function batchesBySize(
+  graphs: readonly SynergyGraph[],
+  batchGraphs: number,
+  rng: { shuffle<T>(items: T[]): T[] },
+): number[][] {
+  const order = rng.shuffle(Array.from(graphs.keys()));
+  const batches: number[][] = [];
+  const window = batchGraphs * SIZE_WINDOW_BATCHES;
+  for (let start = 0; start < order.length; start += window) {
+    const part = order
+      .slice(start, start + window)
+      .sort((a, b) => graphs[a].nodeCount - graphs[b].nodeCount || a - b);
+    for (let k = 0; k < part.length; k += batchGraphs) batches.push(part.slice(k, k + batchGraphs));
+  }
+  return rng.shuffle(batches);
+}

@@ -99,7 +99,7 @@ test("the pair task: every variant learns it, the pair-features-only baseline in
   const floor = randomAp(pair.test);
   for (const variant of [
     {},
-    { aggregation: "mean" as const },
+    { aggregation: "gcn" as const },
     { messagePassing: false },
     { messagePassing: false, nodeInputs: false },
   ]) {

@@ -73,7 +73,7 @@ test("synergy_gnn is a default kind: save → registry → load gives identical 
     assert.is(meta.backend, model.training!.backend);
     const card = readFileSync(join(saved.dir, "card.md"), "utf8");
     assert.match(card, /hidden 8/);
-    assert.match(card, /1 GCN message-passing layers/);
+    assert.match(card, /1 message-passing layer \(GraphSAGE mean aggregation\)/);
     assert.match(
       card,
       new RegExp(`best epoch ${model.training!.best_epoch} of ${model.training!.epochs_run}`),
