@@ -27,6 +27,7 @@ export * from "./registry/registry.js";
 export * from "./split.js";
 export * from "./synergy/evaluateSynergyScorers.js";
 export * from "./synergy/formatSynergyTable.js";
+export * from "./synergy/gnnCard.js";
 export { homeSynergyGraph, homeSynergyGraphs } from "./synergy/homeSynergyGraph.js";
 export { type LoadSynergyGraphsOptions, loadSynergyGraphs } from "./synergy/loadSynergyGraphs.js";
 export { CO_ACTIVATION_WINDOW_MS } from "./synergy/messageAdjacency.js";
@@ -36,6 +37,8 @@ export { PAIR_FEATURE_NAMES, pairFeatureMatrix } from "./synergy/pairFeatures.js
 export * from "./synergy/rankingMetrics.js";
 export * from "./synergy/synergyBaselines.js";
 export * from "./synergy/synergyBootstrap.js";
+export * from "./synergy/synergyGnn.js";
+export * from "./synergy/synergyGnnKind.js";
 export type {
   SynergyArea,
   SynergyDevice,

@@ -2,7 +2,6 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { HomeforgeError } from "../../../lib/core/errors.js";
 import { FAILURE_CLASSIFIER_KIND } from "../../../lib/models/failure/failureKind.js";
 import { DEFAULT_MODEL_KINDS } from "../../../lib/models/registry/defaultKinds.js";
 import {
@@ -12,6 +11,7 @@ import {
   ModelRegistry,
   sha256Text,
 } from "../../../lib/models/registry/registry.js";
+import { expectHomeforgeError as expectError } from "../../helpers/expectError.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
 /** A kind needing no TensorFlow.js: the "model" is a JSON object. */
@@ -45,23 +45,11 @@ const TOY_KIND = defineModelKind<Toy>({
       : [{ file: "toy.json", problem: "has a negative bias" }],
 });
 
-async function expectError(fn: () => unknown, pattern: RegExp): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    assert.instance(e, HomeforgeError, (e as Error).message);
-    assert.not.match((e as Error).message, /\n/, "one line");
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable(`expected an error matching ${pattern}`);
-}
-
 test("the failure classifier is a default kind", () => {
   assert.ok(DEFAULT_MODEL_KINDS.includes(FAILURE_CLASSIFIER_KIND));
   assert.equal(
     new ModelRegistry(tempDir()).kinds().map((k) => k.name),
-    ["failure_classifier", "failure_router"],
+    ["failure_classifier", "failure_router", "synergy_gnn"],
   );
 });
 
@@ -94,7 +82,7 @@ test("a registry given a kind saves, loads and checks by it; other kinds are one
     assert.equal(plain.check("t").length, 0);
     await expectError(
       () => plain.load("t", "v1"),
-      /^models\/t\/v1: "toy" is not a model kind this registry knows; known kinds: failure_classifier, failure_router/,
+      /^models\/t\/v1: "toy" is not a model kind this registry knows; known kinds: failure_classifier, failure_router, synergy_gnn/,
     );
     await expectError(
       () => plain.saveModel("u", "toy", { bias: 1 }, { metrics: {}, dataset: { id: null, hash: null } }),
