@@ -41,7 +41,11 @@ export async function main(argv: string[]): Promise<number> {
     .option("--homes <n>", `homes to generate (default ${PIPELINE_DEFAULTS.homes})`)
     .option("--days <d>", `days per home (default ${PIPELINE_DEFAULTS.days})`)
     .option("--seed <s>", `root seed for data and training (default ${DEFAULTS.seed}, env HOMEFORGE_SEED)`)
-    .option("--epochs <n>", `maximum epochs per model (default ${PIPELINE_DEFAULTS.epochs})`)
+    .option("--epochs <n>", `maximum epochs per failure classifier (default ${PIPELINE_DEFAULTS.epochs})`)
+    .option(
+      "--synergy-epochs <n>",
+      `maximum epochs of each synergy model (default ${PIPELINE_DEFAULTS.synergyEpochs}; early stopping on validation homes ends most sooner)`,
+    )
     .option(
       "--bootstrap-resamples <n>",
       "bootstrap resamples over test homes for the comparison's 95 % intervals, at least 100 (default 1000)",
@@ -70,6 +74,9 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
     const epochs = wholeNumberFlag("--epochs", opts.epochs, EPOCH_BOUNDS) ?? PIPELINE_DEFAULTS.epochs;
+    const synergyEpochs =
+      wholeNumberFlag("--synergy-epochs", opts.synergyEpochs, EPOCH_BOUNDS) ??
+      PIPELINE_DEFAULTS.synergyEpochs;
     const bootstrapResamples = wholeNumberFlag(
       "--bootstrap-resamples",
       opts.bootstrapResamples,
@@ -112,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     const synergy = await trainSynergyFromDataset(generated.dir, {
       modelsDir,
       seed: config.seed,
+      epochs: synergyEpochs,
       bootstrapResamples,
       verify: opts.verify,
       onProgress: log,

@@ -54,7 +54,8 @@ const steps = skipStatic
 const SHARDS = serial ? 1 : 2;
 /** Measured wall seconds of the slow files (npm test -- --times); the rest count 1. */
 const SLOW = {
-  "pipelineMain.test.ts": 28,
+  "pipelineMain.test.ts": 35,
+  "models/synergy/trainSynergyModel.test.ts": 9,
   "pipeline/generation/manager.test.ts": 20,
   "models/failure/trainHomeTypes.test.ts": 17,
   "pipeline/cli.test.ts": 9,

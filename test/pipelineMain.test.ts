@@ -17,7 +17,18 @@ test.after(() => removeDir(root));
  * of failures), so `npx tsx bench/mainJob.ts` (part of `npm run bench`) runs the default job
  * and fails unless it holds.
  */
-const SIZE = ["--homes", "60", "--days", "30", "--epochs", "4", "--bootstrap-resamples", "200"];
+const SIZE = [
+  "--homes",
+  "60",
+  "--days",
+  "30",
+  "--epochs",
+  "4",
+  "--synergy-epochs",
+  "4",
+  "--bootstrap-resamples",
+  "200",
+];
 
 test("the main job end to end: routed per-type models beat the fixed rule on PR-AUC and F1", async () => {
   process.env.HOMEFORGE_DATA_DIR = join(root, "data");
@@ -56,6 +67,11 @@ test("the main job end to end: routed per-type models beat the fixed rule on PR-
   assert.ok(Array.isArray(comparison.per_type_beats_global));
   assert.ok(lines.some((l) => /per-type models? (beats?|does not beat) the global model/.test(l)));
   assert.ok(existsSync(join(root, "models", "failure-global", "aliases.json")));
+  // the synergy table is printed: GNN vs baselines by amount of history
+  const printed = lines.join("\n");
+  assert.match(printed, /^\s+1 d\s+3 d\s+7 d\s+14 d\s+full/m);
+  assert.match(printed, /^gnn − lagged_statistic .*(better|worse|n\.s\.)/m);
+  assert.ok(existsSync(join(root, "models", "synergy_results.json")));
   const lineage = LineageStore.open(join(root, "data", "lineage.sqlite"));
   try {
     const runs = lineage.runs({ job: "pipeline:train-home-types" });
@@ -72,6 +88,12 @@ test("the main job end to end: routed per-type models beat the fixed rule on PR-
     for (const input of record.inputs) assert.is(input.sha256, written.get(input.id), input.id);
     assert.ok(record.inputs.some((i) => i.id === `${datasetInput.id}/telemetry`));
     assert.is(lineage.artifact(datasetInput.id)!.sha256, datasetInput.sha256);
+    // the synergy model: its own run on the same dataset, inputs chained to the generate run
+    const [synergyRun] = lineage.runs({ job: "pipeline:train-synergy" });
+    assert.is(synergyRun.status, "completed");
+    const synergy = lineage.run(synergyRun.run_id)!;
+    assert.ok(synergy.outputs.some((o) => o.id.startsWith("model:synergy-gnn@")));
+    for (const input of synergy.inputs) assert.is(input.sha256, written.get(input.id), input.id);
   } finally {
     lineage.close();
   }

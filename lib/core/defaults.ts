@@ -10,7 +10,7 @@ export const DEFAULTS = {
   /** Root seed of data and training alike. */
   seed: 42,
   generate: { homes: 100, days: 30, start: "2025-01-01" },
-  pipeline: { homes: 200, days: 60, epochs: 12 },
+  pipeline: { homes: 200, days: 60, epochs: 12, synergyEpochs: 60 },
   /** FailureClassifier's own default when nobody passes epochs (early stopping ends most fits sooner). */
   classifierEpochs: 30,
   cacheTtlHours: 24,
