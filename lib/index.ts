@@ -90,6 +90,24 @@ export type { TrainFailureModelsOptions } from "./models/failure/trainFailureMod
 /** Scores every telemetry row through the production router (or one named model): probability, served model and version. */
 export { predictFailures } from "./models/failure/predictFailures.js";
 export type { FailurePredictions, PredictFailuresOptions } from "./models/failure/predictFailures.js";
+/** Ranks a home's candidate trigger→action pairs with the registered synergy model: score, relationship, reason. */
+export { detectSynergies } from "./models/synergy/detectSynergies.js";
+export type {
+  DetectedSynergies,
+  DetectedSynergy,
+  DetectSynergiesOptions,
+} from "./models/synergy/detectSynergies.js";
+/** A dataset's synergy graphs (one per home and amount of history): what the synergy model reads. */
+export { loadSynergyGraphs } from "./models/synergy/loadSynergyGraphs.js";
+/** One home's synergy graph from its own devices, areas and events (no dataset needed). */
+export { homeSynergyGraph } from "./models/synergy/homeSynergyGraph.js";
+export type { SynergyHomeData } from "./models/synergy/synergyHome.js";
+export type { SynergyGraph } from "./models/synergy/synergyTypes.js";
+/** The graph synergy model (GNN) as an estimator: fit on graphs, predict link probabilities, save / load. */
+export { SynergyGnn } from "./models/synergy/synergyGnn.js";
+/** Trains, evaluates (by amount of history, against baselines) and registers the synergy model on a dataset directory. */
+export { trainSynergyFromDataset } from "./models/synergy/trainSynergyFromDataset.js";
+export type { TrainSynergyFromDatasetOptions } from "./models/synergy/trainSynergyFromDataset.js";
 /** Trains per-home-type and global classifiers on a telemetry table, compares them with the baselines, registers them. */
 export { trainHomeTypes } from "./models/failure/trainHomeTypes.js";
 export type {

@@ -37,6 +37,11 @@ const ROOT = [
   "readTelemetryDataset",
   "trainHomeTypes",
   "predictFailures",
+  "detectSynergies",
+  "loadSynergyGraphs",
+  "homeSynergyGraph",
+  "SynergyGnn",
+  "trainSynergyFromDataset",
   // registry and lineage
   "ModelRegistry",
   "LineageStore",
