@@ -57,7 +57,7 @@ const SLOW = {
   "pipelineMain.test.ts": 35,
   "models/synergy/trainSynergyModel.test.ts": 9,
   "pipeline/generation/manager.test.ts": 20,
-  "models/failure/trainHomeTypes.test.ts": 17,
+  "models/failure/trainHomeTypes.test.ts": 12,
   "pipeline/cli.test.ts": 9,
   "models/failure/failureClassifier.test.ts": 9,
   "synth/failures.test.ts": 8,

@@ -8,6 +8,7 @@ import { tableSha256 } from "../../../lib/core/manifest.js";
 import { COMPARISON_FILE, type HomeTypesResult } from "../../../lib/models/failure/trainHomeTypes.js";
 import { ModelRegistry } from "../../../lib/models/registry/registry.js";
 import { LineageStore } from "../../../lib/pipeline/lineage/lineageStore.js";
+import { runCliInProcess } from "../../helpers/cliInProcess.js";
 import { makeTelemetryFixture, writeTelemetryDataset } from "../../helpers/telemetryFixture.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
@@ -27,11 +28,18 @@ function node(args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-let run: ReturnType<typeof node>;
+/** `homeforge train …` in this process (no tsx start-up per run), with the env the script reads. */
+async function train(args: string[]) {
+  const r = await runCliInProcess(["train", ...args], {
+    env: { CI: "true", HOMEFORGE_LINEAGE_DB: lineageDb, HOMEFORGE_DATA_DIR: root },
+  });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+}
 
-test.before(() => {
-  run = node([
-    "scripts/train-home-types.ts",
+let run: Awaited<ReturnType<typeof train>>;
+
+test.before(async () => {
+  run = await train([
     "--dataset",
     datasetDir,
     "--models",
@@ -275,10 +283,9 @@ test("lineage: the run reads the dataset and its telemetry (manifest and table h
   }
 });
 
-test("--dataset takes a dataset id under the data root as well as a directory", () => {
+test("--dataset takes a dataset id under the data root as well as a directory", async () => {
   const other = join(root, "models-by-id");
-  const r = node([
-    "scripts/train-home-types.ts",
+  const r = await train([
     "--dataset",
     "dataset",
     "--models",
@@ -290,16 +297,16 @@ test("--dataset takes a dataset id under the data root as well as a directory", 
   ]);
   assert.is(r.status, 0, r.stderr);
   assert.ok(new ModelRegistry(other).list().some((m) => m.name === "failure-global"));
-  const missing = node(["scripts/train-home-types.ts", "--dataset", "ds_nope", "--models", other]);
+  const missing = await train(["--dataset", "ds_nope", "--models", other]);
   assert.is(missing.status, 2);
   assert.match(missing.stderr, /^error: --dataset: no dataset "ds_nope" \(looked in /);
 });
 
-test("bad flags and a dataset without telemetry are one-line errors with exit 2", () => {
-  const r = node(["scripts/train-home-types.ts", "--dataset", root, "--models", modelsDir]);
+test("bad flags and a dataset without telemetry are one-line errors with exit 2", async () => {
+  const r = await train(["--dataset", root, "--models", modelsDir]);
   assert.is(r.status, 2);
   assert.match(r.stderr, /^error: --dataset: .* holds no manifest\.json; point at a dataset directory/);
-  const e = node(["scripts/train-home-types.ts", "--dataset", datasetDir, "--epochs", "0"]);
+  const e = await train(["--dataset", datasetDir, "--epochs", "0"]);
   assert.is(e.status, 2);
   assert.match(e.stderr, /^error: --epochs: 0 is below 1; pass a whole number between 1 and 10000$/m);
 });

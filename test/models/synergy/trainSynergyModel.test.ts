@@ -31,7 +31,7 @@ let unseenDir: string;
 test.before(async () => {
   await chooseBackend({ force: "wasm" });
   trainDir = (
-    await generateDataset(parseGenerationConfig({ seed: 42, homes: 30, days: 7, workers: 1 }), {
+    await generateDataset(parseGenerationConfig({ seed: 42, homes: 16, days: 7, workers: 1 }), {
       outDir: join(root, "train"),
     })
   ).dir;

@@ -231,8 +231,6 @@ test("a dataset table rolls over to part files at fileRows; DuckDB reads the par
   assert.equal(readdirSync(join(root, "parts-abort")), []);
 });
 
-test.run();
-
 test("chunked Parquet read with keep: skips row groups whose home_id statistics rule the homes out", async () => {
   const table = eventsTable(2_500); // 100 rows per home, 250 rows per group: homes 0–24, groups 0–9
   const path = join(root, "keep.parquet");
@@ -255,3 +253,5 @@ test("chunked Parquet read with keep: skips row groups whose home_id statistics 
   for await (const chunk of readTableChunks(path, EVENTS_SCHEMA)) all += chunk.rows;
   assert.is(all, 2_500);
 });
+
+test.run();
