@@ -64,7 +64,7 @@ const SLOW = {
   "models/failure/validationOnly.test.ts": 7,
   "models/failure/failureRouter.test.ts": 6,
   "synth/events.test.ts": 5,
-  "models/registry/registry.test.ts": 5,
+  "models/registry/registry.test.ts": 3,
   "architecture.test.ts": 4,
 };
 const pattern = new RegExp(only ?? "\\.test\\.ts$");

@@ -8,6 +8,7 @@ import { chooseBackend } from "../../../lib/models/backend.js";
 import { FailureClassifier } from "../../../lib/models/failure/failureClassifier.js";
 import { FAILURE_CLASSIFIER_KIND } from "../../../lib/models/failure/failureKind.js";
 import { ModelRegistry } from "../../../lib/models/registry/registry.js";
+import { runCliInProcess } from "../../helpers/cliInProcess.js";
 import { makeTelemetryFixture } from "../../helpers/telemetryFixture.js";
 import { dirHashes, removeDir, tempDir } from "../../helpers/tmp.js";
 
@@ -240,16 +241,17 @@ test("missing model and missing version are clear errors", async () => {
 
 test("the models CLI lists, promotes, rolls back and reports errors in one line", async () => {
   const { root } = await twoVersions();
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", "scripts/models.ts", "--models", root, ...args], {
-      encoding: "utf8",
-    });
+  // `homeforge models …` in this process: five tsx start-ups fewer than spawning scripts/models.ts
+  const cli = async (...args: string[]) => {
+    const r = await runCliInProcess(["models", "--models", root, ...args]);
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
   try {
-    assert.match(cli("promote", "m", "v1").stdout, /m: production v1, candidate v2/);
-    assert.match(cli("promote", "m").stdout, /m: production v2, candidate -/);
-    assert.match(cli("rollback", "m").stdout, /m: production v1/);
-    assert.match(cli("list").stdout, /^m {2}versions v1, v2 {2}production v1 {2}candidate -$/m);
-    const missing = cli("show", "m", "v9");
+    assert.match((await cli("promote", "m", "v1")).stdout, /m: production v1, candidate v2/);
+    assert.match((await cli("promote", "m")).stdout, /m: production v2, candidate -/);
+    assert.match((await cli("rollback", "m")).stdout, /m: production v1/);
+    assert.match((await cli("list")).stdout, /^m {2}versions v1, v2 {2}production v1 {2}candidate -$/m);
+    const missing = await cli("show", "m", "v9");
     assert.is(missing.status, 2);
     assert.match(
       missing.stderr,
