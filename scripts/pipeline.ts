@@ -11,6 +11,7 @@ import {
 } from "../lib/models/failure/trainHomeTypes.js";
 import { formatSynergyTable } from "../lib/models/synergy/formatSynergyTable.js";
 import { trainSynergyFromDataset } from "../lib/models/synergy/trainSynergyFromDataset.js";
+import { formatSynergyClaims } from "../lib/models/synergy/trainSynergyModel.js";
 import { resolveGenerationConfig, wholeNumberFlag } from "../lib/pipeline/generation/config.js";
 import { generateDataset } from "../lib/pipeline/generation/generate.js";
 import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
@@ -135,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
     console.log(formatSynergyTable(synergy.result.evaluation));
+    console.log(formatSynergyClaims(synergy.result.claims));
     const s = synergy.result.registered;
     if (s) {
       console.log(

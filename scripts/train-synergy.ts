@@ -5,6 +5,7 @@ import { DEFAULTS } from "../lib/core/defaults.js";
 import { defaultDataRoot, defaultLineagePath } from "../lib/core/paths.js";
 import { formatSynergyTable } from "../lib/models/synergy/formatSynergyTable.js";
 import { trainSynergyFromDataset } from "../lib/models/synergy/trainSynergyFromDataset.js";
+import { formatSynergyClaims } from "../lib/models/synergy/trainSynergyModel.js";
 import { wholeNumberFlag } from "../lib/pipeline/generation/config.js";
 import { LineageStore } from "../lib/pipeline/lineage/lineageStore.js";
 import { resolveDatasetDir } from "../lib/pipeline/storage/openDataset.js";
@@ -72,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
           : { job: "train-synergy", open: () => LineageStore.open(opts.lineageDb ?? defaultLineagePath()) },
     });
     console.log(formatSynergyTable(result.evaluation));
+    console.log(formatSynergyClaims(result.claims));
     const r = result.registered;
     if (r) {
       console.log(

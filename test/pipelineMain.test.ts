@@ -71,6 +71,10 @@ test("the main job end to end: routed per-type models beat the fixed rule on PR-
   const printed = lines.join("\n");
   assert.match(printed, /^\s+1 d\s+3 d\s+7 d\s+14 d\s+full/m);
   assert.match(printed, /^gnn − lagged_statistic .*(better|worse|n\.s\.)/m);
+  assert.match(
+    printed,
+    /^claim "GNN beats every baseline at 3 days": (holds|does NOT hold) \(same_area_rule /m,
+  );
   assert.ok(existsSync(join(root, "models", "synergy_results.json")));
   const lineage = LineageStore.open(join(root, "data", "lineage.sqlite"));
   try {

@@ -278,6 +278,21 @@ export function readClaims(evaluation: SynergyScorerEvaluation): SynergyClaims {
   };
 }
 
+/** The claims as lines for the terminal: what held, and the verdicts behind each. */
+export function formatSynergyClaims(claims: SynergyClaims): string {
+  const say = (v: boolean | null) =>
+    v === null ? "not evaluated (no such cut)" : v ? "holds" : "does NOT hold";
+  const against = (cut: string) =>
+    Object.entries(claims.verdicts[cut] ?? {})
+      .filter(([scorer]) => (SYNERGY_BASELINES as readonly string[]).includes(scorer))
+      .map(([scorer, verdict]) => `${scorer} ${verdict.replaceAll("_", " ")}`)
+      .join(", ");
+  return [
+    `claim "GNN beats every baseline at 3 days": ${say(claims.beats_every_baseline_at_3_days)} (${against("3 d")})`,
+    `claim "GNN not worse than the best baseline at full history": ${say(claims.not_worse_than_best_at_full_history)} (${against("full")})`,
+  ].join("\n");
+}
+
 function writeResults(result: SynergyTrainingResult): void {
   mkdirSync(resolve(result.results_file, ".."), { recursive: true });
   const tmp = `${result.results_file}.tmp-${process.pid}`;

@@ -178,4 +178,24 @@ test("homeforge synergies ranks a home of a dataset the model never saw, with re
   assert.is(bad.stderr.trim().split("\n").length, 1, bad.stderr);
 });
 
+test("homeforge train-synergy: bad flags and a missing dataset are one-line errors, nothing written", async () => {
+  const fresh = join(root, "models-none");
+  const epochs = await runCliInProcess([
+    "train-synergy",
+    "--dataset",
+    trainDir,
+    "--models",
+    fresh,
+    "--epochs",
+    "0",
+  ]);
+  assert.is(epochs.code, 2);
+  assert.match(epochs.stderr, /^error: --epochs: 0 is below 1/);
+  const missing = await runCliInProcess(["train-synergy", "--dataset", "ds_nope", "--models", fresh]);
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /^error: --dataset: no dataset "ds_nope"/);
+  assert.is(missing.stderr.trim().split("\n").length, 1);
+  assert.not.ok(existsSync(fresh));
+});
+
 test.run();
