@@ -283,9 +283,8 @@ export function formatSynergyClaims(claims: SynergyClaims): string {
   const say = (v: boolean | null) =>
     v === null ? "not evaluated (no such cut)" : v ? "holds" : "does NOT hold";
   const against = (cut: string) =>
-    Object.entries(claims.verdicts[cut] ?? {})
-      .filter(([scorer]) => (SYNERGY_BASELINES as readonly string[]).includes(scorer))
-      .map(([scorer, verdict]) => `${scorer} ${verdict.replaceAll("_", " ")}`)
+    SYNERGY_BASELINES.filter((scorer) => claims.verdicts[cut]?.[scorer] !== undefined)
+      .map((scorer) => `${scorer} ${claims.verdicts[cut][scorer].replaceAll("_", " ")}`)
       .join(", ");
   return [
     `claim "GNN beats every baseline at 3 days": ${say(claims.beats_every_baseline_at_3_days)} (${against("3 d")})`,
