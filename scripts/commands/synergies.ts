@@ -44,6 +44,7 @@ export function register(program: Command): Command {
       const graphs = await loadSynergyGraphs(dataset, {
         cuts: [historyDays ?? null],
         homes: [opts.home],
+        field: "--home",
       });
       const detected = await detectSynergies(graphs, {
         modelsDir,

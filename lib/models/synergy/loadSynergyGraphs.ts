@@ -11,6 +11,8 @@ export interface LoadSynergyGraphsOptions {
   cuts?: readonly (number | null)[];
   /** Only these homes (ids of the homes table); default every home. */
   homes?: readonly string[];
+  /** How an unknown home is named in the error (default "homes"), e.g. "--home". */
+  field?: string;
   /** Called after each home's graphs are built. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -36,7 +38,7 @@ export async function loadSynergyGraphs(
   for (const id of wanted ?? [])
     if (!shells.has(id))
       throw new HomeforgeError(
-        "homes",
+        options.field ?? "homes",
         `dataset ${dataset.manifest.dataset_id} has no home ${id}`,
         "pass home ids of its homes table",
       );

@@ -21,7 +21,9 @@ export function pairReason(evidence: PairEvidence, sameArea: boolean): string {
       parts.push(`median delay ${seconds(evidence.medianDelayMs)}${spread}`);
     }
     if (evidence.reverseFollowed > 0 && evidence.actionOnsets > 0) {
-      parts.push(`trigger followed action ${evidence.reverseFollowed} times`);
+      parts.push(
+        `trigger followed action ${evidence.reverseFollowed} time${evidence.reverseFollowed === 1 ? "" : "s"}`,
+      );
     }
   }
   parts.push(sameArea ? "same area" : "different areas");
@@ -50,5 +52,6 @@ function seconds(ms: number): string {
 }
 
 function round1(x: number): string {
-  return x >= 10 ? x.toFixed(0) : x.toFixed(1);
+  if (x >= 10) return x.toFixed(0);
+  return x >= 0.1 || x === 0 ? x.toFixed(1) : x.toFixed(2);
 }

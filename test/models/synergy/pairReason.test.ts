@@ -45,4 +45,11 @@ test("no follows reads the 30 s window; no trigger onset says so", () => {
   );
 });
 
+test("small chances keep two decimals; one reverse follow is one time", () => {
+  assert.match(
+    pairReason(evidence({ chance: [0.03, 0.2, 0.9], reverseFollowed: 1 }), true),
+    /\(chance 0\.03\).*trigger followed action 1 time;/,
+  );
+});
+
 test.run();

@@ -174,7 +174,7 @@ test("homeforge synergies ranks a home of a dataset the model never saw, with re
     models,
   ]);
   assert.is.not(bad.code, 0);
-  assert.match(bad.stderr, /home_999999/);
+  assert.match(bad.stderr, /^error: --home: dataset ds_\w+ has no home home_999999/);
   assert.is(bad.stderr.trim().split("\n").length, 1, bad.stderr);
 });
 
