@@ -109,6 +109,8 @@ export function disposeBatch(t: BatchTensors): void {
 /** Dropout during training: its rate and a seed per step (tf.dropout's seeded masks repeat otherwise). */
 export interface DropoutStep {
   rate: number;
+  /** Rate on the neighbour messages of each encoder layer (DropMessage-style), 0 = none. */
+  messageRate?: number;
   seed: number;
 }
 
@@ -176,7 +178,18 @@ export class GnnNetwork {
             hidden,
           ]);
           const stacked = tfjs.reshape(tfjs.transpose(perType, [0, 2, 1, 3]), [B, R * N, hidden]);
-          z = tfjs.add(z, tfjs.reshape(tfjs.matMul(t.adjacency, stacked as tf.Tensor3D), [B * N, hidden]));
+          let message: tf.Tensor = tfjs.reshape(tfjs.matMul(t.adjacency, stacked as tf.Tensor3D), [
+            B * N,
+            hidden,
+          ]);
+          if (dropout?.messageRate)
+            message = tfjs.dropout(
+              message,
+              dropout.messageRate,
+              undefined,
+              deriveSeed(dropout.seed, "message", l),
+            );
+          z = tfjs.add(z, message);
         }
         h = drop(tfjs.relu(tfjs.add(z, w(`encoder_${l}/bias`))), l) as tf.Tensor2D;
       }
