@@ -6,6 +6,7 @@
 
 export * from "./backend.js";
 export * from "./evaluation/calibration.js";
+export * from "./evaluation/drift.js";
 export * from "./evaluation/evaluator.js";
 export * from "./evaluation/metrics.js";
 export * from "./evaluation/synergyEvaluator.js";
