@@ -26,6 +26,12 @@ export function reportError(e: unknown): number {
 }
 
 /** A seed: what the generation config accepts (0 … 2^32 − 1). */
+/** Help of `--no-verify`, the same on every command that reads a dataset. */
+export const NO_VERIFY_HELP =
+  "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)";
+/** Help of `--lineage-db`, the same on every command that records lineage. */
+export const LINEAGE_DB_HELP = "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)";
+
 export const SEED_BOUNDS = { min: 0, max: 2 ** 32 - 1 } as const;
 /** Training epochs. */
 export const EPOCH_BOUNDS = { min: 1, max: 10_000 } as const;

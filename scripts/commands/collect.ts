@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { HomeforgeError } from "../../lib/core/errors.js";
 import { defaultDataRoot } from "../../lib/core/paths.js";
 import type { TrainingSetKind } from "../../lib/pipeline/analysis/collector.js";
-import { checkOutFile, writeAtomically } from "../cliSupport.js";
+import { checkOutFile, NO_VERIFY_HELP, writeAtomically } from "../cliSupport.js";
 import { TRAINING_SET_NAMES, withLineage } from "./shared.js";
 
 /** `homeforge collect`: a model's training set through the quality filters. */
@@ -17,10 +17,7 @@ export function register(program: Command): Command {
       "JSON or YAML file of thresholds, e.g. {telemetry: {maxMissingShare: 0.3}}",
     )
     .option("--out <file>", "write the training set as Parquet")
-    .option(
-      "--no-verify",
-      "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
-    )
+    .option("--no-verify", NO_VERIFY_HELP)
     .option("--lineage-db <file>", "lineage SQLite file")
     .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print nothing but errors")

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { defaultDataRoot } from "../../lib/core/paths.js";
+import { LINEAGE_DB_HELP, NO_VERIFY_HELP } from "../cliSupport.js";
 import { EXPORT_NAMES, withLineage } from "./shared.js";
 
 /** `homeforge export`: a dataset in the shape another tool reads, each file read back first. */
@@ -14,14 +15,8 @@ export function register(program: Command): Command {
       "--out <dir>",
       "output directory (default <dataset>/exports/<what>/<format>); must be new, empty or an export homeforge wrote, which is replaced whole",
     )
-    .option(
-      "--no-verify",
-      "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
-    )
-    .option(
-      "--lineage-db <file>",
-      "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
-    )
+    .option("--no-verify", NO_VERIFY_HELP)
+    .option("--lineage-db <file>", LINEAGE_DB_HELP)
     .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print nothing but errors")
     .action(async (opts) => {

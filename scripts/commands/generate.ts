@@ -3,6 +3,7 @@ import { DEFAULTS } from "../../lib/core/defaults.js";
 import { defaultLineagePath } from "../../lib/core/paths.js";
 import { createProgress } from "../../lib/core/progress.js";
 import type { GenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { LINEAGE_DB_HELP } from "../cliSupport.js";
 import type { LineageOptions } from "./shared.js";
 
 /** `homeforge generate`: a dataset directory, or a cached one reused. */
@@ -38,10 +39,7 @@ export function register(program: Command): Command {
     .option("--min-devices <n>", "a home needs at least this many devices (default 10)")
     .option("--min-events <n>", "a home needs at least this many events (default 100)")
     .option("--fail-on-invalid-home", "fail the run when a home fails validation (default: leave it out)")
-    .option(
-      "--lineage-db <file>",
-      "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)",
-    )
+    .option("--lineage-db <file>", LINEAGE_DB_HELP)
     .option("--no-lineage", "do not record lineage")
     .option("--quiet", "print nothing but errors")
     .action(async (opts) => {

@@ -2,14 +2,20 @@ import type { Command } from "commander";
 import { HomeforgeError } from "../../lib/core/errors.js";
 import { defaultLineagePath } from "../../lib/core/paths.js";
 import type { LineageStore, RunRecord } from "../../lib/pipeline/lineage/lineageStore.js";
-import { checkOutFile, LIMIT_BOUNDS, modelsRootOption, writeTextAtomically } from "../cliSupport.js";
+import {
+  checkOutFile,
+  LIMIT_BOUNDS,
+  LINEAGE_DB_HELP,
+  modelsRootOption,
+  writeTextAtomically,
+} from "../cliSupport.js";
 
 /** `homeforge lineage …`: queries of the lineage store, which they open read-only. */
 export function register(program: Command): Command {
   const lineage = program
     .command("lineage")
     .description("what produced an artifact, what was trained on it, the chain behind a model version")
-    .option("--db <file>", "lineage SQLite file (default $HOMEFORGE_LINEAGE_DB or <data>/lineage.sqlite)")
+    .option("--db <file>", LINEAGE_DB_HELP)
     .option(
       "--models <dir>",
       "registry that resolves NAME@production (default $HOMEFORGE_MODELS_DIR or ./models)",

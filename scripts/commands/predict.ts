@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { defaultDataRoot } from "../../lib/core/paths.js";
-import { checkOutFile, modelsRootOption, writeAtomically } from "../cliSupport.js";
+import { checkOutFile, modelsRootOption, NO_VERIFY_HELP, writeAtomically } from "../cliSupport.js";
 
 /** `homeforge predict`: failure probabilities for every telemetry row, served per home type. */
 export function register(program: Command): Command {
@@ -20,10 +20,7 @@ export function register(program: Command): Command {
       "--out <file>",
       "Parquet file to write: home_id, entity_id, day, split, probability, served_model, served_version (+ censored)",
     )
-    .option(
-      "--no-verify",
-      "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
-    )
+    .option("--no-verify", NO_VERIFY_HELP)
     .option("--quiet", "print nothing but errors")
     .action(async (opts) => {
       const [

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { defaultDataRoot } from "../../lib/core/paths.js";
 import { wholeNumberFlag } from "../../lib/pipeline/generation/config.js";
-import { modelsRootOption } from "../cliSupport.js";
+import { modelsRootOption, NO_VERIFY_HELP } from "../cliSupport.js";
 
 /** `homeforge synergies`: a home's candidate device pairs ranked by the synergy model, with reasons. */
 export function register(program: Command): Command {
@@ -18,10 +18,7 @@ export function register(program: Command): Command {
     .option("--models <dir>", "model registry root (default: $HOMEFORGE_MODELS_DIR or ./models)")
     .option("--history-days <d>", "use only the first d days of the home's events (default: all)")
     .option("--json", "print the ranked pairs as JSON")
-    .option(
-      "--no-verify",
-      "read the dataset's files without checking them against the manifest's sha256 (damaged data goes through)",
-    )
+    .option("--no-verify", NO_VERIFY_HELP)
     .action(async (opts) => {
       const top = wholeNumberFlag("--top", opts.top, { min: 0 }) ?? 10;
       const historyDays = wholeNumberFlag("--history-days", opts.historyDays, { min: 1 });
