@@ -23,6 +23,7 @@ export * from "./failure/standardizer.js";
 export * from "./failure/telemetryDataset.js";
 export * from "./failure/trainHomeTypes.js";
 export * from "./failure/trainingLineage.js";
+export * from "./lifecycle/trainingSnapshot.js";
 export * from "./registry/fileIO.js";
 export * from "./registry/registry.js";
 export * from "./split.js";
