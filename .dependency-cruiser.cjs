@@ -5,7 +5,8 @@
  *   lib/core      errors, column tables, manifest, random streams, paths, lock, version
  *   lib/synth     the synthetic world (knows core only)
  *   lib/pipeline  generation, storage, exports, analysis, lineage (knows core, synth)
- *   lib/models    estimators, registry, evaluation (knows core, pipeline; of synth only its catalog)
+ *   lib/models    estimators, registry, evaluation, lifecycle (knows core, pipeline; of synth only its catalog)
+ *   lib/serving   the HTTP service (knows core, pipeline, models)
  *   lib/*.ts      the public face (index, info)
  *   scripts/      the CLI (knows lib)
  */
@@ -16,24 +17,30 @@ module.exports = {
       name: "core-stands-alone",
       severity: "error",
       from: { path: "^lib/core/" },
-      to: { path: "^(lib/(synth|pipeline|models)/|lib/[^/]+\\.ts$|scripts/)" },
+      to: { path: "^(lib/(synth|pipeline|models|serving)/|lib/[^/]+\\.ts$|scripts/)" },
     },
     {
       name: "synth-knows-core-only",
       severity: "error",
       from: { path: "^lib/synth/" },
-      to: { path: "^(lib/(pipeline|models)/|lib/[^/]+\\.ts$|scripts/)" },
+      to: { path: "^(lib/(pipeline|models|serving)/|lib/[^/]+\\.ts$|scripts/)" },
     },
     {
       name: "pipeline-below-models",
       severity: "error",
       from: { path: "^lib/pipeline/" },
-      to: { path: "^(lib/models/|lib/[^/]+\\.ts$|scripts/)" },
+      to: { path: "^(lib/(models|serving)/|lib/[^/]+\\.ts$|scripts/)" },
     },
     {
       name: "models-not-synth-internals",
       severity: "error",
       from: { path: "^lib/models/" },
+      to: { path: "^(lib/synth/(?!catalog/)|lib/serving/|lib/[^/]+\\.ts$|scripts/)" },
+    },
+    {
+      name: "serving-above-models",
+      severity: "error",
+      from: { path: "^lib/serving/" },
       to: { path: "^(lib/synth/(?!catalog/)|lib/[^/]+\\.ts$|scripts/)" },
     },
     {
