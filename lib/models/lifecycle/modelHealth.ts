@@ -459,6 +459,10 @@ export async function modelHealth(
     await check.version(n, version, "asked");
   }
   const versions = [...check.checked.values()];
+  if (versions.length === 0 && problems.length === 0)
+    problems.push(
+      `models: no model in ${registry.root} has a ${ref} version, so nothing can serve; train one (homeforge train, homeforge train-synergy), or pass --models`,
+    );
   for (const v of versions) for (const p of v.problems) if (!problems.includes(p)) problems.push(p);
   const warnings = versions.flatMap((v) => v.warnings);
   return {

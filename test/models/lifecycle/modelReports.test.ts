@@ -257,6 +257,10 @@ test("health: a served router, every classifier it routes to and the synergy mod
   assert.match(global.role, /the default route/);
   assert.ok(global.probe!.outputs > 100 && global.probe!.min! >= 0 && global.probe!.max! <= 1);
   assert.match(report.versions.find((v) => v.name === "synergy-gnn")!.probe!.input, /1 candidate pair/);
+
+  const empty = await modelHealth(join(root, "no-models"));
+  assert.is(empty.healthy, false, "nothing to serve is not healthy");
+  assert.match(empty.problems[0], /no model in .* has a production version/);
 });
 
 test("health catches a flipped byte in a served classifier's weights (through the router) and names the file", async () => {
