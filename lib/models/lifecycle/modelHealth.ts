@@ -17,7 +17,7 @@ import type { SynergyGnn } from "../synergy/synergyGnn.js";
 import { SYNERGY_GNN_KIND } from "../synergy/synergyGnnKind.js";
 import { type DriftColumns, failureDriftColumns, synergyDriftColumns } from "./healthDrift.js";
 import { failureProbeTable, probeDays, synergyProbeHome } from "./healthProbes.js";
-import { hasRef, messageOf, requireKnownModel, servedByRouter } from "./reportSupport.js";
+import { checkRef, hasRef, messageOf, requireKnownModel, servedByRouter } from "./reportSupport.js";
 import {
   type DriftReport,
   readTrainingSnapshot,
@@ -109,7 +109,7 @@ class DriftSource {
   constructor(readonly dir: string) {}
 
   get dataset(): OpenDataset {
-    this.opened ??= openDataset(this.dir, "dataset");
+    this.opened ??= openDataset(this.dir, "--dataset");
     return this.opened;
   }
 
@@ -434,13 +434,14 @@ export async function modelHealth(
 ): Promise<ModelHealthReport> {
   const ref = options.ref ?? "production";
   const now = options.now ?? new Date();
+  checkRef(ref);
   const registry = new ModelRegistry(modelsDir);
   if (name !== undefined) requireKnownModel(registry, name);
   let drift: DriftSource | null = null;
   if (options.dataset !== undefined) {
     const dir = existsSync(options.dataset)
       ? options.dataset
-      : resolveDatasetDir(options.dataset, defaultDataRoot(), "dataset");
+      : resolveDatasetDir(options.dataset, defaultDataRoot(), "--dataset");
     drift = new DriftSource(dir);
     void drift.dataset; // a bad dataset is an error before anything is checked
   }

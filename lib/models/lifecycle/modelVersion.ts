@@ -5,6 +5,7 @@ import { ModelRegistry } from "../registry/registry.js";
 import type { AliasName, VersionInfo } from "../registry/types.js";
 import { SYNERGY_GNN_KIND } from "../synergy/synergyGnnKind.js";
 import {
+  checkRef,
   type HeadlineMetrics,
   hasRef,
   headlineMetrics,
@@ -186,6 +187,7 @@ function versionReport(registry: ModelRegistry, info: VersionInfo, problems: str
  * none); without, the `ref` version of every model that has one. JSON only, no TensorFlow.js.
  */
 export function modelVersion(modelsDir: string, name?: string, ref = "production"): ModelVersionReport {
+  checkRef(ref);
   const registry = new ModelRegistry(modelsDir);
   const problems: string[] = [];
   const versions: VersionReport[] = [];

@@ -30,6 +30,16 @@ export function requireKnownModel(registry: ModelRegistry, name: string, field =
   );
 }
 
+/** `ref` must be an alias or a version (v3 or 3); a one-line error naming `field` otherwise. */
+export function checkRef(ref: string, field = "--ref"): void {
+  if ((ALIAS_NAMES as readonly string[]).includes(ref) || /^v?[1-9][0-9]*$/.test(ref)) return;
+  throw new HomeforgeError(
+    field,
+    `"${ref}" is not a version reference`,
+    `pass ${ALIAS_NAMES.join(", ")} or a version like v3`,
+  );
+}
+
 /** Does model `name` have a `ref` version (an alias that is set, or that version)? */
 export function hasRef(registry: ModelRegistry, name: string, ref: string): boolean {
   if ((ALIAS_NAMES as readonly string[]).includes(ref))
