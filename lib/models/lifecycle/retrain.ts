@@ -18,6 +18,7 @@ import { PAIR_FEATURE_NAMES } from "../synergy/pairFeatures.js";
 import { SYNERGY_MODEL_NAME } from "../synergy/registerSynergyModel.js";
 import type { SynergyGnnParams } from "../synergy/synergyGnn.js";
 import { HISTORY_CUTS, type SynergyGraph } from "../synergy/synergyTypes.js";
+import { synergyTrainingLineage } from "../synergy/trainSynergyFromDataset.js";
 import { trainSynergyModel } from "../synergy/trainSynergyModel.js";
 import { failureChecks } from "./failureChecks.js";
 import { appendRetrainingEntry, type RetrainingEntry, type VersionRef } from "./retrainingHistory.js";
@@ -38,7 +39,6 @@ import {
   type NewDataThresholds,
   newDataTrigger,
   type TriggerResult,
-  type VersionDrift,
 } from "./triggers.js";
 
 /**
@@ -392,27 +392,7 @@ async function trainSynergy(
     featureNames: { node: NODE_FEATURE_NAMES, pair: PAIR_FEATURE_NAMES },
     dataset: { id: dataset.id, hash: dataset.manifestSha256 },
     onProgress: options.onProgress,
-    ...(store && runId
-      ? {
-          lineageRunId: runId,
-          onRegistered: (m) => {
-            store.recordModelOutput(runId, {
-              name: m.name,
-              version: m.version,
-              uri: m.dir,
-              sha256: m.weights_sha256,
-            });
-          },
-          onVerdict: (v) => {
-            store.recordTransformation(runId, {
-              name: "evaluate",
-              input: dataset.id,
-              output: modelVersionId(v.model, v.candidate.version),
-              detail: v,
-            });
-          },
-        }
-      : {}),
+    ...(store && runId ? synergyTrainingLineage(store, runId, dataset.id) : {}),
   });
   const registered = result.registered!;
   if (store && runId) {

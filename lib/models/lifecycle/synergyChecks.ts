@@ -44,7 +44,13 @@ export async function synergyChecks(
       served: null,
       sufficiency,
       drift: [],
-      newData: { servedDatasetId: null, datasetId: ctx.dataset.id, newHomes: homes.size, newRows: pairs },
+      newData: {
+        servedDatasetId: null,
+        datasetId: ctx.dataset.id,
+        newHomes: homes.size,
+        newRows: pairs,
+        rowUnit: "candidate pairs",
+      },
       floor: unscored(METRIC, null),
       notes: [`nothing served as ${name} yet`],
     };
@@ -89,6 +95,7 @@ export async function synergyChecks(
       datasetId: ctx.dataset.id,
       newHomes: unseen.size,
       newRows: newPairs,
+      rowUnit: "candidate pairs",
     },
     floor,
     notes: [identity.note],

@@ -35,6 +35,8 @@ export interface NewDataInput {
   newHomes: number;
   /** Rows the served version did not see (rows of new homes, plus rows past its dataset's size for the same homes). */
   newRows: number;
+  /** What a row is in the explanation (default "rows"; "candidate pairs" for synergy). */
+  rowUnit?: string;
 }
 
 /** (a) New data: another dataset than the served one's, adding enough homes or rows. */
@@ -51,7 +53,8 @@ export function newDataTrigger(
     };
   }
   const enough = input.newHomes >= thresholds.minNewHomes || input.newRows >= thresholds.minNewRows;
-  const counts = `${input.newHomes} new homes, ${input.newRows} new rows (need ${thresholds.minNewHomes} homes or ${thresholds.minNewRows} rows)`;
+  const unit = input.rowUnit ?? "rows";
+  const counts = `${input.newHomes} new homes, ${input.newRows} new ${unit} (need ${thresholds.minNewHomes} homes or ${thresholds.minNewRows} ${unit})`;
   return {
     ...base,
     fired: enough,
