@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHECKSUMS_FILE, checksumsText, sha256Text } from "../../lib/models/registry/registry.js";
 
@@ -20,5 +20,21 @@ export function forgeVersionFile(versionDir: string, file: string, contents: str
   writeFileSync(
     join(versionDir, CHECKSUMS_FILE),
     checksumsText({ ...listed, [file]: hash, "meta.json": sha256Text(metaText) }),
+  );
+}
+
+/** Removes one file of a saved version as if it had been saved without it (hashes agree). */
+export function dropVersionFile(versionDir: string, file: string): void {
+  rmSync(join(versionDir, file));
+  const metaPath = join(versionDir, "meta.json");
+  const meta = JSON.parse(readFileSync(metaPath, "utf8"));
+  delete meta.files[file];
+  const metaText = `${JSON.stringify(meta, null, 2)}\n`;
+  writeFileSync(metaPath, metaText);
+  const listed = JSON.parse(readFileSync(join(versionDir, CHECKSUMS_FILE), "utf8")).files;
+  delete listed[file];
+  writeFileSync(
+    join(versionDir, CHECKSUMS_FILE),
+    checksumsText({ ...listed, "meta.json": sha256Text(metaText) }),
   );
 }

@@ -74,7 +74,10 @@ export async function registerFailureRouter(
       const before = today ? today.model.servedFor(type) : null;
       // homes today's model was trained on would flatter it (an earlier run may have split
       // the homes differently): both models are scored on the validation homes it did not see
-      const splitBefore = before ? splitOfHomes(registry.show(before.name, before.version).dir) : null;
+      const splitBefore =
+        before && options.servedHomesShareIds !== false
+          ? splitOfHomes(registry.show(before.name, before.version).dir)
+          : null;
       const seen = new Set([...(splitBefore ?? [])].filter(([, s]) => s === "train").map(([h]) => h));
       const all = split.rowsOf("validation", type);
       const rows = seen.size === 0 ? all : all.filter((i) => !seen.has(split.set.homeIds[i] ?? ""));
@@ -92,11 +95,13 @@ export async function registerFailureRouter(
       const where = type ?? "every home type";
       const reason = !before
         ? "no production router: the candidate is served"
-        : rows.length === 0
-          ? `${label(before)} kept: no validation homes of ${where} it did not train on to compare on`
-          : judged.passed
-            ? `${label(candidate)} passes against ${label(before)} on the validation homes of ${where}`
-            : `${label(before)} kept: ${label(candidate)} ${blocked.join("; ")}`;
+        : all.length === 0
+          ? `${label(before)} kept: this dataset has no validation homes of ${where} to compare on`
+          : rows.length === 0
+            ? `${label(before)} kept: no validation homes of ${where} it did not train on to compare on`
+            : judged.passed
+              ? `${label(candidate)} passes against ${label(before)} on the validation homes of ${where}`
+              : `${label(before)} kept: ${label(candidate)} ${blocked.join("; ")}`;
       let positives = 0;
       for (const i of rows) positives += split.set.labels[i];
       verdicts.push({

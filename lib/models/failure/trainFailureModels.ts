@@ -1,6 +1,8 @@
 import type { LineageStore } from "../../pipeline/lineage/lineageStore.js";
 import type { OpenDatasetOptions } from "../../pipeline/storage/openDataset.js";
 import { type BackendChoice, chooseBackend } from "../backend.js";
+import { servedHomesShareIds } from "../lifecycle/freshHomes.js";
+import { routerName } from "./failureRouter.js";
 import { readTelemetryDataset, type TelemetryDataset } from "./telemetryDataset.js";
 import { homeTypesOf, trainHomeTypes, trainingModelNames, verifyTrainingTargets } from "./trainHomeTypes.js";
 import { recordTrainingLineage } from "./trainingLineage.js";
@@ -59,8 +61,12 @@ export async function trainFailureModels(
   }
   const backend = await chooseBackend(force ? { force } : {});
   onReady?.({ telemetry, backend });
+  // another seed's home_3 is another home: promotion must not drop it as "trained on"
+  const shareIds =
+    train.servedHomesShareIds ??
+    servedHomesShareIds(train.modelsDir, routerName(train.modelPrefix ?? "failure"), telemetry);
   const run = (hooks: Partial<TrainHomeTypesOptions>) =>
-    trainHomeTypes(table, { ...train, dataset, ...hooks });
+    trainHomeTypes(table, { ...train, dataset, servedHomesShareIds: shareIds, ...hooks });
   if (!lineage) return { result: await run({}), telemetry, backend, runId: null };
   const store = "store" in lineage ? lineage.store : lineage.open();
   try {

@@ -30,6 +30,12 @@ export interface TrainHomeTypesOptions {
   onProgress?: (message: string) => void;
   /** Bootstrap resamples (over test homes) for the comparison's intervals (default 1000). */
   bootstrapResamples?: number;
+  /**
+   * Whether equal home ids name the homes the served models saw (default true: the same
+   * generator seed). False for data of another seed: `home_3` is then another home, so
+   * promotion leaves none of its validation homes out as "trained on".
+   */
+  servedHomesShareIds?: boolean;
 }
 
 /**
@@ -116,7 +122,7 @@ export interface Lift {
 /** What the register steps (classifiers, then the router) take from a run's options. */
 export type RegisterStepOptions = Pick<
   TrainHomeTypesOptions,
-  "modelsDir" | "lineageRunId" | "onVerdict" | "onRegistered" | "policy" | "onProgress"
+  "modelsDir" | "lineageRunId" | "onVerdict" | "onRegistered" | "policy" | "onProgress" | "servedHomesShareIds"
 > & {
   seed: number;
   prefix: string;

@@ -54,6 +54,7 @@ export async function failureChecks(
       },
       floor: unscored(METRIC, null),
       notes: [`nothing served as ${name} yet`],
+      sameHomes: true,
     };
   }
   const router = (await registry.load<FailureRouter>(name, served.version, FAILURE_ROUTER_KIND)).model;
@@ -125,6 +126,7 @@ export async function failureChecks(
     },
     floor,
     notes: [identity.note],
+    sameHomes: identity.same,
   };
 }
 

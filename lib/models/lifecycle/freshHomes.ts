@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { MANIFEST_FILE } from "../../core/manifest.js";
+import { defaultDataRoot } from "../../core/paths.js";
 import { splitOfHomes } from "../failure/predictFailures.js";
+import { ModelRegistry } from "../registry/registry.js";
 
 /**
  * Which homes of a new dataset a served version has seen. split.json in the version
@@ -95,4 +97,27 @@ export function freshHomes(
   const seen = new Set<string>();
   for (const dir of versionDirs) for (const h of splitHomesOf(dir, parts)) seen.add(h);
   return new Set([...all].filter((h) => !seen.has(h)));
+}
+
+/**
+ * Whether the homes of `telemetry` are, id for id, the homes the production router of
+ * `routerModel` was trained on (homeIdentity against its dataset); true when nothing is
+ * served or the router cannot be read (ids taken at face value, as before).
+ */
+export function servedHomesShareIds(
+  modelsDir: string,
+  routerModel: string,
+  telemetry: { dir: string; manifest: { dataset_id: string; seed: number } },
+  dataRoots: readonly string[] = [defaultDataRoot()],
+): boolean {
+  const registry = new ModelRegistry(modelsDir);
+  let datasetId: string | null;
+  try {
+    if (!registry.names().includes(routerModel) || !registry.aliases(routerModel).production) return true;
+    datasetId = registry.show(routerModel, "production").meta.dataset.id;
+  } catch {
+    return true;
+  }
+  const current = { id: telemetry.manifest.dataset_id, seed: telemetry.manifest.seed, dir: telemetry.dir };
+  return homeIdentity({ datasetId }, current, dataRoots).same;
 }

@@ -259,7 +259,7 @@ async function retrainModel(
     if (check.decision === "train" && !options.dryRun) {
       const trained =
         model === "failure-router"
-          ? await trainFailure(inputs.telemetry!, options, store, runId)
+          ? await trainFailure(inputs.telemetry!, check.sameHomes, options, store, runId)
           : await trainSynergy(inputs.graphs!, inputs.dataset, options, store, runId);
       entry.candidate = trained.candidate;
       entry.verdict = trained.verdict;
@@ -327,6 +327,7 @@ interface Trained {
 
 async function trainFailure(
   telemetry: TelemetryDataset,
+  servedHomesShareIds: boolean,
   options: RetrainOptions,
   store: LineageStore | null,
   runId: string | null,
@@ -341,6 +342,7 @@ async function trainFailure(
     fractions: options.fractions,
     bootstrapResamples: options.bootstrapResamples,
     dataset: telemetry.dataset,
+    servedHomesShareIds,
     onProgress: options.onProgress,
     ...(store && runId ? recordTrainingLineage(store, runId, telemetry) : {}),
   });

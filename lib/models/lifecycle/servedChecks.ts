@@ -25,6 +25,8 @@ export interface GatheredChecks {
   floor: MetricFloorInput;
   /** How fresh homes were told from seen ones (freshHomes.ts). */
   notes: string[];
+  /** Whether equal home ids are the homes the served version saw (false: another generator seed). */
+  sameHomes: boolean;
 }
 
 export interface CheckContext {

@@ -53,6 +53,7 @@ export async function synergyChecks(
       },
       floor: unscored(METRIC, null),
       notes: [`nothing served as ${name} yet`],
+      sameHomes: true,
     };
   }
   const identity = homeIdentity({ datasetId: served.dataset_id }, ctx.dataset, ctx.dataRoots);
@@ -99,5 +100,6 @@ export async function synergyChecks(
     },
     floor,
     notes: [identity.note],
+    sameHomes: identity.same,
   };
 }

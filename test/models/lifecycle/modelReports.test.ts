@@ -2,7 +2,7 @@
  * models status / version / health (issue 14) on one small trained registry: a failure
  * router over a global and per-type classifiers (trainHomeTypes, 2 epochs), a synergy GNN
  * (2 epochs on fixture graphs of the real feature widths), and a failure-global candidate
- * saved with a training snapshot (training does not write one yet). Damage is done to
+ * saved with a snapshot of its own (raw features + a window feature). Damage is done to
  * copies of the registry, one per test.
  */
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -33,7 +33,7 @@ import { SYNERGY_DECISIONS, splitSynergyGraphs } from "../../../lib/models/syner
 import { selectRows } from "../../../lib/models/tableInput.js";
 import { TELEMETRY_FEATURES } from "../../../lib/pipeline/storage/tables.js";
 import { runCliInProcess } from "../../helpers/cliInProcess.js";
-import { forgeVersionFile } from "../../helpers/forgeVersion.js";
+import { dropVersionFile, forgeVersionFile } from "../../helpers/forgeVersion.js";
 import { makeSynergyGraphs } from "../../helpers/synergyGraphFixture.js";
 import { makeTelemetryFixture, writeTelemetryDataset } from "../../helpers/telemetryFixture.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
@@ -342,7 +342,12 @@ test("drift: a shifted feature of --dataset is flagged against the version's tra
   const stable = await modelHealth(modelsDir, "failure-global", { ref: "candidate", dataset: stableDir });
   assert.equal(stable.versions[0].drift?.drifted, [], "new homes of the same world do not drift");
 
-  const old = await modelHealth(modelsDir, "failure-global", { dataset: stableDir });
+  const trained = await modelHealth(modelsDir, "failure-global", { dataset: stableDir });
+  assert.equal(trained.versions[0].drift?.drifted, [], "training wrote v1's snapshot; same world, no drift");
+  const legacy = registryCopy();
+  dropVersionFile(join(legacy, "failure-global", "v1"), TRAINING_SNAPSHOT_FILE);
+  const old = await modelHealth(legacy, "failure-global", { dataset: stableDir });
+  assert.ok(old.healthy, old.problems.join("; "));
   assert.is(old.versions[0].drift, null);
   assert.match(old.versions[0].drift_note, /has no training_snapshot\.json/);
 });

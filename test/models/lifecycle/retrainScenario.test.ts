@@ -123,6 +123,12 @@ test("drift fires on the radio and season features, a candidate is trained and j
       /^validation homes decided: \d+ of \d+ routes take this run's candidate/,
     );
     assert.equal(entry.served_after, { name: "failure-router", version: "v2" });
+    // another seed's home_3 is another home: every route was judged on validation homes
+    const routes = new ModelRegistry(models).show("failure-router", "v2").metrics.routes as {
+      reason: string;
+      validation_homes: number;
+    }[];
+    for (const r of routes) assert.not.match(r.reason, /it did not train on/, r.reason);
 
     const history = readRetrainingHistory(models, "failure-router");
     assert.equal(history.entries.at(-1), entry);
