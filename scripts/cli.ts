@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { packageVersion } from "../lib/core/version.js";
 import { applyCliConventions, quietOnClosedPipe, reportError } from "./cliSupport.js";
+import * as ab from "./commands/ab.js";
 import * as collect from "./commands/collect.js";
 import * as delegated from "./commands/delegated.js";
 import * as exportCommand from "./commands/export.js";
@@ -21,7 +22,7 @@ export function buildCli(): Command {
   const program = new Command("homeforge")
     .description("Seeded synthetic smart homes, tidy datasets and honest TensorFlow.js models")
     .version(packageVersion());
-  for (const command of [generate, exportCommand, collect, lineage, predict, synergies, info, delegated])
+  for (const command of [generate, exportCommand, collect, lineage, predict, synergies, ab, info, delegated])
     command.register(program);
   return applyCliConventions(program);
 }

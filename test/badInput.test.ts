@@ -9,9 +9,9 @@ import { join, relative } from "node:path";
 import Database from "better-sqlite3";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { checksumsText, sha256Text } from "../lib/models/registry/registry.js";
 import { type BadInputRow, fillPlaceholders, runCliInProcess } from "./helpers/cliInProcess.js";
 import { removeDir, tempDir } from "./helpers/tmp.js";
+import { toyModelVersion } from "./helpers/toyModel.js";
 
 const root = tempDir("homeforge-bad-input-");
 const shared = join(root, "shared");
@@ -76,27 +76,6 @@ function damagedArgs(command: "collect" | "export" | "train", dataset: string): 
       "--no-lineage",
     ];
   return ["train", "--dataset", dataset, "--models", join(dataset, "..", "models"), "--no-lineage"];
-}
-
-/** A sound registry version of a kind homeforge does not serve predictions with ("toy"). */
-function otherKindVersion(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const meta = {
-    format: "homeforge-model",
-    format_version: 1,
-    name: "failure-router",
-    version: "v1",
-    kind: "toy",
-    files: {},
-  };
-  const files: Record<string, string> = {
-    "meta.json": `${JSON.stringify(meta, null, 2)}\n`,
-    "metrics.json": "{}\n",
-    "card.md": "# toy\n",
-  };
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  const hashes = Object.fromEntries(Object.entries(files).map(([f, t]) => [f, sha256Text(t)]));
-  writeFileSync(join(dir, "checksums.json"), checksumsText(hashes));
 }
 
 /** Keeps a run cheap should a check ever regress and let it through. */
@@ -405,7 +384,7 @@ export const BAD_INPUTS: BadInputRow[] = [
   { args: pr("--out", "{cwd}/p.parquet", "--nope"), error: UNKNOWN_OPTION("homeforge predict", "--nope") },
   {
     name: "predict with a model that is not a failure router or classifier",
-    setup: (cwd) => otherKindVersion(join(cwd, "models", "failure-router", "v1")),
+    setup: (cwd) => toyModelVersion(join(cwd, "models", "failure-router", "v1")),
     args: pr("--model", "failure-router@1", "--out", "{cwd}/p.parquet"),
     error: /^error: --model: failure-router v1 is a toy model, not a failure router or classifier/,
   },
