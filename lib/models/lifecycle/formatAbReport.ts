@@ -1,5 +1,5 @@
 import type { Interval } from "../evaluation/bootstrap.js";
-import { formatP, signed } from "./abDecision.js";
+import { type AbDecision, formatP, signed } from "./abDecision.js";
 import type { AbComparison, AbVersionScore, OfflineAbReport } from "./abTypes.js";
 
 /** The offline A/B report as a small table for the terminal (`homeforge ab`). */
@@ -45,10 +45,7 @@ export function formatAbReport(report: OfflineAbReport): string {
       `McNemar at the served thresholds: b01 ${m.b01} (a wrong, b right), b10 ${m.b10} (a right, b wrong), ${method}, ${formatP(m.p_value)}`,
     );
   }
-  lines.push(
-    "",
-    `decision: ${report.decision.choice === "no_difference" ? "no difference (keep a)" : report.decision.choice} — ${report.decision.reason}`,
-  );
+  lines.push("", decisionLine(report.decision));
   return lines.join("\n");
 }
 
@@ -83,7 +80,13 @@ function level(i: Interval): string {
   return `${Math.round(i.level * 100)} %`;
 }
 
-function fixed(x: number): string {
+/** `decision: b — <reason>` (or "no difference (keep a)"). */
+export function decisionLine(decision: AbDecision): string {
+  return `decision: ${decision.choice === "no_difference" ? "no difference (keep a)" : decision.choice} — ${decision.reason}`;
+}
+
+/** Four decimals, "n/a" for an undefined value. */
+export function fixed(x: number): string {
   return Number.isFinite(x) ? x.toFixed(4) : "n/a";
 }
 
