@@ -1,3 +1,5 @@
+import { existsSync, statSync } from "node:fs";
+import Database from "better-sqlite3";
 import { HomeforgeError } from "../core/errors.js";
 import type { Interval } from "../models/evaluation/bootstrap.js";
 import { type AbDecision, decideAb, signed } from "../models/lifecycle/abDecision.js";
@@ -13,6 +15,38 @@ export interface OnlineAbReport {
   difference: (Interval & { homes: number }) | null;
   /** The offline rule (decideAb) on the unpaired interval; McNemar needs paired rows, so there is none. */
   decision: AbDecision;
+}
+
+/**
+ * Checks, without writing to it, that `path` is an A/B experiment log (a SQLite file with
+ * the store's predictions and feedback tables): OnlineAbStore.open would create them in any
+ * file, which reading must not do. A one-line error naming `field` otherwise.
+ */
+export function checkAbStoreFile(path: string, field = "store"): void {
+  const fix = "pass the SQLite file homeforge serve writes (default <models>/ab/online.sqlite)";
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new HomeforgeError(
+      field,
+      `no A/B experiment log at ${path}`,
+      "serve the model with an A/B split first (homeforge serve), or pass the log's path",
+    );
+  }
+  let tables: string[] = [];
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      tables = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+      ).map((t) => t.name);
+    } finally {
+      db.close();
+    }
+  } catch {
+    throw new HomeforgeError(field, `${path} is not an A/B experiment log (not a SQLite database)`, fix);
+  }
+  for (const table of ["predictions", "feedback"])
+    if (!tables.includes(table))
+      throw new HomeforgeError(field, `${path} is not an A/B experiment log (it has no ${table} table)`, fix);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { HomeforgeError } from "../../lib/core/errors.js";
@@ -76,30 +75,14 @@ async function online(
   modelsDir: string,
   bootstrap: { resamples: number | undefined; seed: number },
 ): Promise<void> {
-  const [{ OnlineAbStore, defaultAbStorePath }, { onlineAbReport, formatOnlineAbReport }] = await Promise.all(
-    [import("../../lib/serving/onlineAb.js"), import("../../lib/serving/onlineAbReport.js")],
-  );
+  const [{ OnlineAbStore, defaultAbStorePath }, { checkAbStoreFile, onlineAbReport, formatOnlineAbReport }] =
+    await Promise.all([
+      import("../../lib/serving/onlineAb.js"),
+      import("../../lib/serving/onlineAbReport.js"),
+    ]);
   const path = resolve((opts.store as string | undefined) ?? defaultAbStorePath(modelsDir));
-  // reading must not create an empty log where none was
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new HomeforgeError(
-      "--store",
-      `no A/B experiment log at ${path}`,
-      "serve the model with an A/B split first (homeforge serve), or pass the log with --store FILE",
-    );
-  }
-  let store: ReturnType<typeof OnlineAbStore.open>;
-  try {
-    store = OnlineAbStore.open(path);
-  } catch (e) {
-    if (e instanceof HomeforgeError)
-      throw new HomeforgeError(
-        "--store",
-        `${path} is not an A/B experiment log`,
-        "pass the SQLite file homeforge serve writes (default <models>/ab/online.sqlite)",
-      );
-    throw e;
-  }
+  checkAbStoreFile(path, "--store");
+  const store = OnlineAbStore.open(path);
   try {
     const report = onlineAbReport(store, opts.model as string, {
       field: "--model",

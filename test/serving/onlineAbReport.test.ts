@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Rng } from "../../lib/core/random.js";
@@ -90,6 +91,10 @@ test("equal arms keep a; arms without labels have no interval yet", async () => 
 test("a missing log, an unknown experiment and offline flags: one-line errors naming the flag", async () => {
   const store = experimentLog(join(root, "errors.sqlite"), 1, { n: 20 });
   writeFileSync(join(root, "not-sqlite.sqlite"), "hello");
+  const foreign = join(root, "lineage.sqlite");
+  const other = new Database(foreign);
+  other.exec("CREATE TABLE runs (id TEXT)");
+  other.close();
   const cases: [string[], RegExp][] = [
     [
       ["--model", "failure-router", "--store", join(root, "none.sqlite")],
@@ -120,6 +125,15 @@ test("a missing log, an unknown experiment and offline flags: one-line errors na
     assert.is(lines.length, 1, run.stderr);
     assert.match(lines[0], error);
   }
+  const refused = await abOnline("--model", "failure-router", "--store", foreign);
+  assert.match(
+    refused.stderr,
+    /^error: --store: .*lineage\.sqlite is not an A\/B experiment log \(it has no predictions table\)/,
+  );
+  const reopened = new Database(foreign, { readonly: true });
+  const tables = reopened.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+  reopened.close();
+  assert.equal(tables, [{ name: "runs" }], "reading another app's database leaves it as it was");
   const offline = await runCliInProcess(["ab", "--model", "m", "--store", store, "--dataset", "x"]);
   assert.match(offline.stderr, /^error: --store: applies to --online only/);
 });
