@@ -10,7 +10,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Rng } from "../../../lib/core/random.js";
 import { chooseBackend } from "../../../lib/models/backend.js";
+import { binaryMetrics } from "../../../lib/models/evaluation/metrics.js";
 import { FailureClassifier } from "../../../lib/models/failure/failureClassifier.js";
+import {
+  FailureRouter,
+  type FailureRouterSpec,
+  ROUTER_FORMAT,
+} from "../../../lib/models/failure/failureRouter.js";
+import { FAILURE_ROUTER_KIND } from "../../../lib/models/failure/routerKind.js";
 import { readTelemetryDataset } from "../../../lib/models/failure/telemetryDataset.js";
 import type { OfflineAbReport } from "../../../lib/models/lifecycle/abTypes.js";
 import { ModelRegistry } from "../../../lib/models/registry/registry.js";
@@ -86,6 +93,14 @@ test.before(async () => {
   await save(await fit({ hiddenUnits: [4], epochs: 1 }), everything);
   await registry.promote("failure-small", "v1");
   toyModelVersion(join(modelsDir, "toy", "v1"));
+  // routers by hand: v1 serves failure-small v1 everywhere, v2 routes apartments to v2
+  for (const apartment of ["v1", "v2"]) {
+    const router = new FailureRouter(routerSpec({ name: "failure-small", version: apartment }));
+    await registry.saveModel("failure-router", FAILURE_ROUTER_KIND, router, {
+      metrics: {},
+      dataset: { id: null, hash: null },
+    });
+  }
 });
 test.after(() => removeDir(root));
 
@@ -98,6 +113,40 @@ async function report(...args: string[]): Promise<OfflineAbReport> {
   const run = await ab(...args, "--json");
   assert.is(run.code, 0, run.stderr);
   return JSON.parse(run.stdout) as OfflineAbReport;
+}
+
+/** A router (its decisions' numbers are placeholders) serving `apartment` for apartments and failure-small v1 elsewhere. */
+function routerSpec(apartment: { name: string; version: string }): FailureRouterSpec {
+  const promotion = {
+    outcome: "candidate" as const,
+    candidate: apartment,
+    served_before: null,
+    reason: "test",
+  };
+  const metrics = binaryMetrics([0, 1], [0.2, 0.8], 0.5);
+  return {
+    format: ROUTER_FORMAT,
+    format_version: 1,
+    prefix: "failure",
+    seed: 1,
+    metric: "pr_auc",
+    split: "validation",
+    default: { name: "failure-small", version: "v1", promotion },
+    routes: {
+      apartment: {
+        ...apartment,
+        promotion,
+        decision: {
+          home_type: "apartment",
+          served: "per_type",
+          metric: "pr_auc",
+          split: "validation",
+          validation: { homes: 1, per_type: metrics, global: metrics },
+          reason: "test",
+        },
+      },
+    },
+  };
 }
 
 /** The decision the report must hold, read off its own interval. */
@@ -167,6 +216,43 @@ test("on the training dataset itself only the homes neither version saw are comp
   assert.equal(byId.comparisons, r.comparisons);
 });
 
+test("routers: every classifier a router serves counts for its homes and decides its rows at its own threshold", async () => {
+  const r = await report("--dataset", datasets.fresh, "--model", "failure-router", "--a", "v1", "--b", "v2");
+  assert.equal(
+    r.held_out.seen_by.b.map((s) => `${s.name} ${s.version} ${s.match}`),
+    ["failure-small v2 other_seed", "failure-small v1 other_seed"],
+  );
+  const c = r.comparisons[0];
+  assert.equal(
+    c.a.thresholds.map((t) => [t.version, t.rows]),
+    [["v1", c.rows]],
+  );
+  const apartments = c.b.thresholds.find((t) => t.version === "v2")!;
+  assert.equal(
+    c.b.thresholds.map((t) => t.rows).reduce((x, y) => x + y),
+    c.rows,
+  );
+  assert.ok(apartments.rows > 0 && apartments.rows < c.rows, "apartments only");
+  assert.ok(
+    c.mcnemar.b01 + c.mcnemar.b10 <= apartments.rows,
+    "other homes are decided alike by both routers",
+  );
+  assert.is(r.decision.choice, expectedChoice(r));
+
+  // on the training dataset the router's classifiers saw the train and validation homes
+  const own = await report(
+    "--dataset",
+    datasets.train,
+    "--model",
+    "failure-router",
+    "--a",
+    "v1",
+    "--b",
+    "v2",
+  );
+  assert.is(own.held_out.homes, split.homes.test.length);
+});
+
 test("no held-out homes, a wrong kind, bad refs: one-line errors naming the flag", async () => {
   const one = async (args: string[], error: RegExp) => {
     const run = await ab(...args);
@@ -193,7 +279,7 @@ test("no held-out homes, a wrong kind, bad refs: one-line errors naming the flag
   );
   await one(
     ["--dataset", datasets.fresh, "--model", "nope"],
-    /^error: --model: no model named "nope" in .*; known models: failure-small, toy$/,
+    /^error: --model: no model named "nope" in .*; known models: failure-router, failure-small, toy$/,
   );
   await one([], /^error: --dataset: is required for an offline A\/B/);
   await one(["--dataset", "nope"], /^error: --dataset: no dataset "nope"/);
