@@ -92,6 +92,14 @@ export async function compareVersionsOffline(options: OfflineAbOptions): Promise
     ? options.dataset
     : resolveDatasetDir(options.dataset, dataRoot, field.dataset);
   const dataset = openDataset(dir, field.dataset, { verify: options.verify });
+  const needed = family === "failure" ? TELEMETRY_SCHEMA.name : "synergies";
+  if (!dataset.has(needed)) {
+    throw new HomeforgeError(
+      field.dataset,
+      `${dataset.dir} has no ${needed} table, so ${name} cannot be scored on it (${family === "failure" ? "labelled telemetry" : "the planted links"} are needed)`,
+      "pass a dataset written by homeforge generate",
+    );
+  }
   const telemetry = family === "failure" ? await dataset.table(TELEMETRY_SCHEMA.name) : null;
   const homes = telemetry
     ? [...new Set(telemetry.columns.home_id as string[])]
