@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { packageVersion } from "../lib/core/version.js";
 import { applyCliConventions, quietOnClosedPipe, reportError } from "./cliSupport.js";
+import * as ab from "./commands/ab.js";
 import * as collect from "./commands/collect.js";
 import * as delegated from "./commands/delegated.js";
 import * as exportCommand from "./commands/export.js";
@@ -30,6 +31,7 @@ export function buildCli(): Command {
     predict,
     synergies,
     retrain,
+    ab,
     info,
     delegated,
   ])

@@ -9,9 +9,9 @@ import { join, relative } from "node:path";
 import Database from "better-sqlite3";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { checksumsText, sha256Text } from "../lib/models/registry/registry.js";
 import { type BadInputRow, fillPlaceholders, runCliInProcess } from "./helpers/cliInProcess.js";
 import { removeDir, tempDir } from "./helpers/tmp.js";
+import { toyModelVersion } from "./helpers/toyModel.js";
 
 const root = tempDir("homeforge-bad-input-");
 const shared = join(root, "shared");
@@ -78,27 +78,6 @@ function damagedArgs(command: "collect" | "export" | "train", dataset: string): 
   return ["train", "--dataset", dataset, "--models", join(dataset, "..", "models"), "--no-lineage"];
 }
 
-/** A sound registry version of a kind homeforge does not serve predictions with ("toy"). */
-function otherKindVersion(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const meta = {
-    format: "homeforge-model",
-    format_version: 1,
-    name: "failure-router",
-    version: "v1",
-    kind: "toy",
-    files: {},
-  };
-  const files: Record<string, string> = {
-    "meta.json": `${JSON.stringify(meta, null, 2)}\n`,
-    "metrics.json": "{}\n",
-    "card.md": "# toy\n",
-  };
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  const hashes = Object.fromEntries(Object.entries(files).map(([f, t]) => [f, sha256Text(t)]));
-  writeFileSync(join(dir, "checksums.json"), checksumsText(hashes));
-}
-
 /** Keeps a run cheap should a check ever regress and let it through. */
 const SMALL = ["--homes", "1", "--days", "1"];
 const g = (...args: string[]) => ["generate", ...args];
@@ -107,6 +86,8 @@ const col = (...args: string[]) => ["collect", "--dataset", "{dataset}", ...args
 const lin = (...args: string[]) => ["lineage", "--db", "{lineage}", ...args];
 const tr = (...args: string[]) => ["train", "--dataset", "{dataset}", ...args];
 const pr = (...args: string[]) => ["predict", "--dataset", "{dataset}", ...args];
+const ab = (...args: string[]) => ["ab", ...args];
+const abd = (...args: string[]) => ["ab", "--dataset", "{dataset}", ...args];
 
 export const BAD_INPUTS: BadInputRow[] = [
   // ── top level
@@ -405,10 +386,58 @@ export const BAD_INPUTS: BadInputRow[] = [
   { args: pr("--out", "{cwd}/p.parquet", "--nope"), error: UNKNOWN_OPTION("homeforge predict", "--nope") },
   {
     name: "predict with a model that is not a failure router or classifier",
-    setup: (cwd) => otherKindVersion(join(cwd, "models", "failure-router", "v1")),
+    setup: (cwd) => toyModelVersion(join(cwd, "models", "failure-router", "v1")),
     args: pr("--model", "failure-router@1", "--out", "{cwd}/p.parquet"),
     error: /^error: --model: failure-router v1 is a toy model, not a failure router or classifier/,
   },
+
+  // ── ab (flags, registry and refs are checked before any data is read)
+  { args: ["ab"], error: /^error: homeforge ab: required option '--model <name>' not specified/ },
+  {
+    args: ab("--model", "m"),
+    error: /^error: --dataset: is required for an offline A\/B; pass a dataset id/,
+  },
+  { args: abd("--model", "m"), error: /^error: --model: no model named "m" in .*; train one first/ },
+  {
+    args: abd("--model", "m@production"),
+    error: /^error: --model: "m@production" is not a model name; pass the registry name only/,
+  },
+  { args: abd("--model", "m", "--resamples", "5"), error: /^error: --resamples: 5 is below 100/ },
+  { args: abd("--model", "m", "--seed", "-1"), error: /^error: --seed: -1 is below 0/ },
+  { args: abd("--model", "m", "--models", "{file}"), error: /^error: --models: .*a-file is a file/ },
+  { args: ab("--model", "m", "--dataset", "nope"), error: /^error: --model: no model named "m"/ },
+  {
+    name: "ab with a bad version reference",
+    setup: (cwd) => toyModelVersion(join(cwd, "models", "toy", "v1")),
+    args: abd("--model", "toy", "--a", "latest"),
+    error: /^error: --a: "latest" is not a version reference; pass production, candidate, a version like v3/,
+  },
+  {
+    name: "ab with a version that does not exist",
+    setup: (cwd) => toyModelVersion(join(cwd, "models", "toy", "v1")),
+    args: abd("--model", "toy", "--a", "1", "--b", "v7"),
+    error: /^error: --b: toy has no version v7; use production, candidate or one of: v1$/,
+  },
+  {
+    name: "ab with a model of a kind it cannot compare",
+    setup: (cwd) => toyModelVersion(join(cwd, "models", "toy", "v1")),
+    args: abd("--model", "toy", "--a", "1", "--b", "1"),
+    error: /^error: --model: toy v1 is a toy model, which ab cannot compare; pass a failure router/,
+  },
+  { args: ab("--model", "m", "--store", "{file}"), error: /^error: --store: applies to --online only/ },
+  {
+    args: ab("--model", "m", "--online", "--dataset", "x"),
+    error: /^error: --dataset: does not apply to --online/,
+  },
+  {
+    args: ab("--model", "m", "--online"),
+    error: /^error: --store: no A\/B experiment log at .*online\.sqlite; serve the model/,
+  },
+  {
+    args: ab("--model", "m", "--online", "--store", "{file}"),
+    error: /^error: --store: .*a-file is not an A\/B experiment log/,
+  },
+  { args: ab("--model", "m", "--nope"), error: UNKNOWN_OPTION("homeforge ab", "--nope") },
 
   // ── models
   { args: ["models"], error: /^error: homeforge models: no command given; pass one of list, show/ },
@@ -626,6 +655,7 @@ test(`the table is big enough to mean something (${BAD_INPUTS.length} rows)`, ()
     "collect",
     "lineage",
     "predict",
+    "ab",
     "pipeline",
     "train",
     "models",

@@ -3,3 +3,4 @@
  * server module, not with this barrel's A/B helpers.
  */
 export * from "./onlineAb.js";
+export * from "./onlineAbReport.js";

@@ -182,7 +182,13 @@ export function permuteRows(table: ColumnTable, order: ArrayLike<number>): Colum
  * Writes a table as a minimal dataset directory (manifest.json + telemetry.parquet), the
  * shape `homeforge generate` writes, for tests of code that reads datasets from disk.
  */
-export function writeTelemetryDataset(dir: string, table: ColumnTable, datasetId = "ds_fixture"): void {
+/** `seed` is the manifest's (the fixture's own seed, for code that matches homes across datasets by seed). */
+export function writeTelemetryDataset(
+  dir: string,
+  table: ColumnTable,
+  datasetId = "ds_fixture",
+  seed = 0,
+): void {
   mkdirSync(dir, { recursive: true });
   const bytes = writeTableFile(join(dir, "telemetry.parquet"), table, "parquet");
   const manifest = {
@@ -190,7 +196,7 @@ export function writeTelemetryDataset(dir: string, table: ColumnTable, datasetId
     format_version: 1,
     dataset_id: datasetId,
     generator: { name: "homeforge", version: "test" },
-    seed: 0,
+    seed,
     reference_date: "2025-01-01",
     config: {},
     tables: {

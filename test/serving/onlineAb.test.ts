@@ -4,13 +4,8 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Rng } from "../../lib/core/random.js";
-import {
-  type AbSplit,
-  assignArm,
-  checkAbSplit,
-  type LoggedPrediction,
-  OnlineAbStore,
-} from "../../lib/serving/onlineAb.js";
+import { type AbSplit, assignArm, checkAbSplit, OnlineAbStore } from "../../lib/serving/onlineAb.js";
+import { fillExperiment } from "../helpers/onlineAbFixture.js";
 
 const split: AbSplit = { model: "failure-router", a: "production", b: "candidate", share: 0.3 };
 
@@ -35,40 +30,10 @@ test("a bad split is a one-line error naming the field", () => {
   assert.throws(() => checkAbSplit({ ...split, b: "production" }), /ab\.b/);
 });
 
-/** Logs `n` predictions per arm over 20 homes; arm b's scores separate the labels better. */
-function fill(store: OnlineAbStore, rng: Rng, n: number, separationB: number): Map<string, 0 | 1> {
-  const labels = new Map<string, 0 | 1>();
-  const rows: LoggedPrediction[] = [];
-  for (const arm of ["a", "b"] as const) {
-    for (let i = 0; i < n; i++) {
-      const label = rng.bernoulli(0.3) ? 1 : 0;
-      const separation = arm === "b" ? separationB : 0.5;
-      const p = 1 / (1 + Math.exp(-(rng.normal() + (label ? separation : -separation))));
-      const id = `${arm}-${i}`;
-      labels.set(id, label);
-      rows.push({
-        prediction_id: id,
-        experiment: "failure-router",
-        arm,
-        served_model: "failure-router",
-        served_version: arm === "a" ? "v1" : "v2",
-        home_id: `home_${i % 20}`,
-        entity_id: `sensor.d${i}`,
-        day: "2025-01-10",
-        probability: p,
-        threshold: 0.5,
-        logged_at: "2026-12-02T00:00:00.000Z",
-      });
-    }
-  }
-  store.logPredictions(rows);
-  return labels;
-}
-
 test("feedback joins logged predictions; per-arm metrics and the difference tell the better arm", () => {
   const path = join(mkdtempSync(join(tmpdir(), "hf-ab-")), "online.sqlite");
   const store = OnlineAbStore.open(path);
-  const labels = fill(store, new Rng(11), 400, 2);
+  const labels = fillExperiment(store, new Rng(11), 400, 2);
   assert.is(store.recordFeedback("no-such-id", 1), false);
   for (const [id, label] of labels) if (!id.endsWith("7")) assert.ok(store.recordFeedback(id, label));
   store.close();
@@ -88,7 +53,7 @@ test("feedback joins logged predictions; per-arm metrics and the difference tell
 
 test("equal arms give an interval around zero; no labels give no metrics", () => {
   const store = OnlineAbStore.open(":memory:");
-  const labels = fill(store, new Rng(5), 300, 0.5);
+  const labels = fillExperiment(store, new Rng(5), 300, 0.5);
   const [unlabelled] = store.armMetrics("failure-router");
   assert.is(unlabelled.pr_auc, null);
   assert.is(store.armDifference("failure-router"), null);
