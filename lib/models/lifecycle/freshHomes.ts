@@ -1,9 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { MANIFEST_FILE } from "../../core/manifest.js";
+import { dirname } from "node:path";
 import { defaultDataRoot } from "../../core/paths.js";
 import { splitOfHomes } from "../failure/predictFailures.js";
 import { ModelRegistry } from "../registry/registry.js";
+import { datasetSeedIn } from "./heldOutHomes.js";
 
 /**
  * Which homes of a new dataset a served version has seen. split.json in the version
@@ -30,7 +29,7 @@ export function homeIdentity(
     return { same: true, note: "the served dataset is unknown: home ids taken at face value" };
   if (served.datasetId === current.id) return { same: true, note: "the served version's own dataset" };
   const roots = [...new Set([...dataRoots, dirname(current.dir)])];
-  const seed = servedSeed(served.datasetId, roots);
+  const seed = datasetSeedIn(roots)(served.datasetId);
   if (seed === null) {
     return {
       same: true,
@@ -43,39 +42,6 @@ export function homeIdentity(
         same: false,
         note: `generator seed ${current.seed}, the served dataset's ${seed}: every home is new`,
       };
-}
-
-/** Most directories a data root is scanned through for a dataset written under another name. */
-const MAX_SCANNED = 500;
-
-/**
- * The generator seed of dataset `id`: its manifest at `<root>/<id>`, else in a directory of a
- * root whose manifest carries that id (datasets written with --out). Null when not found.
- */
-function servedSeed(id: string, roots: readonly string[]): number | null {
-  const seedOf = (dir: string): number | null => {
-    try {
-      const m = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), "utf8")) as {
-        seed?: unknown;
-        dataset_id?: unknown;
-      };
-      return m.dataset_id === id && typeof m.seed === "number" ? m.seed : null;
-    } catch {
-      return null; // no manifest, or not JSON: not this one
-    }
-  };
-  for (const root of roots) {
-    const seed = seedOf(join(root, id));
-    if (seed !== null) return seed;
-  }
-  for (const root of roots) {
-    if (!existsSync(root) || !statSync(root).isDirectory()) continue;
-    for (const entry of readdirSync(root).slice(0, MAX_SCANNED)) {
-      const seed = seedOf(join(root, entry));
-      if (seed !== null) return seed;
-    }
-  }
-  return null;
 }
 
 /** The homes of `parts` of a version's split.json (empty when it has none). */
