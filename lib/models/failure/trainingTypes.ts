@@ -122,7 +122,13 @@ export interface Lift {
 /** What the register steps (classifiers, then the router) take from a run's options. */
 export type RegisterStepOptions = Pick<
   TrainHomeTypesOptions,
-  "modelsDir" | "lineageRunId" | "onVerdict" | "onRegistered" | "policy" | "onProgress" | "servedHomesShareIds"
+  | "modelsDir"
+  | "lineageRunId"
+  | "onVerdict"
+  | "onRegistered"
+  | "policy"
+  | "onProgress"
+  | "servedHomesShareIds"
 > & {
   seed: number;
   prefix: string;
