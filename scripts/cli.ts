@@ -9,6 +9,7 @@ import * as generate from "./commands/generate.js";
 import * as info from "./commands/info.js";
 import * as lineage from "./commands/lineage.js";
 import * as predict from "./commands/predict.js";
+import * as serve from "./commands/serve.js";
 import * as synergies from "./commands/synergies.js";
 
 /**
@@ -21,7 +22,17 @@ export function buildCli(): Command {
   const program = new Command("homeforge")
     .description("Seeded synthetic smart homes, tidy datasets and honest TensorFlow.js models")
     .version(packageVersion());
-  for (const command of [generate, exportCommand, collect, lineage, predict, synergies, info, delegated])
+  for (const command of [
+    generate,
+    exportCommand,
+    collect,
+    lineage,
+    predict,
+    synergies,
+    serve,
+    info,
+    delegated,
+  ])
     command.register(program);
   return applyCliConventions(program);
 }

@@ -71,11 +71,14 @@ export class FastScorer {
     return new FastScorer(layers);
   }
 
-  /** The network's output for each row of a row-major matrix (rows × inputs). */
-  forward(x: Float32Array): Float64Array {
+  /**
+   * The network's output for each row of a row-major matrix (rows × inputs), rounded to
+   * float32 as TF.js returns it (a calibrator then sees the same inputs as predictProba's).
+   */
+  forward(x: Float32Array): Float32Array {
     const d = this.inputs;
     const rows = x.length / d;
-    const out = new Float64Array(rows);
+    const out = new Float32Array(rows);
     for (let r = 0; r < rows; r++) {
       let input: ArrayLike<number> = x.subarray(r * d, (r + 1) * d);
       this.#layers.forEach((layer, k) => {
@@ -98,22 +101,46 @@ export class FastScorer {
 }
 
 /**
- * Calibrated failure probabilities of `rows` of a telemetry table through the classifier's own
- * feature builder, standardizer and calibrator, with `scorer` as the network: what
- * `classifier.predictProba(table)` gives at those rows.
+ * The network's output at `rows` of a telemetry table through the classifier's own feature
+ * builder and standardizer, with `scorer` as the network: `classifier.predictRaw(table)` there.
  */
-export function scoreRows(
+export function rawRows(
   classifier: FailureClassifier,
   scorer: FastScorer,
   table: ColumnTable,
   rows: ArrayLike<number>,
-): Float64Array {
+): Float32Array {
   const standardizer = classifier.standardizer;
   const spec = classifier.featureSpec;
   if (!standardizer || !spec)
     throw new HomeforgeError("model", "the classifier is not fitted", "load it first");
   const set = buildFeatures(table, spec);
   const columns = featureIndices(set, classifier.featureNames).map((i) => set.columns[i]);
-  const raw = scorer.forward(standardizer.transformRows(columns, rows));
-  return classifier.calibrator ? classifier.calibrator.transform(raw) : raw;
+  return scorer.forward(standardizer.transformRows(columns, rows));
+}
+
+/** Calibrated probabilities at `rows`: rawRows through the classifier's calibrator, predictProba there. */
+export function scoreRows(
+  classifier: FailureClassifier,
+  scorer: FastScorer,
+  table: ColumnTable,
+  rows: ArrayLike<number>,
+): Float32Array {
+  const raw = rawRows(classifier, scorer, table, rows);
+  return classifier.calibrator ? Float32Array.from(classifier.calibrator.transform(raw)) : raw;
+}
+
+/**
+ * The fast scorer a served classifier uses, or null to score through TF.js. Null for an
+ * isotonic calibrator: its steps turn the last-bit (float32 ulp) differences between our sums
+ * and TF.js's into ~1e-5 jumps of the probability, so those models are served exactly, slowly.
+ * Null too for a network that is not a stack of dense layers.
+ */
+export function fastScorerFor(classifier: FailureClassifier): FastScorer | null {
+  if (classifier.calibrator?.method === "isotonic") return null;
+  try {
+    return FastScorer.fromClassifier(classifier);
+  } catch {
+    return null;
+  }
 }

@@ -7,20 +7,9 @@ import { ModelRegistry } from "../models/registry/registry.js";
 import { SYNERGY_MODEL_NAME } from "../models/synergy/registerSynergyModel.js";
 import type { SynergyGnn } from "../models/synergy/synergyGnn.js";
 import { SYNERGY_GNN_KIND } from "../models/synergy/synergyGnnKind.js";
-import { FastScorer } from "./fastScorer.js";
+import { type FastScorer, fastScorerFor } from "./fastScorer.js";
 import { ModelSlot, type SlotLog } from "./modelSlot.js";
-
-export type Arm = "a" | "b";
-
-/** The online A/B split: devices of `model` split by a stable hash between refs `a` and `b`. */
-export interface AbSplit {
-  model: string;
-  a: string;
-  b: string;
-  /** Share of devices on arm b, in [0, 1]. */
-  share: number;
-  salt?: string;
-}
+import type { AbSplit, Arm } from "./onlineAb.js";
 
 /** One classifier version, loaded, with its plain-JS forward pass (null: scored through TF.js). */
 export interface ServedClassifier {
@@ -92,20 +81,12 @@ export async function loadFailureServing(
       if (classifiers.has(key)) continue;
       const loaded = await registry.load<FailureClassifier>(w.name, w.version, FAILURE_CLASSIFIER_KIND);
       classifiers.set(key, { name: w.name, version: w.version, classifier: loaded.model, scorer: null });
-      classifiers.get(key)!.scorer = fastScorerOrNull(loaded.model);
+      classifiers.get(key)!.scorer = fastScorerFor(loaded.model);
     }
     return new FailureServing({ ...asked, kind: asked.kind as FailureServing["kind"] }, router, classifiers);
   } catch (e) {
     for (const c of classifiers.values()) c.classifier.dispose();
     throw e;
-  }
-}
-
-function fastScorerOrNull(classifier: FailureClassifier): FastScorer | null {
-  try {
-    return FastScorer.fromClassifier(classifier);
-  } catch {
-    return null;
   }
 }
 

@@ -6,9 +6,16 @@ import { packageVersion } from "../core/version.js";
 import { rankPairs } from "../models/synergy/detectSynergies.js";
 import { homeSynergyGraph } from "../models/synergy/homeSynergyGraph.js";
 import type { SynergyHomeData } from "../models/synergy/synergyHome.js";
-import { type AbStore, assignArm, checkAbSplit, experimentName, type LoggedPrediction } from "./abArms.js";
 import { ConflictError, NotFoundError, ServiceUnavailableError, toErrorBody } from "./httpErrors.js";
 import type { SlotLog } from "./modelSlot.js";
+import {
+  type AbSplit,
+  type Arm,
+  assignArm,
+  checkAbSplit,
+  type LoggedPrediction,
+  type OnlineAbStore,
+} from "./onlineAb.js";
 import { deviceProbability, deviceTable, riskLevel, type TelemetryRow } from "./predictDevice.js";
 import {
   detectBodySchema,
@@ -19,7 +26,10 @@ import {
   predictBodySchema,
   predictResponseSchema,
 } from "./schemas.js";
-import { type AbSplit, type Arm, ServedModels } from "./servedModels.js";
+import { ServedModels } from "./servedModels.js";
+
+/** What the service needs of the A/B store (OnlineAbStore). */
+export type AbStore = Pick<OnlineAbStore, "logPredictions" | "recordFeedback" | "close">;
 
 export interface ServerOptions {
   /** Registry root. */
@@ -128,7 +138,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     },
   });
 
-  const experiment = ab ? experimentName(ab) : null;
+  // the experiment is named by the model under test (onlineAb.ts)
+  const experiment = ab ? ab.model : null;
   app.post(
     "/api/predictions/predict",
     {

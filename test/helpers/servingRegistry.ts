@@ -23,6 +23,7 @@ import { ModelRegistry } from "../../lib/models/registry/registry.js";
 import { homeSynergyGraph } from "../../lib/models/synergy/homeSynergyGraph.js";
 import { SynergyGnn } from "../../lib/models/synergy/synergyGnn.js";
 import { SYNERGY_GNN_KIND } from "../../lib/models/synergy/synergyGnnKind.js";
+import type { SynergyHomeData } from "../../lib/models/synergy/synergyHome.js";
 import type { SynergyGraph } from "../../lib/models/synergy/synergyTypes.js";
 import { handHome } from "../models/synergy/handHome.js";
 import { makeTelemetryFixture } from "./telemetryFixture.js";
@@ -147,4 +148,18 @@ export function requestRows(table: ColumnTable, rows: readonly number[]): Record
     }
     return out;
   });
+}
+
+/** A home as the synergy route's JSON body: events' typed columns as arrays, NaN as null, no truth. */
+export function synergyRequestBody(home: SynergyHomeData): Record<string, unknown> {
+  const { truth: _truth, events, ...rest } = home;
+  return {
+    ...rest,
+    events: {
+      entityId: [...events.entityId],
+      time: Array.from(events.time),
+      state: [...events.state],
+      value: Array.from(events.value, (v) => (v === null || Number.isNaN(v) ? null : v)),
+    },
+  };
 }
