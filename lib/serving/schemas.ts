@@ -185,6 +185,9 @@ const device = {
   },
 } as const;
 
+/** A UTC time in ms between 1900 and 3000 (time-zone arithmetic throws far outside). */
+const UTC_MS = { type: "number", minimum: -2_208_988_800_000, maximum: 32_503_680_000_000 } as const;
+
 /** SynergyHomeData (lib/models/synergy/synergyHome.ts) without truth, events as columns. */
 export const detectBodySchema = {
   type: "object",
@@ -194,7 +197,10 @@ export const detectBodySchema = {
     homeId: id,
     homeType: id,
     timezone: { ...id, description: "IANA time zone, e.g. Europe/Berlin" },
-    startUtcMs: { type: "number", description: "UTC ms of the home's local midnight on its first day" },
+    startUtcMs: {
+      ...UTC_MS,
+      description: "UTC ms of the home's local midnight on its first day",
+    },
     days: { type: "number", exclusiveMinimum: 0, maximum: 3660, description: "days the events cover" },
     areas: { type: "array", minItems: 1, maxItems: 500, items: area },
     devices: { type: "array", minItems: 1, maxItems: 500, items: device },
@@ -205,7 +211,7 @@ export const detectBodySchema = {
       description: "one entry per state change, as columns of equal length",
       properties: {
         entityId: { type: "array", items: id },
-        time: { type: "array", items: { type: "number" }, description: "UTC ms" },
+        time: { type: "array", items: UTC_MS, description: "UTC ms" },
         state: { type: "array", items: nullableString },
         value: { type: "array", items: { type: ["number", "null"] } },
       },
