@@ -9,6 +9,7 @@ import * as generate from "./commands/generate.js";
 import * as info from "./commands/info.js";
 import * as lineage from "./commands/lineage.js";
 import * as predict from "./commands/predict.js";
+import * as retrain from "./commands/retrain.js";
 import * as serve from "./commands/serve.js";
 import * as synergies from "./commands/synergies.js";
 
@@ -29,6 +30,7 @@ export function buildCli(): Command {
     lineage,
     predict,
     synergies,
+    retrain,
     serve,
     info,
     delegated,

@@ -4,10 +4,13 @@ import { HomeforgeError } from "../lib/core/errors.js";
 import { type Aliases, ModelRegistry } from "../lib/models/registry/registry.js";
 import { applyCliConventions, modelsRootOption, reportError, runIfEntry } from "./cliSupport.js";
 
-/** `homeforge models …`: list, show, promote, rollback, delete and check registry versions. */
+/**
+ * `homeforge models …`: list, show, promote, rollback, delete and check registry versions;
+ * status, version and health print the JSON the service's /api/predictions/models/* return.
+ */
 export function buildModelsCli(result: { exitCode: number } = { exitCode: 0 }): Command {
   const program = new Command("models")
-    .description("the model registry: list, show, promote, rollback, delete, check")
+    .description("the model registry: list, show, promote, rollback, delete, check, status, version, health")
     .option("--models <dir>", "registry root (default: $HOMEFORGE_MODELS_DIR or ./models)");
   const registry = () => new ModelRegistry(modelsRootOption(program.opts().models));
   /** The registry, once `name` is known to be in it: a typo must not leave a model directory behind. */
@@ -99,6 +102,51 @@ export function buildModelsCli(result: { exitCode: number } = { exitCode: 0 }): 
       else {
         console.error(
           `error: ${name}: ${problems.length} problem${problems.length === 1 ? "" : "s"} (listed above)`,
+        );
+        result.exitCode = 1;
+      }
+    });
+  const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+  program
+    .command("status [name]")
+    .description(
+      "what is served, as JSON: per home type the classifier the production router serves (and why), the synergy model, their metrics, feature columns and last update (name: one router, classifier or synergy model)",
+    )
+    .action(async (name: string | undefined) => {
+      const { modelsStatus } = await import("../lib/models/lifecycle/modelStatus.js");
+      printJson(modelsStatus(registry().root, name));
+    });
+
+  program
+    .command("version [name]")
+    .description(
+      "a version's facts, as JSON: training date, dataset id and hash, metrics, training data per split, backend, library versions; a router's served versions too (default: every model's production version)",
+    )
+    .option("--ref <ref>", "production, candidate or a version like v3", "production")
+    .action(async (name: string | undefined, opts: { ref: string }) => {
+      const { modelVersion } = await import("../lib/models/lifecycle/modelVersion.js");
+      printJson(modelVersion(registry().root, name, opts.ref));
+    });
+
+  program
+    .command("health [name]")
+    .description(
+      "whether served models can serve, as JSON: files and sizes, hashes, load and a probe prediction, age, drift against --dataset; a router with every classifier it routes to; exit 1 when unhealthy",
+    )
+    .option("--ref <ref>", "production, candidate or a version like v3", "production")
+    .option(
+      "--dataset <id|dir>",
+      "measure feature drift of this dataset (id under $HOMEFORGE_DATA_DIR or ./data, or directory) against each version's training snapshot",
+    )
+    .action(async (name: string | undefined, opts: { ref: string; dataset?: string }) => {
+      const { modelHealth } = await import("../lib/models/lifecycle/modelHealth.js");
+      const report = await modelHealth(registry().root, name, { ref: opts.ref, dataset: opts.dataset });
+      printJson(report);
+      if (!report.healthy) {
+        const n = report.problems.length;
+        console.error(
+          `error: ${name ?? "models"}: unhealthy, ${n} problem${n === 1 ? "" : "s"} (listed in "problems" above); first: ${report.problems[0]}`,
         );
         result.exitCode = 1;
       }

@@ -425,6 +425,20 @@ export const BAD_INPUTS: BadInputRow[] = [
   },
   { args: ["models", "--models", "", "list"], error: EMPTY("--models") },
   { args: ["models", "show", "nope"], error: /^error: model: no model named "nope"/ },
+  { args: ["models", "--models", "{file}", "status"], error: /^error: --models: .*a-file is a file/ },
+  { args: ["models", "status", "nope"], error: /^error: model: no model named "nope"/ },
+  { args: ["models", "version", "nope"], error: /^error: model: no model named "nope"/ },
+  {
+    args: ["models", "version", "--ref", "latest"],
+    error: /^error: --ref: "latest" is not a version reference/,
+  },
+  { args: ["models", "health", "nope"], error: /^error: model: no model named "nope"/ },
+  { args: ["models", "health", "--ref", "v0"], error: /^error: --ref: "v0" is not a version reference/ },
+  {
+    args: ["models", "health", "--dataset", "{dir}"],
+    error: /^error: --dataset: .*a-dir holds no manifest\.json/,
+  },
+  { args: ["models", "health", "--dataset", "nosuch"], error: /^error: --dataset: no dataset "nosuch"/ },
   {
     args: ["models", "show", "bad name!"],
     error: /^error: model name: "bad name!" is not a valid model name/,

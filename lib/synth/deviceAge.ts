@@ -15,11 +15,15 @@ import type { Home } from "./homes.js";
  * horizon's start sets the device's place on the bathtub curve (ageHazard).
  */
 
-/** Years since the home's first smart-home install. */
-export function fleetAgeYears(seed: number, home: Pick<Home, "index">): number {
+/**
+ * Years since the home's first smart-home install; `scale` (drift scenarios: an older fleet)
+ * multiplies it after the clamp, so the same homes keep their order, only older.
+ */
+export function fleetAgeYears(seed: number, home: Pick<Home, "index">, scale?: number): number {
   const rng = Rng.derive(seed, home.index, "fleet_age");
   const [lo, hi] = FLEET_AGE_RANGE_YEARS;
-  return Math.min(hi, Math.max(lo, rng.logNormal(FLEET_AGE_MEDIAN_YEARS, FLEET_AGE_SIGMA)));
+  const age = Math.min(hi, Math.max(lo, rng.logNormal(FLEET_AGE_MEDIAN_YEARS, FLEET_AGE_SIGMA)));
+  return scale === undefined ? age : age * scale;
 }
 
 /** A device's installed age at the start of the horizon, years, drawn from its placement stream. */

@@ -41,12 +41,15 @@ export interface HomeContextInput {
   /** First local date of the horizon, YYYY-MM-DD. */
   start: string;
   days: number;
+  /** Drift scenarios: extra path loss (dB) on every link, and a multiplier on the fleet age. */
+  signalLossDb?: number;
+  fleetAgeScale?: number;
 }
 
 export function homeContext(generated: GeneratedHome, ctx: HomeContextInput): HomeContext {
   const { home } = generated;
   const weather = homeWeather(home, ctx.seed, ctx.start, ctx.days);
-  const fleetAge = fleetAgeYears(ctx.seed, home);
+  const fleetAge = fleetAgeYears(ctx.seed, home, ctx.fleetAgeScale);
   const areas = new Map<string, Area>(generated.areas.map((a) => [a.areaId, a]));
   // devices at the same kind of place with the same self-heating share their exposure
   const exposures = new Map<string, DeviceExposure>();
@@ -63,7 +66,8 @@ export function homeContext(generated: GeneratedHome, ctx: HomeContextInput): Ho
     }
     // one stream per device for where it sits and how old it is
     const rng = Rng.derive(ctx.seed, home.index, device.entityId, "placement");
-    const link = deviceLink(rng, home, area);
+    const drawn = deviceLink(rng, home, area);
+    const link = ctx.signalLossDb ? { ...drawn, signalDbm: drawn.signalDbm - ctx.signalLossDb } : drawn;
     return { area, link, exposure, ageYears: installedAgeYears(rng, fleetAge) };
   });
   return { weather, power: homePower(ctx.seed, home, ctx.days), fleetAgeYears: fleetAge, devices };

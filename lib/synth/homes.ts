@@ -82,6 +82,8 @@ export interface HomeGenerationSpec {
   mix: readonly number[];
   /** Restrict locations to these time zones (all catalog cities when absent). */
   timezones?: readonly string[];
+  /** Every home's radio class (drift scenarios); absent: the home type's. */
+  radioEnvironment?: RadioEnvironment;
 }
 
 const GOLDEN_FRACTION = 0.6180339887498949;
@@ -133,7 +135,7 @@ export function generateHome(spec: HomeGenerationSpec, index: number): Generated
     occupants: rng.int(typeSpec.occupants[0], typeSpec.occupants[1]),
     schedule,
     floors,
-    radio: typeSpec.radio,
+    radio: spec.radioEnvironment ?? typeSpec.radio,
     outdoorExposure: typeSpec.outdoorExposure,
     vacations: drawVacations(rng, spec.days, schedule),
   };

@@ -67,6 +67,9 @@ export interface TelemetryContext {
   start: string;
   days: number;
   failures: { share: number };
+  /** Drift scenarios (see HomeContextInput): absent in ordinary runs. */
+  signalLossDb?: number;
+  fleetAgeScale?: number;
 }
 
 /**

@@ -28,7 +28,7 @@ export function register(program: Command): Command {
   delegate(
     program,
     "models",
-    "the model registry: list, show, promote, rollback, delete, check",
+    "the model registry: list, show, promote, rollback, delete, check, status, version, health",
     async (argv) => (await import("../models.js")).main(argv),
   );
   return program;

@@ -20,6 +20,15 @@ export function register(program: Command): Command {
     .option("--timezones <zones>", "comma-separated IANA zones to place homes in")
     .option("--format <f>", "table format: parquet (default) or arrow")
     .option(
+      "--radio-environment <class>",
+      "drift scenario: force every home's radio class (clean, moderate, congested, thick_walls; default: the home type's)",
+    )
+    .option(
+      "--signal-loss-db <db>",
+      "drift scenario: extra path loss on every device link, 0–40 dB (default none)",
+    )
+    .option("--fleet-age-scale <x>", "drift scenario: multiply every home's fleet age, 0.1–10 (default none)")
+    .option(
       "--out <dir>",
       "dataset directory (default: data/<dataset-id>, or $HOMEFORGE_DATA_DIR/<dataset-id>); must be new, empty or a dataset homeforge wrote, which is replaced whole; runs into one directory take turns (a second waits, then reuses or replaces it; the last one's dataset stays)",
     )
@@ -69,6 +78,9 @@ export function register(program: Command): Command {
           homeTypeMix: opts.mix !== undefined ? parseMixFlag(opts.mix) : undefined,
           timezones: opts.timezones !== undefined ? parseTimezonesFlag(opts.timezones) : undefined,
           format: opts.format,
+          radioEnvironment: opts.radioEnvironment,
+          signalLossDb: decimalFlag("--signal-loss-db", opts.signalLossDb),
+          fleetAgeScale: decimalFlag("--fleet-age-scale", opts.fleetAgeScale),
           workers: wholeNumberFlag("--workers", opts.workers),
           workerHeapMb: wholeNumberFlag("--worker-heap-mb", opts.workerHeapMb),
           cacheTtlHours: decimalFlag("--cache-ttl", opts.cacheTtl),

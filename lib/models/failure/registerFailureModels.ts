@@ -1,5 +1,7 @@
 import { calibrationReport } from "../evaluation/calibration.js";
 import { type PolicyCheck, promoteIfPassed } from "../evaluation/evaluator.js";
+import { telemetrySnapshot } from "../lifecycle/snapshotColumns.js";
+import { TRAINING_SNAPSHOT_FILE, trainingSnapshotText } from "../lifecycle/trainingSnapshot.js";
 import { ModelRegistry } from "../registry/registry.js";
 import { selectRows } from "../tableInput.js";
 import { FIXED_RULE } from "./baselines.js";
@@ -57,7 +59,13 @@ export async function registerFailureModels(
     const saved = await registry.saveModel(job.name, FAILURE_CLASSIFIER_KIND, job.model, {
       metrics,
       dataset: options.dataset,
-      extraFiles: { "split.json": splitJson },
+      extraFiles: {
+        "split.json": splitJson,
+        // the raw telemetry of the rows it was trained on, for drift checks (retraining, health)
+        [TRAINING_SNAPSHOT_FILE]: trainingSnapshotText(
+          telemetrySnapshot(split.table, split.rowsOf("train", job.type)),
+        ),
+      },
       lineageRunId: options.lineageRunId ?? null,
       trainingDurationMs: Math.round(job.ms),
     });

@@ -1,5 +1,7 @@
 import { judge, type PromotionPolicy, type Verdict } from "../evaluation/evaluator.js";
 import { type BinaryMetrics, binaryMetrics } from "../evaluation/metrics.js";
+import { candidatePairSnapshot } from "../lifecycle/snapshotColumns.js";
+import { TRAINING_SNAPSHOT_FILE, trainingSnapshotText } from "../lifecycle/trainingSnapshot.js";
 import { ModelRegistry } from "../registry/registry.js";
 import type { HomeSplit } from "../split.js";
 import type { SynergyScorerEvaluation } from "./evaluateSynergyScorers.js";
@@ -42,6 +44,8 @@ export interface RegisterSynergyOptions {
   modelsDir: string;
   name?: string;
   split: HomeSplit;
+  /** The training homes' graphs: their candidate pairs become training_snapshot.json (drift checks). */
+  train?: readonly SynergyGraph[];
   /** The validation homes' graphs: the promotion verdict reads these only. */
   validation: readonly SynergyGraph[];
   evaluation: SynergyScorerEvaluation;
@@ -79,7 +83,12 @@ export async function registerSynergyModel(
       split: { seed: options.split.seed, fractions: options.split.fractions, counts: options.split.counts },
     },
     dataset: options.dataset ?? { id: null, hash: null },
-    extraFiles: { "split.json": `${JSON.stringify(options.split, null, 2)}\n` },
+    extraFiles: {
+      "split.json": `${JSON.stringify(options.split, null, 2)}\n`,
+      ...(options.train
+        ? { [TRAINING_SNAPSHOT_FILE]: trainingSnapshotText(candidatePairSnapshot(options.train)) }
+        : {}),
+    },
     lineageRunId: options.lineageRunId,
     trainingDurationMs: options.trainingDurationMs,
   });

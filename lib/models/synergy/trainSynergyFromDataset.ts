@@ -81,29 +81,38 @@ export async function trainSynergyFromDataset(
             sha256: dataset.verifiedTableSha256(table),
           });
         }
-        return run({
-          lineageRunId: rid,
-          onRegistered: (m) => {
-            store.recordModelOutput(rid, {
-              name: m.name,
-              version: m.version,
-              uri: m.dir,
-              sha256: m.weights_sha256,
-            });
-          },
-          onVerdict: (v) => {
-            store.recordTransformation(rid, {
-              name: "evaluate",
-              input: id,
-              output: modelVersionId(v.model, v.candidate.version),
-              detail: v,
-            });
-          },
-        });
+        return run(synergyTrainingLineage(store, rid, id));
       },
     );
     return { result, backend, runId };
   } finally {
     if (!("store" in lineage)) store.close();
   }
+}
+
+/** The trainSynergyModel hooks that record the saved version as an output of `runId` and its verdict as a step. */
+export function synergyTrainingLineage(
+  store: LineageStore,
+  runId: string,
+  datasetId: string,
+): Pick<TrainSynergyOptions, "lineageRunId" | "onRegistered" | "onVerdict"> {
+  return {
+    lineageRunId: runId,
+    onRegistered: (m) => {
+      store.recordModelOutput(runId, {
+        name: m.name,
+        version: m.version,
+        uri: m.dir,
+        sha256: m.weights_sha256,
+      });
+    },
+    onVerdict: (v) => {
+      store.recordTransformation(runId, {
+        name: "evaluate",
+        input: datasetId,
+        output: modelVersionId(v.model, v.candidate.version),
+        detail: v,
+      });
+    },
+  };
 }

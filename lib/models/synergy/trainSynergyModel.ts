@@ -178,6 +178,7 @@ export async function trainSynergyModel(
             modelsDir: options.modelsDir,
             name: options.modelName,
             split: parts.split,
+            train: parts.train,
             validation: parts.validation,
             evaluation,
             claims,

@@ -3,7 +3,12 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DEFAULTS } from "../../core/defaults.js";
 import { HomeforgeError } from "../../core/errors.js";
-import { DEFAULT_HOME_TYPE_MIX, HOME_TYPES, type HomeType } from "../../synth/catalog/homeTypes.js";
+import {
+  DEFAULT_HOME_TYPE_MIX,
+  HOME_TYPES,
+  type HomeType,
+  RADIO_ENVIRONMENTS,
+} from "../../synth/catalog/homeTypes.js";
 import { CATALOG_TIMEZONES } from "../../synth/catalog/locations.js";
 
 const MIX_TOLERANCE = 1e-6;
@@ -109,6 +114,26 @@ export const generationConfigSchema = z
       .object({ share: z.number({ error: "must be a share between 0 and 1" }).min(0).max(1).default(0.08) })
       .strict()
       .default({ share: 0.08 }),
+    /**
+     * Drift-scenario knobs (a worse radio environment, an older fleet), all optional: left
+     * out, the data (and the dataset id) is what it was before they existed.
+     * radioEnvironment forces every home's radio class (interference on drops, latency);
+     */
+    radioEnvironment: z
+      .enum(RADIO_ENVIRONMENTS, { error: `must be one of ${RADIO_ENVIRONMENTS.join(", ")}` })
+      .optional(),
+    /** Extra path loss (dB) on every device's link to the hub: weaker signal, more drops. */
+    signalLossDb: z
+      .number({ error: "must be a number of decibels between 0 and 40, e.g. --signal-loss-db 8" })
+      .min(0, { error: "must be 0 dB or more" })
+      .max(40, { error: "must be at most 40 dB" })
+      .optional(),
+    /** Multiplies every home's fleet age (years since the first install): > 1 is an older fleet. */
+    fleetAgeScale: z
+      .number({ error: "must be a number between 0.1 and 10, e.g. --fleet-age-scale 2" })
+      .min(0.1, { error: "must be at least 0.1" })
+      .max(10, { error: "must be at most 10" })
+      .optional(),
     /** Worker threads for generation; default one per core. Never changes the output. */
     workers: z
       .number({ error: "must be a whole number of worker threads, e.g. --workers 2" })

@@ -7,6 +7,7 @@ export function homeGenerationSpec(config: GenerationConfig): HomeGenerationSpec
     days: config.days,
     mix: homeTypeMixVector(config),
     timezones: config.timezones,
+    ...(config.radioEnvironment !== undefined ? { radioEnvironment: config.radioEnvironment } : {}),
   };
 }
 

@@ -34,7 +34,8 @@ export const SIZE_CATEGORY_SPEC: Record<SizeCategory, { share: number; rangeFrac
 };
 
 /** Radio environment: how walls, neighbours and distance degrade wireless links. */
-export type RadioEnvironment = "clean" | "moderate" | "congested" | "thick_walls";
+export const RADIO_ENVIRONMENTS = ["clean", "moderate", "congested", "thick_walls"] as const;
+export type RadioEnvironment = (typeof RADIO_ENVIRONMENTS)[number];
 
 /**
  * How the home is built, which sets how fast a radio signal dies with distance, through
