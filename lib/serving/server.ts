@@ -7,6 +7,7 @@ import { rankPairs } from "../models/synergy/detectSynergies.js";
 import { homeSynergyGraph } from "../models/synergy/homeSynergyGraph.js";
 import type { SynergyHomeData } from "../models/synergy/synergyHome.js";
 import { ConflictError, NotFoundError, ServiceUnavailableError, toErrorBody } from "./httpErrors.js";
+import { registerModelRoutes } from "./modelRoutes.js";
 import type { SlotLog } from "./modelSlot.js";
 import {
   type AbSplit,
@@ -48,6 +49,8 @@ export interface ServerOptions {
   abStore?: AbStore | null;
   /** Fastify's request logger (default off). */
   logger?: boolean | { level: string };
+  /** How long GET /api/predictions/models/health reuses a report, ms (default 5000). */
+  healthCacheMs?: number;
   /** Model loading and swap messages (default: stderr). */
   log?: SlotLog;
 }
@@ -273,6 +276,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     },
   );
 
+  registerModelRoutes(app, options.modelsDir, models, options.healthCacheMs);
   app.get("/docs/json", { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -153,20 +153,70 @@ test("synergy detection ranks the pairs as detectSynergies does, with the served
   assert.match(bad.json().message, /^timezone: home home_hand: "Mars\/Olympus" is not an IANA time zone/);
 });
 
-test("the OpenAPI document lists every route with its body schema", async () => {
+test("the OpenAPI document lists every route with its schemas", async () => {
   const res = await app.inject({ method: "GET", url: "/docs/json" });
   assert.is(res.statusCode, 200);
   const doc = res.json();
   assert.match(doc.openapi, /^3\./);
   assert.equal(Object.keys(doc.paths).sort(), [
     "/api/predictions/feedback",
+    "/api/predictions/models/health",
+    "/api/predictions/models/status",
+    "/api/predictions/models/version",
     "/api/predictions/predict",
     "/api/synergies/detect",
   ]);
-  for (const path of Object.values<Record<string, { requestBody?: unknown; responses: object }>>(doc.paths)) {
-    assert.ok(path.post.requestBody, "a body schema");
-    assert.ok("200" in path.post.responses && "400" in path.post.responses);
+  for (const [path, item] of Object.entries<
+    Record<string, { requestBody?: unknown; parameters?: unknown[]; responses: object }>
+  >(doc.paths)) {
+    const op = item.post ?? item.get;
+    if (item.post) assert.ok(op.requestBody, `${path}: a body schema`);
+    else assert.ok(op.parameters?.length, `${path}: query parameters`);
+    assert.ok("200" in op.responses && "400" in op.responses, path);
   }
+});
+
+test("status, version and health: the lifecycle reports, plus what this process serves", async () => {
+  const status = await app.inject({ method: "GET", url: "/api/predictions/models/status" });
+  assert.is(status.statusCode, 200, status.body);
+  const s = status.json();
+  assert.is(s.format, "homeforge-models-status");
+  assert.is(s.routers[0].name, "failure-router");
+  assert.equal(s.service.failure.a, {
+    name: "failure-router",
+    ref: "production",
+    version: "v1",
+    problem: null,
+  });
+  assert.equal(s.service.synergy, { name: "synergy-gnn", ref: "production", version: "v1", problem: null });
+  const version = await app.inject({
+    method: "GET",
+    url: "/api/predictions/models/version?name=failure-global&ref=v2",
+  });
+  assert.is(version.statusCode, 200, version.body);
+  assert.is(version.json().versions[0].version, "v2");
+  const health = await app.inject({
+    method: "GET",
+    url: "/api/predictions/models/health?name=failure-router",
+  });
+  assert.is(health.statusCode, 200, health.body);
+  const h = health.json();
+  assert.is(h.healthy, true);
+  assert.ok(
+    h.versions.some((v: { name: string }) => v.name === "failure-global"),
+    "the router's classifiers are checked",
+  );
+  const again = await app.inject({
+    method: "GET",
+    url: "/api/predictions/models/health?name=failure-router",
+  });
+  assert.is(again.json().checked_at, h.checked_at, "cached for a few seconds");
+  const bad = await app.inject({ method: "GET", url: "/api/predictions/models/version?ref=latest" });
+  assert.is(bad.statusCode, 400);
+  assert.match(bad.json().message, /^querystring\.ref: /);
+  const unknown = await app.inject({ method: "GET", url: "/api/predictions/models/status?name=nope" });
+  assert.is(unknown.statusCode, 400);
+  assert.match(unknown.json().message, /no model named "nope"/);
 });
 
 test("feedback without an experiment is 409; absent models answer 503 with the reason, never crash", async () => {
@@ -190,6 +240,13 @@ test("feedback without an experiment is 409; absent models answer 503 with the r
     });
     assert.is(detect.statusCode, 503);
     assert.match(detect.json().message, /synergy-gnn/);
+    const health = await empty.inject({ method: "GET", url: "/api/predictions/models/health" });
+    assert.is(health.statusCode, 503, "nothing can serve: unhealthy");
+    assert.is(health.json().healthy, false);
+    assert.match(health.json().problems[0], /no model .* has a production version/);
+    const status = (await empty.inject({ method: "GET", url: "/api/predictions/models/status" })).json();
+    assert.is(status.service.failure.a.version, null);
+    assert.match(status.service.failure.a.problem, /failure-router/);
   } finally {
     await empty.close();
   }
