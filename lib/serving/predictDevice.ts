@@ -41,45 +41,73 @@ export function deviceTable(
   const first = rows[0];
   const day = new Int32Array(n);
   const seen = new Set<number>();
+  const strings = STRING_COLUMNS.map(() => new Array<string | null>(n));
+  const floors = new Array<number | null>(n);
+  const features = TELEMETRY_FEATURES.map(() => new Float64Array(n));
   let last = 0;
   for (let i = 0; i < n; i++) {
     const r = rows[i];
-    for (const key of ["home_id", "entity_id"] as const)
+    for (const key of DEVICE_KEYS)
       if (r[key] !== first[key])
         throw new HomeforgeError(
           `${field}[${i}].${key}`,
           `is ${JSON.stringify(r[key])}, the first row's is ${JSON.stringify(first[key])}`,
           "send one device's rows per telemetry list (a batch: one entry of devices per device)",
         );
-    day[i] = dayNumber(r.day as string);
-    if (day[i] === INVALID_DAY)
+    const d = cachedDayNumber(r.day as string);
+    if (d === INVALID_DAY)
       throw new HomeforgeError(`${field}[${i}].day`, `${r.day} is not a calendar date`, "send YYYY-MM-DD");
-    if (seen.has(day[i]))
+    if (seen.has(d))
       throw new HomeforgeError(`${field}[${i}].day`, `${r.day} appears twice`, "send one row per day");
-    seen.add(day[i]);
-    if (day[i] > day[last]) last = i;
+    seen.add(d);
+    day[i] = d;
+    if (d > day[last]) last = i;
+    for (let c = 0; c < STRING_COLUMNS.length; c++)
+      strings[c][i] = (r[STRING_COLUMNS[c]] ?? null) as string | null;
+    floors[i] = (r.floors ?? null) as number | null;
+    for (let f = 0; f < TELEMETRY_FEATURES.length; f++) {
+      const v = r[TELEMETRY_FEATURES[f]];
+      features[f][i] = typeof v === "number" ? v : Number.NaN;
+    }
   }
-  const strings = (name: string) => rows.map((r) => (r[name] ?? null) as string | null);
   const columns: Record<string, ColumnData> = {
-    home_id: strings("home_id"),
-    entity_id: strings("entity_id"),
     day,
-    home_type: strings("home_type"),
-    size_category: strings("size_category"),
-    floors: rows.map((r) => (r.floors ?? null) as number | null),
-    climate_zone: strings("climate_zone"),
-    health_type: strings("health_type"),
-    power_source: strings("power_source"),
+    floors,
     fails_within_7d: new Int32Array(n),
     censored: new Uint8Array(n),
     days_to_failure: new Array(n).fill(null),
     failure_scenario: new Array(n).fill(null),
   };
-  for (const name of TELEMETRY_FEATURES)
-    columns[name] = Float64Array.from(rows, (r) =>
-      typeof r[name] === "number" ? (r[name] as number) : Number.NaN,
-    );
+  STRING_COLUMNS.forEach((name, c) => {
+    columns[name] = strings[c];
+  });
+  TELEMETRY_FEATURES.forEach((name, f) => {
+    columns[name] = features[f];
+  });
   return { table: { schema: TELEMETRY_SCHEMA, rows: n, columns }, last };
+}
+
+const DEVICE_KEYS = ["home_id", "entity_id"] as const;
+const STRING_COLUMNS = [
+  "home_id",
+  "entity_id",
+  "home_type",
+  "size_category",
+  "climate_zone",
+  "health_type",
+  "power_source",
+] as const;
+
+/** Requests repeat the same few hundred dates: parse each once (bounded, cleared when full). */
+const dayCache = new Map<string, number>();
+function cachedDayNumber(text: string): number {
+  let d = dayCache.get(text);
+  if (d === undefined) {
+    d = dayNumber(text);
+    if (dayCache.size >= 10_000) dayCache.clear();
+    dayCache.set(text, d);
+  }
+  return d;
 }
 
 /** The served classifier's calibrated probability for row `last` of a device's table. */

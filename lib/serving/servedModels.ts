@@ -11,6 +11,8 @@ import { type FastScorer, fastScorerFor } from "./fastScorer.js";
 import { ModelSlot, type SlotLog } from "./modelSlot.js";
 import type { AbSplit, Arm } from "./onlineAb.js";
 
+export type ScorerChoice = "fast" | "tfjs";
+
 /** One classifier version, loaded, with its plain-JS forward pass (null: scored through TF.js). */
 export interface ServedClassifier {
   name: string;
@@ -63,6 +65,7 @@ export async function loadFailureServing(
   modelsDir: string,
   name: string,
   version: string,
+  scorer: ScorerChoice = "fast",
 ): Promise<FailureServing> {
   const asked = resolvePredictionModel({ modelsDir, model: `${name}@${version}` });
   const registry = new ModelRegistry(modelsDir);
@@ -81,7 +84,7 @@ export async function loadFailureServing(
       if (classifiers.has(key)) continue;
       const loaded = await registry.load<FailureClassifier>(w.name, w.version, FAILURE_CLASSIFIER_KIND);
       classifiers.set(key, { name: w.name, version: w.version, classifier: loaded.model, scorer: null });
-      classifiers.get(key)!.scorer = fastScorerFor(loaded.model);
+      classifiers.get(key)!.scorer = scorer === "fast" ? fastScorerFor(loaded.model) : null;
     }
     return new FailureServing({ ...asked, kind: asked.kind as FailureServing["kind"] }, router, classifiers);
   } catch (e) {
@@ -105,6 +108,8 @@ export interface ServedModelsOptions {
   ab?: AbSplit | null;
   /** The synergy model served at production (default synergy-gnn). */
   synergyModel?: string;
+  /** How the classifiers' networks run: "fast" (plain JS where it matches TF.js, the default) or "tfjs". */
+  scorer?: ScorerChoice;
   /** How often each served model's aliases.json is checked, ms (default 1000; 0: never). */
   watchIntervalMs?: number;
   log?: SlotLog;
@@ -126,7 +131,7 @@ export class ServedModels {
     const { modelsDir } = options;
     const log: SlotLog = options.log ?? (() => {});
     const failureSlot = (name: string, ref: string) =>
-      new ModelSlot(modelsDir, name, ref, (v) => loadFailureServing(modelsDir, name, v), log);
+      new ModelSlot(modelsDir, name, ref, (v) => loadFailureServing(modelsDir, name, v, options.scorer), log);
     this.ab = options.ab ?? null;
     this.failure = this.ab
       ? { a: failureSlot(this.ab.model, this.ab.a), b: failureSlot(this.ab.model, this.ab.b) }

@@ -27,7 +27,7 @@ import {
   predictBodySchema,
   predictResponseSchema,
 } from "./schemas.js";
-import { ServedModels } from "./servedModels.js";
+import { type ScorerChoice, ServedModels } from "./servedModels.js";
 
 /** What the service needs of the A/B store (OnlineAbStore). */
 export type AbStore = Pick<OnlineAbStore, "logPredictions" | "recordFeedback" | "close">;
@@ -49,6 +49,8 @@ export interface ServerOptions {
   abStore?: AbStore | null;
   /** Fastify's request logger (default off). */
   logger?: boolean | { level: string };
+  /** "fast" (default): the classifiers' networks in plain JS where that matches TF.js; "tfjs": TF.js predict. */
+  scorer?: ScorerChoice;
   /** How long GET /api/predictions/models/health reuses a report, ms (default 5000). */
   healthCacheMs?: number;
   /** Model loading and swap messages (default: stderr). */
@@ -106,6 +108,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     synergyModel: options.synergyModel,
     ab,
     watchIntervalMs: options.watchIntervalMs,
+    scorer: options.scorer,
     log,
   });
   served.set(app, models);

@@ -75,6 +75,14 @@ test("one device: the probability and served version predictFailures gives for i
     p.risk_level,
     p.probability >= p.threshold ? "high" : p.probability >= p.threshold / 2 ? "medium" : "low",
   );
+  // TF.js's own predict, the "tfjs" scorer, gives the same answer
+  const tfjs = await createServer({ modelsDir, watchIntervalMs: 0, log: quiet, scorer: "tfjs" });
+  try {
+    const viaTf = (await predict({ telemetry: requestRows(telemetry, rows) }, tfjs)).json().predictions[0];
+    assert.ok(Math.abs(viaTf.probability - p.probability) < 1e-6);
+  } finally {
+    await tfjs.close();
+  }
   // row order does not matter: the last day is scored
   const reversed = await predict({ telemetry: requestRows(telemetry, [...rows].reverse()) });
   assert.is(reversed.json().predictions[0].probability, p.probability);
