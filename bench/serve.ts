@@ -110,7 +110,7 @@ export async function run(seconds = 10, connections = 10) {
       await load(url, single, 1, connections);
       console.log(line("(TF.js predict) one device, 28 d", await load(url, single, seconds, connections), 1));
     } finally {
-      await server.close();
+      await tfjs.close();
     }
   } finally {
     removeDir(root);
