@@ -11,6 +11,7 @@ import * as info from "./commands/info.js";
 import * as lineage from "./commands/lineage.js";
 import * as predict from "./commands/predict.js";
 import * as retrain from "./commands/retrain.js";
+import * as serve from "./commands/serve.js";
 import * as synergies from "./commands/synergies.js";
 
 /**
@@ -32,6 +33,7 @@ export function buildCli(): Command {
     synergies,
     retrain,
     ab,
+    serve,
     info,
     delegated,
   ])
