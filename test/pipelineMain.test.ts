@@ -11,7 +11,8 @@ test.after(() => removeDir(root));
 
 /**
  * The main job end to end, at a size that proves its plumbing and its headline in seconds:
- * 60 homes × 30 days, ≤ 4 epochs (a sixth of the default job's CPU time). At the defaults
+ * 60 homes × 30 days, ≤ 4 epochs (2 for the synergy model), 100 bootstrap resamples (a
+ * sixth of the default job's CPU time). At the defaults
  * (200 homes × 60 days, ≤ 12 epochs) every per-type model beats the fixed rule in its own
  * home type too; that claim needs the default size (here a type's test split holds a handful
  * of failures), so `npx tsx bench/mainJob.ts` (part of `npm run bench`) runs the default job
@@ -25,9 +26,9 @@ const SIZE = [
   "--epochs",
   "4",
   "--synergy-epochs",
-  "4",
+  "2",
   "--bootstrap-resamples",
-  "200",
+  "100",
 ];
 
 test("the main job end to end: routed per-type models beat the fixed rule on PR-AUC and F1", async () => {
