@@ -114,7 +114,7 @@ export function rawRows(
   const spec = classifier.featureSpec;
   if (!standardizer || !spec)
     throw new HomeforgeError("model", "the classifier is not fitted", "load it first");
-  const set = buildFeatures(table, spec);
+  const set = buildFeatures(table, spec, rows);
   const columns = featureIndices(set, classifier.featureNames).map((i) => set.columns[i]);
   return scorer.forward(standardizer.transformRows(columns, rows));
 }

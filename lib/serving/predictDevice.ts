@@ -32,6 +32,99 @@ export function dayNumber(text: string): number {
   return ms / 86_400_000;
 }
 
+/** A device's history as columns (schemas.ts: historySchema). */
+export interface DeviceHistory {
+  device: TelemetryRow;
+  days: string[];
+  features: Record<string, (number | null)[]>;
+}
+
+/** One device's table for scoring, the row to score and who it is. */
+export interface DeviceInput {
+  table: ColumnTable;
+  /** The row of the latest day (the one scored). */
+  last: number;
+  homeId: string;
+  entityId: string;
+  homeType: string | null;
+  day: string;
+}
+
+/** One device's rows as a telemetry ColumnTable, checked to be one device with distinct days. */
+export function deviceInput(rows: readonly TelemetryRow[], field: string): DeviceInput {
+  const { table, last } = deviceTable(rows, field);
+  const row = rows[last];
+  return {
+    table,
+    last,
+    homeId: row.home_id as string,
+    entityId: row.entity_id as string,
+    homeType: (row.home_type ?? null) as string | null,
+    day: row.day as string,
+  };
+}
+
+/** A device's columnar history as a telemetry ColumnTable: every feature as long as `days`, days distinct. */
+export function historyInput(history: DeviceHistory, field: string): DeviceInput {
+  const n = history.days.length;
+  const day = new Int32Array(n);
+  const seen = new Set<number>();
+  let last = 0;
+  for (let i = 0; i < n; i++) {
+    const d = cachedDayNumber(history.days[i]);
+    if (d === INVALID_DAY)
+      throw new HomeforgeError(
+        `${field}.days[${i}]`,
+        `${history.days[i]} is not a calendar date`,
+        "send YYYY-MM-DD",
+      );
+    if (seen.has(d))
+      throw new HomeforgeError(
+        `${field}.days[${i}]`,
+        `${history.days[i]} appears twice`,
+        "send each day once",
+      );
+    seen.add(d);
+    day[i] = d;
+    if (d > day[last]) last = i;
+  }
+  const columns: Record<string, ColumnData> = {
+    day,
+    floors: new Array(n).fill(history.device.floors ?? null),
+    fails_within_7d: new Int32Array(n),
+    censored: new Uint8Array(n),
+    days_to_failure: new Array(n).fill(null),
+    failure_scenario: new Array(n).fill(null),
+  };
+  for (const name of STRING_COLUMNS) columns[name] = new Array(n).fill(history.device[name] ?? null);
+  // one buffer, a view per feature (a typed array's own buffer costs ~2 µs to allocate)
+  const storage = new Float64Array(n * TELEMETRY_FEATURES.length);
+  for (let f = 0; f < TELEMETRY_FEATURES.length; f++) {
+    const name = TELEMETRY_FEATURES[f];
+    const values = history.features[name];
+    if (values.length !== n)
+      throw new HomeforgeError(
+        `${field}.features.${name}`,
+        `has ${values.length} values for ${n} days`,
+        "send one value (or null) per day",
+      );
+    const column = storage.subarray(f * n, (f + 1) * n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      column[i] = typeof v === "number" ? v : Number.NaN;
+    }
+    columns[name] = column;
+  }
+  return {
+    table: { schema: TELEMETRY_SCHEMA, rows: n, columns },
+    last,
+    homeId: history.device.home_id as string,
+    entityId: history.device.entity_id as string,
+    homeType: (history.device.home_type ?? null) as string | null,
+    day: history.days[last],
+  };
+}
+
 /** One device's rows as a telemetry ColumnTable, checked to be one device with distinct days. */
 export function deviceTable(
   rows: readonly TelemetryRow[],
@@ -43,7 +136,8 @@ export function deviceTable(
   const seen = new Set<number>();
   const strings = STRING_COLUMNS.map(() => new Array<string | null>(n));
   const floors = new Array<number | null>(n);
-  const features = TELEMETRY_FEATURES.map(() => new Float64Array(n));
+  const storage = new Float64Array(n * TELEMETRY_FEATURES.length);
+  const features = TELEMETRY_FEATURES.map((_, f) => storage.subarray(f * n, (f + 1) * n));
   let last = 0;
   for (let i = 0; i < n; i++) {
     const r = rows[i];

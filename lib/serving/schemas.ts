@@ -60,22 +60,75 @@ const telemetrySchema = {
   items: telemetryRowSchema,
 } as const;
 
+const DEVICE_COLUMNS = [
+  "home_id",
+  "entity_id",
+  "home_type",
+  "size_category",
+  "floors",
+  "climate_zone",
+  "health_type",
+  "power_source",
+] as const;
+
+/**
+ * One device's history as columns: the device's fields once, the days, and one array per
+ * feature (the same length as `days`; null = missing). The same data as `telemetry` rows in a
+ * quarter of the bytes (the row form repeats the device's fields every day).
+ */
+export const historySchema = {
+  type: "object",
+  description:
+    "one device's telemetry history as columns; its last day is scored (the same data as `telemetry` rows, smaller)",
+  required: ["device", "days", "features"],
+  additionalProperties: false,
+  properties: {
+    device: {
+      type: "object",
+      required: [...DEVICE_COLUMNS],
+      additionalProperties: false,
+      properties: Object.fromEntries(DEVICE_COLUMNS.map((c) => [c, telemetryRowSchema.properties[c]])),
+    },
+    days: {
+      type: "array",
+      minItems: 1,
+      maxItems: MAX_DEVICE_ROWS,
+      items: telemetryRowSchema.properties.day,
+    },
+    features: {
+      type: "object",
+      required: [...TELEMETRY_FEATURES],
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        TELEMETRY_FEATURES.map((f) => [
+          f,
+          { type: "array", maxItems: MAX_DEVICE_ROWS, items: { type: ["number", "null"] } },
+        ]),
+      ),
+    },
+  },
+} as const;
+
+const deviceEntrySchema = {
+  type: "object",
+  description: "one device: `telemetry` rows or a `history` in columns",
+  additionalProperties: false,
+  properties: { telemetry: telemetrySchema, history: historySchema },
+} as const;
+
 export const predictBodySchema = {
   type: "object",
-  description: "either `telemetry` (one device) or `devices` (a batch)",
+  description:
+    "one of `telemetry` (one device's rows), `history` (one device, as columns) or `devices` (a batch)",
   additionalProperties: false,
   properties: {
     telemetry: telemetrySchema,
+    history: historySchema,
     devices: {
       type: "array",
       minItems: 1,
       maxItems: MAX_BATCH_DEVICES,
-      items: {
-        type: "object",
-        required: ["telemetry"],
-        additionalProperties: false,
-        properties: { telemetry: telemetrySchema },
-      },
+      items: deviceEntrySchema,
     },
   },
 } as const;

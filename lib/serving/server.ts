@@ -17,7 +17,14 @@ import {
   type LoggedPrediction,
   type OnlineAbStore,
 } from "./onlineAb.js";
-import { deviceProbability, deviceTable, riskLevel, type TelemetryRow } from "./predictDevice.js";
+import {
+  type DeviceHistory,
+  deviceInput,
+  deviceProbability,
+  historyInput,
+  riskLevel,
+  type TelemetryRow,
+} from "./predictDevice.js";
 import {
   detectBodySchema,
   detectResponseSchema,
@@ -158,34 +165,31 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       },
     },
     async (request) => {
-      const body = request.body as { telemetry?: TelemetryRow[]; devices?: { telemetry: TelemetryRow[] }[] };
-      if ((body.telemetry === undefined) === (body.devices === undefined))
+      const body = request.body as DeviceEntry & { devices?: DeviceEntry[] };
+      const given = [body.telemetry, body.history, body.devices].filter((x) => x !== undefined).length;
+      if (given !== 1)
         throw new HomeforgeError(
           "body",
-          body.telemetry === undefined
-            ? "has neither telemetry nor devices"
-            : "has both telemetry and devices",
-          "send { telemetry: [rows] } for one device or { devices: [{ telemetry: [rows] }, …] } for a batch",
+          given === 0
+            ? "has none of telemetry, history or devices"
+            : "has more than one of telemetry, history and devices",
+          "send { telemetry: [rows] } or { history: { device, days, features } } for one device, or { devices: [{ telemetry | history }, …] } for a batch",
         );
-      const lists = body.telemetry
-        ? [{ rows: body.telemetry, field: "body.telemetry" }]
-        : body.devices!.map((d, i) => ({ rows: d.telemetry, field: `body.devices[${i}].telemetry` }));
       // every device checked before any is scored or logged
-      const devices = lists.map(({ rows, field }) => ({ ...deviceTable(rows, field), rows }));
-      const predictions = devices.map(({ table, last, rows }) => {
-        const row = rows[last];
-        const homeId = row.home_id as string;
-        const entityId = row.entity_id as string;
+      const devices = body.devices
+        ? body.devices.map((d, i) => entryInput(d, `body.devices[${i}]`))
+        : [entryInput(body, "body")];
+      const predictions = devices.map(({ table, last, homeId, entityId, homeType, day }) => {
         const arm: Arm = ab ? assignArm(homeId, entityId, ab) : "a";
         return models.failure[arm]!.use((serving) => {
-          const classifier = serving.servedFor((row.home_type ?? null) as string | null);
+          const classifier = serving.servedFor(homeType);
           const probability = deviceProbability(classifier, table, last);
           const threshold = classifier.classifier.threshold;
           return {
             prediction_id: randomUUID(),
             home_id: homeId,
             entity_id: entityId,
-            day: row.day as string,
+            day,
             probability,
             risk_level: riskLevel(probability, threshold),
             threshold,
@@ -311,4 +315,19 @@ export async function startServer(
   const app = await createServer({ ...options, log });
   const address = await app.listen({ port: options.port ?? 8080, host });
   return { app, url: address, close: () => app.close() };
+}
+
+type DeviceEntry = { telemetry?: TelemetryRow[]; history?: DeviceHistory };
+
+/** A device of the body: rows or a columnar history (exactly one). */
+function entryInput(entry: DeviceEntry, field: string) {
+  if ((entry.telemetry === undefined) === (entry.history === undefined))
+    throw new HomeforgeError(
+      field,
+      entry.telemetry === undefined ? "has neither telemetry nor history" : "has both telemetry and history",
+      "give each device either telemetry rows or a history in columns",
+    );
+  return entry.telemetry
+    ? deviceInput(entry.telemetry, `${field}.telemetry`)
+    : historyInput(entry.history!, `${field}.history`);
 }

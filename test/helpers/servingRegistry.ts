@@ -25,6 +25,7 @@ import { SynergyGnn } from "../../lib/models/synergy/synergyGnn.js";
 import { SYNERGY_GNN_KIND } from "../../lib/models/synergy/synergyGnnKind.js";
 import type { SynergyHomeData } from "../../lib/models/synergy/synergyHome.js";
 import type { SynergyGraph } from "../../lib/models/synergy/synergyTypes.js";
+import { TELEMETRY_FEATURES } from "../../lib/pipeline/storage/tables.js";
 import { handHome } from "../models/synergy/handHome.js";
 import { makeTelemetryFixture } from "./telemetryFixture.js";
 
@@ -148,6 +149,29 @@ export function requestRows(table: ColumnTable, rows: readonly number[]): Record
     }
     return out;
   });
+}
+
+/** The same rows as one device's columnar `history` body (the device's fields once, a list per feature). */
+export function requestHistory(table: ColumnTable, rows: readonly number[]): Record<string, unknown> {
+  const asRows = requestRows(table, rows);
+  const { day: _day, ...first } = asRows[0];
+  const device = Object.fromEntries(
+    [
+      "home_id",
+      "entity_id",
+      "home_type",
+      "size_category",
+      "floors",
+      "climate_zone",
+      "health_type",
+      "power_source",
+    ].map((k) => [k, first[k]]),
+  );
+  return {
+    device,
+    days: asRows.map((r) => r.day),
+    features: Object.fromEntries(TELEMETRY_FEATURES.map((f) => [f, asRows.map((r) => r[f])])),
+  };
 }
 
 /** A home as the synergy route's JSON body: events' typed columns as arrays, NaN as null, no truth. */

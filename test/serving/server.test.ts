@@ -17,6 +17,7 @@ import { createServer } from "../../lib/serving/server.js";
 import {
   buildServingRegistry,
   deviceRows,
+  requestHistory,
   requestRows,
   synergyRequestBody,
 } from "../helpers/servingRegistry.js";
@@ -130,7 +131,38 @@ test("one device's list must hold one device with distinct, real days: 400 namin
   assert.is(both.statusCode, 400);
   const neither = await predict({});
   assert.is(neither.statusCode, 400);
-  assert.match(neither.json().message, /^body: has neither telemetry nor devices/);
+  assert.match(neither.json().message, /^body: has none of telemetry, history or devices/);
+});
+
+test("a columnar history scores exactly as the same rows do, alone or in a batch; bad lengths and days are 400s", async () => {
+  const [a, b] = devicesOfType("apartment");
+  const fromRows = (await predict({ telemetry: requestRows(telemetry, a) })).json().predictions[0];
+  const res = await predict({ history: requestHistory(telemetry, a) });
+  assert.is(res.statusCode, 200, res.body);
+  const [p] = res.json().predictions;
+  for (const k of ["probability", "served_model", "served_version", "day", "home_id", "entity_id"])
+    assert.is(p[k], fromRows[k], k);
+  const batch = await predict({
+    devices: [{ history: requestHistory(telemetry, b) }, { telemetry: requestRows(telemetry, a) }],
+  });
+  assert.is(batch.statusCode, 200, batch.body);
+  assert.is(batch.json().predictions[1].probability, fromRows.probability);
+
+  const short = requestHistory(telemetry, a) as { features: Record<string, unknown[]>; days: string[] };
+  short.features.error_rate = short.features.error_rate.slice(1);
+  const mismatch = await predict({ history: short });
+  assert.is(mismatch.statusCode, 400);
+  assert.match(mismatch.json().message, /^body\.history\.features\.error_rate: has \d+ values for \d+ days/);
+  const twice = requestHistory(telemetry, a) as { days: string[] };
+  twice.days[1] = twice.days[0];
+  const dup = await predict({ history: twice });
+  assert.is(dup.statusCode, 400);
+  assert.match(dup.json().message, /^body\.history\.days\[1\]: \S+ appears twice/);
+  const both = await predict({
+    devices: [{ history: requestHistory(telemetry, a), telemetry: requestRows(telemetry, a) }],
+  });
+  assert.is(both.statusCode, 400);
+  assert.match(both.json().message, /^body\.devices\[0\]: has both telemetry and history/);
 });
 
 test("synergy detection ranks the pairs as detectSynergies does, with the served version", async () => {

@@ -56,7 +56,8 @@ function deviceKeys(table: ColumnTable): Int32Array {
 
 /**
  * Trailing-window mean, sample sd and slope (units per day, least squares against the day)
- * over the observed values of one source, per unit, over days (d − window, d].
+ * over the observed values of one source, per unit, over days (d − window, d]. With
+ * `wanted`, only rows where it is 1 are computed (the others are left as they are).
  */
 export function rollingStats(
   values: ArrayLike<number>,
@@ -65,6 +66,7 @@ export function rollingStats(
   mean: Float32Array,
   sd: Float32Array,
   slope: Float32Array,
+  wanted: Uint8Array | null = null,
 ): void {
   const { unit, order, day } = units;
   let start = 0;
@@ -72,6 +74,7 @@ export function rollingStats(
     const row = order[k];
     const d = day[row];
     while (unit[order[start]] !== unit[row] || day[order[start]] <= d - window) start++;
+    if (wanted && !wanted[row]) continue;
     let count = 0;
     let sx = 0;
     let sy = 0;
@@ -114,21 +117,30 @@ export function unitBaseline(
   units: UnitOrder,
   days: number,
   out: Float32Array,
+  wanted: Uint8Array | null = null,
 ): void {
   const { unit, order, day } = units;
   let first = 0;
   let seen: number[] = [];
   let fixed = Number.NaN;
+  // the median is taken only when a row reads it (every row without `wanted`)
+  let stale = false;
   for (let k = 0; k < order.length; k++) {
     const row = order[k];
     if (k === 0 || unit[order[k - 1]] !== unit[row]) {
       first = day[row];
       seen = [];
       fixed = Number.NaN;
+      stale = false;
     }
     if (day[row] < first + days) {
       if (!Number.isNaN(values[row])) seen.push(values[row]);
+      stale = true;
+    }
+    if (wanted && !wanted[row]) continue;
+    if (stale) {
       fixed = median(seen);
+      stale = false;
     }
     out[row] = fixed;
   }

@@ -294,4 +294,15 @@ test("long windows, baseline change and days-since match brute force; a replacem
   }
 });
 
+test("features of chosen rows only equal the full build at those rows (windows, baselines, one-hots)", () => {
+  const spec = featureSpecFor(table);
+  const full = buildFeatures(table, spec);
+  const rng = new Rng(8);
+  const rows = Array.from({ length: 40 }, () => rng.int(0, table.rows - 1));
+  const some = buildFeatures(table, spec, rows);
+  assert.equal(some.names, full.names);
+  for (const [j, name] of full.names.entries())
+    for (const i of rows) assert.ok(Object.is(some.columns[j][i], full.columns[j][i]), `${name} at row ${i}`);
+});
+
 test.run();
