@@ -60,7 +60,8 @@ const telemetrySchema = {
   items: telemetryRowSchema,
 } as const;
 
-const DEVICE_COLUMNS = [
+/** The fields of a device that every one of its rows repeats. */
+export const DEVICE_COLUMNS = [
   "home_id",
   "entity_id",
   "home_type",

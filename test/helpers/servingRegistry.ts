@@ -26,6 +26,7 @@ import { SYNERGY_GNN_KIND } from "../../lib/models/synergy/synergyGnnKind.js";
 import type { SynergyHomeData } from "../../lib/models/synergy/synergyHome.js";
 import type { SynergyGraph } from "../../lib/models/synergy/synergyTypes.js";
 import { TELEMETRY_FEATURES } from "../../lib/pipeline/storage/tables.js";
+import { DEVICE_COLUMNS } from "../../lib/serving/schemas.js";
 import { handHome } from "../models/synergy/handHome.js";
 import { makeTelemetryFixture } from "./telemetryFixture.js";
 
@@ -155,18 +156,7 @@ export function requestRows(table: ColumnTable, rows: readonly number[]): Record
 export function requestHistory(table: ColumnTable, rows: readonly number[]): Record<string, unknown> {
   const asRows = requestRows(table, rows);
   const { day: _day, ...first } = asRows[0];
-  const device = Object.fromEntries(
-    [
-      "home_id",
-      "entity_id",
-      "home_type",
-      "size_category",
-      "floors",
-      "climate_zone",
-      "health_type",
-      "power_source",
-    ].map((k) => [k, first[k]]),
-  );
+  const device = Object.fromEntries(DEVICE_COLUMNS.map((k) => [k, first[k]]));
   return {
     device,
     days: asRows.map((r) => r.day),
