@@ -76,6 +76,7 @@ const SUB_PATHS: Record<string, string[]> = {
   "homeforge/synth": ["generateHome", "rhythmAt", "combinedRhythm", "RHYTHM_KINDS", "deriveSeed", "Rng"],
   "homeforge/pipeline": ["homeTables", "openDataset", "extractPatterns", "LineageStore", "TABLE_SCHEMAS"],
   "homeforge/models": ["FailureClassifier", "buildFeatures", "splitHomes", "ModelRegistry", "chooseBackend"],
+  "homeforge/serving": ["createServer", "startServer", "assignArm", "OnlineAbStore", "onlineAbReport"],
   "homeforge/frames": ["toDataFrame", "fromDataFrame", "loadDataFrame", "loadTable"],
   "homeforge/danfo": ["DataFrame", "Series"],
 };

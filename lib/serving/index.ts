@@ -1,6 +1,8 @@
 /**
- * `homeforge/serving`: the HTTP service and its online A/B testing. Fastify loads with the
- * server module, not with this barrel's A/B helpers.
+ * `homeforge/serving`: the HTTP service (`createServer` / `startServer`, Fastify) and its
+ * online A/B testing (arms, the experiment log, per-arm reports).
  */
 export * from "./onlineAb.js";
 export * from "./onlineAbReport.js";
+export { historySchema, predictBodySchema, telemetryRowSchema } from "./schemas.js";
+export { createServer, type ServerOptions, type StartedServer, startServer } from "./server.js";
