@@ -18,6 +18,7 @@ import { SYNERGY_GNN_KIND } from "../synergy/synergyGnnKind.js";
 import { type DriftColumns, failureDriftColumns, synergyDriftColumns } from "./healthDrift.js";
 import { failureProbeTable, probeDays, synergyProbeHome } from "./healthProbes.js";
 import { checkRef, hasRef, messageOf, requireKnownModel, servedByRouter } from "./reportSupport.js";
+import { readRetrainingHistory } from "./retrainingHistory.js";
 import {
   type DriftReport,
   readTrainingSnapshot,
@@ -182,11 +183,32 @@ class HealthCheck {
   private readonly inspected = new Map<string, string[]>();
 
   constructor(
-    modelsDir: string,
+    private readonly modelsDir: string,
     private readonly now: Date,
     private readonly drift: DriftSource | null,
   ) {
     this.registry = new ModelRegistry(modelsDir);
+  }
+
+  /**
+   * Without a dataset, the drift the last retraining check measured for this version (drift
+   * "if known"): the report, where and when, the drifted features as warnings.
+   */
+  private knownDrift(health: VersionHealth): void {
+    const { entries } = readRetrainingHistory(this.modelsDir);
+    for (let k = entries.length - 1; k >= 0; k--) {
+      const found = entries[k].drift.find(
+        (d) => d.model === health.name && d.version === health.version && d.report,
+      );
+      if (!found?.report) continue;
+      health.drift = found.report;
+      health.drift_note = `from the retraining check of ${entries[k].at} on dataset ${entries[k].dataset.id} (retraining_history.jsonl); pass --dataset ID|DIR to measure now`;
+      for (const f of found.report.features.filter((x) => x.drifted))
+        health.warnings.push(
+          `feature ${f.feature} drifted on dataset ${entries[k].dataset.id} at the last retraining check (PSI ${f.psi.toFixed(3)}, Jensen–Shannon ${f.jsDivergence.toFixed(3)} bits)`,
+        );
+      return;
+    }
   }
 
   /** The registry's own problems with the model (every version), once per model. */
@@ -234,6 +256,7 @@ class HealthCheck {
     };
     this.checked.set(key, health);
     if (fileProblems.length === 0) await this.loadAndProbe(health, dir);
+    if (!this.drift && fileProblems.length === 0) this.knownDrift(health);
     health.healthy = health.problems.length === 0;
     return health;
   }

@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { chooseBackend } from "../../../lib/models/backend.js";
 import { trainFailureModels } from "../../../lib/models/failure/trainFailureModels.js";
+import { modelHealth } from "../../../lib/models/lifecycle/modelHealth.js";
 import { retrain } from "../../../lib/models/lifecycle/retrain.js";
 import { readRetrainingHistory } from "../../../lib/models/lifecycle/retrainingHistory.js";
 import {
@@ -133,6 +134,10 @@ test("drift fires on the radio and season features, a candidate is trained and j
     const history = readRetrainingHistory(models, "failure-router");
     assert.equal(history.entries.at(-1), entry);
     assert.is(history.notes.length, 0);
+    // `models health` without --dataset reports the drift the last retraining check measured
+    const health = await modelHealth(models, "failure-global", { ref: "v1" });
+    assert.ok(health.versions[0].drift?.drifted.includes("signal_strength"), health.versions[0].drift_note);
+    assert.match(health.versions[0].drift_note, /from the retraining check of .* on dataset ds_/);
 
     const run = lineage.run(entry.lineage_run_id!)!;
     assert.is(run.run.job, "retrain");
