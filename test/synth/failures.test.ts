@@ -12,11 +12,19 @@ const homes: GeneratedHome[] = Array.from({ length: 3000 }, (_, i) => generateHo
 const plan = (g: GeneratedHome, share: number, seed = 11) =>
   planHomeFailures(g, { seed, start: "2025-01-01", days: DAYS, share });
 
+/** Every home's plans at share 1 (every device fails), planned once for the tests that read them. */
+let allFail: (DeviceFailurePlan | null)[][] | null = null;
+const planAllFail = () => {
+  allFail ??= homes.map((g) => plan(g, 1));
+  return allFail;
+};
+
 function realisedShare(share: number): number {
   let devices = 0;
   let failing = 0;
-  for (const g of homes) {
-    for (const p of plan(g, share)) {
+  const plans = share === 1 ? planAllFail() : homes.map((g) => plan(g, share));
+  for (const home of plans) {
+    for (const p of home) {
       devices++;
       if (p) failing++;
     }
@@ -59,15 +67,16 @@ test("every plan lies in the horizon: onset before failure, replacement ≥ 7 da
 test("battery_depletion happens only to battery-powered devices, never to mains devices", () => {
   let batteryDepletions = 0;
   let mainsFailures = 0;
-  for (const g of homes) {
-    plan(g, 1).forEach((p, i) => {
+  const plans = planAllFail();
+  homes.forEach((g, h) => {
+    plans[h].forEach((p, i) => {
       const device = g.devices[i];
       if (device.powerSource === "mains") {
         mainsFailures++;
         assert.is.not(p!.scenario, "battery_depletion", `${g.home.homeId} ${device.entityId}`);
       } else if (p!.scenario === "battery_depletion") batteryDepletions++;
     });
-  }
+  });
   assert.ok(mainsFailures > 10_000, "many mains devices were checked");
   assert.ok(batteryDepletions > 1000, "battery devices do deplete");
 });
@@ -75,15 +84,16 @@ test("battery_depletion happens only to battery-powered devices, never to mains 
 test("all five scenarios occur, and network_issues is likelier in congested and thick-walled homes", () => {
   const byRadio = new Map<string, { network: number; all: number }>();
   const seen = new Set<string>();
-  for (const g of homes) {
+  const plans = planAllFail();
+  homes.forEach((g, h) => {
     const counts = byRadio.get(g.home.radio) ?? { network: 0, all: 0 };
-    for (const p of plan(g, 1) as DeviceFailurePlan[]) {
+    for (const p of plans[h] as DeviceFailurePlan[]) {
       seen.add(p.scenario);
       counts.all++;
       if (p.scenario === "network_issues") counts.network++;
     }
     byRadio.set(g.home.radio, counts);
-  }
+  });
   assert.equal([...seen].sort(), [...FAILURE_SCENARIOS].sort());
   const share = (radio: string) => byRadio.get(radio)!.network / byRadio.get(radio)!.all;
   assert.ok(

@@ -36,13 +36,33 @@ const base: ManagerOptions = {
 const run = (out: string, extra: Partial<ManagerOptions> = {}, cfg = config) =>
   new DataGenerationManager(cfg, { ...base, outDir: join(root, out), ...extra }).run();
 
-test("1 and 2 workers (and any batch size) write identical files, several row groups each", async () => {
-  const one = await run("w1", { workers: 1 });
-  const two = await run("w2", { workers: 2, batchHomes: 3 });
-  assert.is(one.workers, 1);
-  assert.is(two.workers, 2);
-  const a = dirHashes(one.dir);
-  assert.equal(Object.keys(a), [
+// Homes below a device minimum: the layout runs below leave them out, so one 2-worker run
+// serves the worker-identity, rollover and validation tests (each 2-worker run starts three
+// threads that load the sources through tsx, seconds each; a 1-worker run is a fraction of that).
+const homes = generateHomes(config);
+const minDevices = homes.map((h) => h.devices.length).sort((a, b) => a - b)[5]; // at least four homes fall below
+const tooFew = homes.filter((h) => h.devices.length < minDevices).map((h) => h.home.homeId);
+const strict = { ...config, validation: { minDevices, minEvents: 0, failOnInvalidHome: false } };
+const keptDevices = homes
+  .filter((h) => !tooFew.includes(h.home.homeId))
+  .reduce((n, h) => n + h.devices.length, 0);
+const expectedEvents = keptDevices * config.days * EVENTS_PER_DEVICE_DAY;
+
+/** The same data three ways: one file per table (1 worker); 1 000-row files on 1 and on 2 workers. */
+let layouts: Promise<Awaited<ReturnType<typeof run>>[]> | null = null;
+const layoutRuns = () => {
+  layouts ??= (async () => [
+    await run("single", { workers: 1 }, strict),
+    await run("parts1", { workers: 1, fileRows: 1_000 }, strict),
+    await run("parts2", { workers: 2, batchHomes: 3, fileRows: 1_000 }, strict),
+  ])();
+  return layouts;
+};
+
+test("one file per table by default, several row groups each, read back whole in home order", async () => {
+  const [single] = await layoutRuns();
+  assert.is(single.workers, 1);
+  assert.equal(Object.keys(dirHashes(single.dir)), [
     "areas.parquet",
     "devices.parquet",
     "events.parquet",
@@ -52,38 +72,35 @@ test("1 and 2 workers (and any batch size) write identical files, several row gr
     "synergies.parquet",
     "telemetry.parquet",
   ]);
-  assert.equal(dirHashes(two.dir), a);
-  // the events table spans several row groups and still reads back whole, in home order
-  const events = await readTableFile(join(one.dir, "events.parquet"), EVENTS_SCHEMA);
-  const devices = generateHomes(config).reduce((n, h) => n + h.devices.length, 0);
-  assert.is(events.rows, devices * config.days * EVENTS_PER_DEVICE_DAY);
+  const events = await readTableFile(join(single.dir, "events.parquet"), EVENTS_SCHEMA);
+  assert.is(events.rows, expectedEvents);
   assert.ok(events.rows > 4 * 500);
   const homeIds = events.columns.home_id as string[];
   for (let i = 1; i < homeIds.length; i++) assert.ok(homeIds[i - 1] <= homeIds[i], "rows in home order");
 });
 
-test("large tables roll over to several files, identical on 1 and 2 workers; readers see every row", async () => {
-  const one = await run("parts1", { workers: 1, fileRows: 1_000 });
-  const two = await run("parts2", { workers: 2, batchHomes: 3, fileRows: 1_000 });
+test("large tables roll over to several files, identical on 1 and 2 workers (any batch size); readers see every row", async () => {
+  const [single, one, two] = await layoutRuns();
+  assert.is(two.workers, 2);
+  // every table byte for byte, file names included: the rolled-over events (two row groups
+  // per file) and the tables that fit in one file. Both threads write with the same
+  // DatasetWriter and options, so this also covers the default one-file layout.
   assert.equal(dirHashes(two.dir), dirHashes(one.dir));
   const events = one.manifest.tables.events;
-  const devices = generateHomes(config).reduce((n, h) => n + h.devices.length, 0);
-  const expected = devices * config.days * EVENTS_PER_DEVICE_DAY;
-  assert.is(events.files.length, Math.ceil(expected / 1_000));
+  assert.is(events.files.length, Math.ceil(expectedEvents / 1_000));
   assert.equal(
     events.files.map((f) => f.path),
     events.files.map((_, i) => `events-${String(i).padStart(5, "0")}.parquet`),
   );
   assert.ok(events.files.slice(0, -1).every((f) => f.rows === 1_000));
-  assert.is(events.rows, expected);
+  assert.is(events.rows, expectedEvents);
   // a table that fits in one file keeps the plain name
   assert.equal(
     one.manifest.tables.homes.files.map((f) => f.path),
     ["homes.parquet"],
   );
   const read = await openDataset(one.dir).table("events");
-  assert.is(read.rows, expected);
-  const single = await run("parts-single", { workers: 1 });
+  assert.is(read.rows, expectedEvents);
   const whole = await readTableFile(join(single.dir, "events.parquet"), EVENTS_SCHEMA);
   assert.equal(read.columns.home_id, whole.columns.home_id, "same rows as the one-file layout");
   assert.equal(Array.from(read.columns.time as Float64Array), Array.from(whole.columns.time as Float64Array));
@@ -92,7 +109,7 @@ test("large tables roll over to several files, identical on 1 and 2 workers; rea
   const bytes = readFileSync(last);
   bytes[8] ^= 0xff;
   writeFileSync(last, bytes);
-  const again = await run("parts1", { workers: 1, fileRows: 1_000 });
+  const again = await run("parts1", { workers: 1, fileRows: 1_000 }, strict);
   assert.is(again.cached, false);
 });
 
@@ -215,13 +232,11 @@ test("the dataset id ignores run settings but follows the data settings", () => 
 });
 
 test("homes below the minimums are reported with reasons and left out, or fail the run", async () => {
-  const homes = generateHomes(config);
-  const sorted = homes.map((h) => h.devices.length).sort((a, b) => a - b);
-  const minDevices = sorted[5]; // at least five homes fall below
-  const tooFew = homes.filter((h) => h.devices.length < minDevices).map((h) => h.home.homeId);
+  assert.ok(tooFew.length >= 4);
   const minEvents = minDevices * config.days * EVENTS_PER_DEVICE_DAY + 1;
-  const strict = { ...config, validation: { minDevices, minEvents: 0, failOnInvalidHome: false } };
-  const r = await run("valid", { workers: 2 }, strict);
+  // the 2-worker layout run: the reports come back from the worker threads
+  const r = (await layoutRuns())[2];
+  assert.is(r.workers, 2);
   assert.equal(
     r.invalidHomes.map((h) => h.homeId),
     tooFew,
