@@ -84,7 +84,11 @@ export interface HomeGenerationSpec {
   timezones?: readonly string[];
   /** Every home's radio class (drift scenarios); absent: the home type's. */
   radioEnvironment?: RadioEnvironment;
+  /** Shares per size category in SIZE_CATEGORIES order; absent: the catalog's (SIZE_CATEGORY_SPEC). */
+  sizeMix?: readonly number[];
 }
+
+const CATALOG_SIZE_WEIGHTS = SIZE_CATEGORIES.map((s) => SIZE_CATEGORY_SPEC[s].share);
 
 const GOLDEN_FRACTION = 0.6180339887498949;
 
@@ -116,8 +120,8 @@ export function generateHome(spec: HomeGenerationSpec, index: number): Generated
   const rng = Rng.derive(spec.seed, index, "home");
   const homeType = homeTypeAt(spec, index);
   const typeSpec = HOME_TYPE_SPECS[homeType];
-  const sizeCategory =
-    SIZE_CATEGORIES[rng.weightedIndex(SIZE_CATEGORIES.map((s) => SIZE_CATEGORY_SPEC[s].share))];
+  // one draw from the home's own stream whatever the mix: only the weights change
+  const sizeCategory = SIZE_CATEGORIES[rng.weightedIndex(spec.sizeMix ?? CATALOG_SIZE_WEIGHTS)];
   const cities = spec.timezones ? CITIES.filter((c) => spec.timezones!.includes(c.timezone)) : CITIES;
   const city = cities[rng.weightedIndex(cities.map((c) => c.weight))];
   const schedule = SCHEDULES[rng.weightedIndex(SCHEDULES.map((s) => SCHEDULE_SHARES[s]))];

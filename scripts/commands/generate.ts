@@ -17,6 +17,10 @@ export function register(program: Command): Command {
     .option("--seed <s>", `root seed, a whole number (default ${DEFAULTS.seed}, env HOMEFORGE_SEED)`)
     .option("--start <date>", `first local day, YYYY-MM-DD (default ${DEFAULTS.generate.start})`)
     .option("--mix <shares>", "home-type mix, e.g. apartment=0.5,studio=0.5 (must sum to 1)")
+    .option(
+      "--size-mix <shares>",
+      "home-size mix over small, medium, large, extra_large, e.g. small=0.3,medium=0.4,large=0.22,extra_large=0.08 (must sum to 1; default those catalog shares)",
+    )
     .option("--timezones <zones>", "comma-separated IANA zones to place homes in")
     .option("--format <f>", "table format: parquet (default) or arrow")
     .option(
@@ -55,6 +59,7 @@ export function register(program: Command): Command {
       const {
         decimalFlag,
         parseMixFlag,
+        parseSizeMixFlag,
         parseTimezonesFlag,
         readConfigFile,
         resolveGenerationConfig,
@@ -76,6 +81,7 @@ export function register(program: Command): Command {
           seed: wholeNumberFlag("--seed", opts.seed),
           start: opts.start,
           homeTypeMix: opts.mix !== undefined ? parseMixFlag(opts.mix) : undefined,
+          sizeMix: opts.sizeMix !== undefined ? parseSizeMixFlag(opts.sizeMix) : undefined,
           timezones: opts.timezones !== undefined ? parseTimezonesFlag(opts.timezones) : undefined,
           format: opts.format,
           radioEnvironment: opts.radioEnvironment,

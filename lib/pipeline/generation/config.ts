@@ -8,6 +8,8 @@ import {
   HOME_TYPES,
   type HomeType,
   RADIO_ENVIRONMENTS,
+  SIZE_CATEGORIES,
+  type SizeCategory,
 } from "../../synth/catalog/homeTypes.js";
 import { CATALOG_TIMEZONES } from "../../synth/catalog/locations.js";
 
@@ -28,27 +30,30 @@ function isValidIsoDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-const homeTypeMixSchema = z
-  .record(z.string(), z.number({ error: "must be a number between 0 and 1" }).min(0).max(1))
-  .superRefine((mix, ctx) => {
-    for (const key of Object.keys(mix)) {
-      if (!(HOME_TYPES as readonly string[]).includes(key)) {
+/** A mix over `names` (home types, size categories): known names only, shares in [0, 1] summing to 1. */
+function mixSchema(names: readonly string[], what: string) {
+  return z
+    .record(z.string(), z.number({ error: "must be a number between 0 and 1" }).min(0).max(1))
+    .superRefine((mix, ctx) => {
+      for (const key of Object.keys(mix)) {
+        if (!names.includes(key)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `unknown ${what} "${key}"; use one of ${names.join(", ")}`,
+          });
+          return;
+        }
+      }
+      const sum = Object.values(mix).reduce((a, b) => a + b, 0);
+      if (Math.abs(sum - 1) > MIX_TOLERANCE) {
         ctx.addIssue({
           code: "custom",
-          path: [key],
-          message: `unknown home type "${key}"; use one of ${HOME_TYPES.join(", ")}`,
+          message: `shares sum to ${round(sum)}, not 1; scale them so they add up to 1`,
         });
-        return;
       }
-    }
-    const sum = Object.values(mix).reduce((a, b) => a + b, 0);
-    if (Math.abs(sum - 1) > MIX_TOLERANCE) {
-      ctx.addIssue({
-        code: "custom",
-        message: `shares sum to ${round(sum)}, not 1; scale them so they add up to 1`,
-      });
-    }
-  });
+    });
+}
 
 const rate = z
   .number({ error: "must be a rate between 0 and 1" })
@@ -81,7 +86,12 @@ export const generationConfigSchema = z
       .string()
       .refine(isValidIsoDate, { error: "must be a calendar date written YYYY-MM-DD, e.g. 2025-01-01" })
       .default(DEFAULTS.generate.start),
-    homeTypeMix: homeTypeMixSchema.default(DEFAULT_HOME_TYPE_MIX),
+    homeTypeMix: mixSchema(HOME_TYPES, "home type").default(DEFAULT_HOME_TYPE_MIX),
+    /**
+     * Shares of homes per size category (small … extra_large), like homeTypeMix; left out, the
+     * catalog's shares (SIZE_CATEGORY_SPEC) and the data and dataset id are what they were.
+     */
+    sizeMix: mixSchema(SIZE_CATEGORIES, "size category").optional(),
     timezones: z
       .array(z.string())
       .min(1, { error: "must name at least one time zone, or be left out" })
@@ -223,27 +233,48 @@ export function readConfigFile(path: string, field = "--config"): Record<string,
   }
 }
 
-const MIX_FIX = "write it as type=share,type=share, e.g. apartment=0.5,studio=0.5";
+interface MixFlagWords {
+  /** What one name is, for "name each … once". */
+  what: string;
+  /** The fix for a value that cannot be read. */
+  fix: string;
+}
+
+const HOME_TYPE_WORDS: MixFlagWords = {
+  what: "home type",
+  fix: "write it as type=share,type=share, e.g. apartment=0.5,studio=0.5",
+};
+const SIZE_WORDS: MixFlagWords = {
+  what: "size category",
+  fix: "write it as size=share,size=share, e.g. small=0.3,medium=0.5,large=0.2",
+};
 
 /**
  * Parses "apartment=0.5,studio=0.5" into a mix object. Every part is exactly one
- * `type=share` with a plain decimal share; empty parts and repeated types are refused.
+ * `name=share` with a plain decimal share; empty parts and repeated names are refused.
+ * Which names exist and whether the shares sum to 1 is the config schema's to check.
  */
-export function parseMixFlag(text: string, field = "--mix"): Record<string, number> {
-  if (text.trim() === "") throw new HomeforgeError(field, "is empty", MIX_FIX);
+export function parseMixFlag(text: string, field = "--mix", words = HOME_TYPE_WORDS): Record<string, number> {
+  const { fix } = words;
+  if (text.trim() === "") throw new HomeforgeError(field, "is empty", fix);
   const mix: Record<string, number> = {};
   for (const part of text.split(",")) {
     const pieces = part.split("=").map((s) => s.trim());
     const [name, share] = pieces;
     if (pieces.length !== 2 || !name || !DECIMAL.test(share)) {
-      throw new HomeforgeError(field, `cannot read "${part}"`, MIX_FIX);
+      throw new HomeforgeError(field, `cannot read "${part}"`, fix);
     }
     if (Object.hasOwn(mix, name)) {
-      throw new HomeforgeError(field, `"${name}" is given twice`, "name each home type once");
+      throw new HomeforgeError(field, `"${name}" is given twice`, `name each ${words.what} once`);
     }
     mix[name] = Number(share);
   }
   return mix;
+}
+
+/** Parses "small=0.3,medium=0.4,large=0.3" (`--size-mix`) into a size mix object. */
+export function parseSizeMixFlag(text: string, field = "--size-mix"): Record<string, number> {
+  return parseMixFlag(text, field, SIZE_WORDS);
 }
 
 /** Parses "Europe/Berlin,America/New_York" into a list; empty entries are refused. */
@@ -363,6 +394,12 @@ export function resolveGenerationConfig(opts: {
 
 export function homeTypeMixVector(config: GenerationConfig): number[] {
   return HOME_TYPES.map((t: HomeType) => config.homeTypeMix[t] ?? 0);
+}
+
+/** The config's size mix in SIZE_CATEGORIES order (absent categories 0); undefined when it sets none. */
+export function sizeMixVector(config: GenerationConfig): number[] | undefined {
+  const mix = config.sizeMix;
+  return mix === undefined ? undefined : SIZE_CATEGORIES.map((s: SizeCategory) => mix[s] ?? 0);
 }
 
 function round(x: number): number {

@@ -1,5 +1,5 @@
 import type { HomeGenerationSpec } from "../../synth/homes.js";
-import { type GenerationConfig, homeTypeMixVector } from "./config.js";
+import { type GenerationConfig, homeTypeMixVector, sizeMixVector } from "./config.js";
 
 export function homeGenerationSpec(config: GenerationConfig): HomeGenerationSpec {
   return {
@@ -8,6 +8,7 @@ export function homeGenerationSpec(config: GenerationConfig): HomeGenerationSpec
     mix: homeTypeMixVector(config),
     timezones: config.timezones,
     ...(config.radioEnvironment !== undefined ? { radioEnvironment: config.radioEnvironment } : {}),
+    ...(config.sizeMix !== undefined ? { sizeMix: sizeMixVector(config) } : {}),
   };
 }
 

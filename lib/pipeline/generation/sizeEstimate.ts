@@ -13,7 +13,14 @@
  * with 26.0–26.3 events per device-day and 0.95–0.98 telemetry rows per device-day.
  */
 
-import { HOME_TYPE_SPECS, type HomeType, SIZE_CATEGORY_SPEC } from "../../synth/catalog/homeTypes.js";
+import {
+  DEFAULT_SIZE_MIX,
+  HOME_TYPE_SPECS,
+  type HomeType,
+  SIZE_CATEGORIES,
+  SIZE_CATEGORY_SPEC,
+  type SizeCategory,
+} from "../../synth/catalog/homeTypes.js";
 import type { GenerationConfig } from "./config.js";
 
 export const EVENTS_PER_DEVICE_DAY = 26;
@@ -51,12 +58,20 @@ export interface MemoryPlan {
 
 const MB = 1024 * 1024;
 
-/** Mean devices per home for the config's home-type mix (the catalog's device ranges). */
-export function meanDevicesPerHome(mix: Partial<Record<HomeType, number>>): number {
-  const fraction = Object.values(SIZE_CATEGORY_SPEC).reduce(
-    (s, c) => s + c.share * ((c.rangeFraction[0] + c.rangeFraction[1]) / 2),
-    0,
-  );
+/**
+ * Mean devices per home for the config's home-type mix and size mix (the catalog's device
+ * ranges); without a size mix, the catalog's size shares.
+ */
+export function meanDevicesPerHome(
+  mix: Partial<Record<HomeType, number>>,
+  sizeMix?: Partial<Record<SizeCategory, number>>,
+): number {
+  const shares = sizeMix ?? DEFAULT_SIZE_MIX;
+  let fraction = 0;
+  for (const size of SIZE_CATEGORIES) {
+    const [lo, hi] = SIZE_CATEGORY_SPEC[size].rangeFraction;
+    fraction += (shares[size] ?? 0) * ((lo + hi) / 2);
+  }
   let total = 0;
   let weight = 0;
   for (const [type, share] of Object.entries(mix) as [HomeType, number][]) {
@@ -71,7 +86,7 @@ export function meanDevicesPerHome(mix: Partial<Record<HomeType, number>>): numb
 
 export function estimateDatasetSize(config: GenerationConfig, plan?: MemoryPlan): SizeEstimate {
   const { homes, days } = config;
-  const devices = Math.round(homes * meanDevicesPerHome(config.homeTypeMix));
+  const devices = Math.round(homes * meanDevicesPerHome(config.homeTypeMix, config.sizeMix));
   const faults = config.faults ?? { drop: 0, duplicate: 0, outOfOrder: 0 };
   const events = Math.round(devices * days * EVENTS_PER_DEVICE_DAY * (1 - faults.drop + faults.duplicate));
   const telemetryRows = Math.round(devices * days * TELEMETRY_ROWS_PER_DEVICE_DAY);

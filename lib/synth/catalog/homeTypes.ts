@@ -33,6 +33,11 @@ export const SIZE_CATEGORY_SPEC: Record<SizeCategory, { share: number; rangeFrac
   extra_large: { share: 0.08, rangeFraction: [0.8, 1] },
 };
 
+/** The catalog's size mix (what generation draws from when the config sets no `sizeMix`). */
+export const DEFAULT_SIZE_MIX: Record<SizeCategory, number> = Object.fromEntries(
+  SIZE_CATEGORIES.map((s) => [s, SIZE_CATEGORY_SPEC[s].share]),
+) as Record<SizeCategory, number>;
+
 /** Radio environment: how walls, neighbours and distance degrade wireless links. */
 export const RADIO_ENVIRONMENTS = ["clean", "moderate", "congested", "thick_walls"] as const;
 export type RadioEnvironment = (typeof RADIO_ENVIRONMENTS)[number];
