@@ -152,6 +152,18 @@ export const BAD_INPUTS: BadInputRow[] = [
   { args: g("--mix", "apartment=0x1"), error: /^error: --mix: cannot read "apartment=0x1"/ },
   { args: g("--mix", "apartment=1e0"), error: /^error: --mix: cannot read "apartment=1e0"/ },
   { args: g("--mix", "=1"), error: /^error: --mix: cannot read "=1"/ },
+  { args: g("--size-mix", ""), error: EMPTY("--size-mix") },
+  { args: g("--size-mix", "huge=1"), error: /^error: config\.sizeMix\.huge: unknown size category "huge"/ },
+  { args: g("--size-mix", "small=0.5,medium=0.4"), error: /^error: config\.sizeMix: shares sum to 0\.9/ },
+  {
+    args: g("--size-mix", "small=-0.5,medium=1.5"),
+    error: /^error: config\.sizeMix\.small: must be a number between 0 and 1/,
+  },
+  {
+    args: g("--size-mix", "small=1e0"),
+    error: /^error: --size-mix: cannot read "small=1e0"; write it as size=share/,
+  },
+  { args: g("--size-mix", "small=0.5,small=0.5"), error: /^error: --size-mix: "small" is given twice/ },
   { args: g("--timezones", ""), error: EMPTY("--timezones") },
   {
     args: g("--timezones", "Europe/Berlin,,"),

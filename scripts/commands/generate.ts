@@ -3,6 +3,7 @@ import { DEFAULTS } from "../../lib/core/defaults.js";
 import { defaultLineagePath } from "../../lib/core/paths.js";
 import { createProgress } from "../../lib/core/progress.js";
 import type { GenerationConfig } from "../../lib/pipeline/generation/config.js";
+import { DEFAULT_SIZE_MIX, SIZE_CATEGORIES } from "../../lib/synth/catalog/homeTypes.js";
 import { LINEAGE_DB_HELP } from "../cliSupport.js";
 import type { LineageOptions } from "./shared.js";
 
@@ -19,7 +20,7 @@ export function register(program: Command): Command {
     .option("--mix <shares>", "home-type mix, e.g. apartment=0.5,studio=0.5 (must sum to 1)")
     .option(
       "--size-mix <shares>",
-      "home-size mix over small, medium, large, extra_large, e.g. small=0.3,medium=0.4,large=0.22,extra_large=0.08 (must sum to 1; default those catalog shares)",
+      `home-size mix over ${SIZE_CATEGORIES.join(", ")} (must sum to 1; default ${describeMix(DEFAULT_SIZE_MIX)})`,
     )
     .option("--timezones <zones>", "comma-separated IANA zones to place homes in")
     .option("--format <f>", "table format: parquet (default) or arrow")
@@ -96,6 +97,12 @@ export function register(program: Command): Command {
       });
       await runGenerate(config, opts);
     });
+}
+
+function describeMix(mix: Record<string, number>): string {
+  return Object.entries(mix)
+    .map(([name, share]) => `${name}=${share}`)
+    .join(",");
 }
 
 function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
