@@ -296,7 +296,8 @@ export const BAD_INPUTS: BadInputRow[] = [
   { args: lin("runs", "--nope"), error: UNKNOWN_OPTION("homeforge lineage runs", "--nope") },
   {
     args: lin("runs", "--kind", "gnn"),
-    error: /^error: --kind: "gnn" is neither a model kind nor a model name lineage knows; use a kind \(failure_classifier, failure_router, synergy_gnn\)/,
+    error:
+      /^error: --kind: "gnn" is neither a model kind nor a model name lineage knows; use a kind \(failure_classifier, failure_router, synergy_gnn\)/,
   },
 
   // ── pipeline (flags are checked before anything is generated)
