@@ -306,6 +306,11 @@ export const BAD_INPUTS: BadInputRow[] = [
   { args: lin("--models", "{file}", "chain", "x@production"), error: /^error: --models: .*a-file is a file/ },
   { args: lin("chain", "x@production"), error: /^error: model: no model named "x"/ },
   { args: lin("runs", "--nope"), error: UNKNOWN_OPTION("homeforge lineage runs", "--nope") },
+  {
+    args: lin("runs", "--kind", "gnn"),
+    error:
+      /^error: --kind: "gnn" is neither a model kind nor a model name lineage knows; use a kind \(failure_classifier, failure_router, synergy_gnn\)/,
+  },
 
   // ── pipeline (flags are checked before anything is generated)
   { args: ["pipeline", "--homes", "0x10"], error: NOT_WHOLE("--homes", "0x10") },

@@ -41,14 +41,20 @@ export function register(program: Command): Command {
     .command("runs")
     .description("recent runs")
     .option("--job <job>", "only runs of this job (generate, export, collect, train …)")
+    .option(
+      "--kind <kind>",
+      "only runs that produced a model version of this registry kind (failure_classifier, failure_router, synergy_gnn) or model name (failure-global, failure-<home type>, failure-router, synergy-gnn …)",
+    )
     .option("--limit <n>", "how many (default 20)")
     .action(async (opts) => {
-      const { wholeNumberFlag } = await import("../../lib/pipeline/generation/config.js");
+      const [{ wholeNumberFlag }, { parseModelFilter }] = await Promise.all([
+        import("../../lib/pipeline/generation/config.js"),
+        lineageModule(),
+      ]);
+      const limit = wholeNumberFlag("--limit", opts.limit, LIMIT_BOUNDS) ?? 20;
       await queryLineage((store) => {
-        const runs = store.runs({
-          job: opts.job,
-          limit: wholeNumberFlag("--limit", opts.limit, LIMIT_BOUNDS) ?? 20,
-        });
+        const model = opts.kind !== undefined ? parseModelFilter(opts.kind, store.modelNames()) : undefined;
+        const runs = store.runs({ job: opts.job, limit, model });
         print(runs, () =>
           runs
             .map((r) => `${r.run_id}  ${r.job.padEnd(10)} ${r.status.padEnd(9)} ${r.started_at}`)

@@ -110,6 +110,7 @@ export async function registerFailureModels(
       ...entry,
       dir: saved.dir,
       weights_sha256: saved.meta.weights_sha256 ?? "",
+      kind: saved.meta.kind,
     });
   }
   return registered;

@@ -202,7 +202,12 @@ export async function registerFailureRouter(
       blocked_by: kept.map((s) => `${s.home_type}: ${s.reason}`),
     };
     // a router has no weights: lineage records the sha256 of router.json
-    await options.onRegistered?.({ ...entry, dir: saved.dir, weights_sha256: saved.meta.files[ROUTER_FILE] });
+    await options.onRegistered?.({
+      ...entry,
+      dir: saved.dir,
+      weights_sha256: saved.meta.files[ROUTER_FILE],
+      kind: saved.meta.kind,
+    });
     return entry;
   } finally {
     for (const c of classifiers.values()) c.dispose();

@@ -22,6 +22,7 @@ export function recordTrainingLineage(
       lineage.recordModelOutput(runId, {
         name: m.name,
         version: m.version,
+        kind: m.kind,
         uri: m.dir,
         sha256: m.weights_sha256,
       });

@@ -19,7 +19,10 @@ export interface TrainHomeTypesOptions {
   /** Lineage hook for each evaluator verdict. */
   onVerdict?: (verdict: Verdict) => void | Promise<void>;
   /** Lineage hook for each saved version (e.g. record it as a run output); weights_sha256 is router.json's for the router. */
-  onRegistered?: (model: RegisteredModel & { dir: string; weights_sha256: string }) => void | Promise<void>;
+  /** Called for every saved version, with its directory, weights hash and registry kind (meta.json's). */
+  onRegistered?: (
+    model: RegisteredModel & { dir: string; weights_sha256: string; kind: string },
+  ) => void | Promise<void>;
   policy?: PromotionPolicy;
   /** A home type needs this many failing device-days in its training homes for its own model. */
   minTrainPositives?: number;

@@ -38,6 +38,8 @@ export interface RegisteredSynergyModel {
   blocked_by: string[];
   /** sha256 of weights.bin, for lineage. */
   weights_sha256: string;
+  /** The registry kind (meta.json's), for lineage. */
+  kind: string;
 }
 
 export interface RegisterSynergyOptions {
@@ -133,6 +135,7 @@ export async function registerSynergyModel(
     promoted: verdict.passed,
     blocked_by: verdict.blocked_by,
     weights_sha256: saved.meta.weights_sha256 ?? "",
+    kind: saved.meta.kind,
   };
 }
 

@@ -102,6 +102,7 @@ export function synergyTrainingLineage(
       store.recordModelOutput(runId, {
         name: m.name,
         version: m.version,
+        kind: m.kind,
         uri: m.dir,
         sha256: m.weights_sha256,
       });

@@ -11,6 +11,7 @@ import type { LineageStore } from "../lineage/lineageStore.js";
 import { censoredMask } from "../storage/censoring.js";
 import { type OpenDataset, openDataset } from "../storage/openDataset.js";
 import { TELEMETRY_FEATURES } from "../storage/tables.js";
+import { recordSourceTable } from "./trainingSetLineage.js";
 
 const SHARE = "must be a share between 0 and 1";
 const share = (d: number) =>
@@ -299,6 +300,7 @@ export async function collectTrainingData(
     typeof dataset === "string" ? openDataset(dataset, "--dataset", { verify: options.verify }) : dataset;
   const source = TRAINING_SETS[kind];
   let table = await ds.table(source);
+  const rowsRead = table.rows;
   const datasetId = ds.manifest.dataset_id;
   const id = `training_set:${datasetId}/${kind}/${sha256(canonicalJson(thresholds)).slice(0, 12)}`;
   const filters: FilterReport[] = [];
@@ -318,6 +320,7 @@ export async function collectTrainingData(
     // the hash of what was read and verified; none for an unverified read
     lineage.recordInput(runId, { id: datasetId, kind: "dataset", uri: ds.dir, sha256: ds.lineageSha256 });
     lineage.recordOutput(runId, { id, kind: "training_set" });
+    recordSourceTable(lineage, runId, { ds, source, rowsRead, kept: table, setId: id });
     for (const f of filters) {
       lineage.recordTransformation(runId, {
         name: `filter: ${f.filter}`,

@@ -3,7 +3,8 @@
  * made which artifact from which inputs.
  *
  * - runs: job, status (running → completed | failed), wall-clock start/end, config, code version
- * - artifacts: datasets, tables, exports, training sets, model versions — by id, with uri and sha256
+ * - artifacts: datasets, tables, exports, training sets, model versions — by id, with uri and
+ *   sha256; a model version also with its registry kind (model_kind, e.g. synergy_gnn)
  * - run_inputs / run_outputs: the artifacts (and the sha256 they had) a run read and wrote
  * - transformations: named steps of a run with rows in and out
  *
@@ -11,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { HomeforgeError } from "../../core/errors.js";
 import { canonicalJson } from "../../core/manifest.js";
@@ -26,6 +27,9 @@ export interface ArtifactRef {
   uri?: string | null;
   sha256?: string | null;
 }
+
+/** Which model versions a query of runs means: those of a registry kind, or of one model name. */
+export type ModelFilter = { modelKind: string } | { modelName: string };
 
 export interface RunRow {
   run_id: string;
@@ -71,6 +75,55 @@ export function modelVersionId(name: string, version: string): string {
   return `model:${name}@${version}`;
 }
 
+/** The model name in a model version's artifact id (`model:<name>@<version>`), else null. */
+function modelNameOfId(id: string): string | null {
+  return /^model:(.+)@[^@]+$/.exec(id)?.[1] ?? null;
+}
+
+/**
+ * The registry kinds lineage knows (ModelKind.name of lib/models/registry/defaultKinds.ts;
+ * a test holds the two lists equal). Lineage sits below the models room, so it keeps its copy.
+ */
+export const MODEL_KINDS = ["failure_classifier", "failure_router", "synergy_gnn"] as const;
+
+/** The models the CLI trains under their default names (`<prefix>-global`, `-router`, synergy-gnn). */
+export const DEFAULT_MODEL_NAMES = ["failure-global", "failure-router", "synergy-gnn"] as const;
+
+/**
+ * The kind a model's name implies, for versions recorded before lineage stored kinds:
+ * `…-router` is a failure router, `synergy…` a synergy GNN, any other `failure-…` a failure
+ * classifier (`failure-global`, `failure-<home type>`); null when the name says nothing.
+ */
+export function modelKindOfName(name: string): (typeof MODEL_KINDS)[number] | null {
+  if (name.endsWith("-router")) return "failure_router";
+  if (name.startsWith("synergy")) return "synergy_gnn";
+  if (name.startsWith("failure-")) return "failure_classifier";
+  return null;
+}
+
+/**
+ * Reads `--kind` as typed: a registry kind (`synergy_gnn`), a model name (`synergy-gnn`,
+ * `failure-global`: a default name or one the store records), or a kind with dashes
+ * (`failure-classifier`). Anything else is a one-line error listing what is known.
+ */
+export function parseModelFilter(
+  input: string,
+  recordedNames: readonly string[],
+  field = "--kind",
+): ModelFilter {
+  const kinds: readonly string[] = MODEL_KINDS;
+  if (kinds.includes(input)) return { modelKind: input };
+  const names = [...new Set([...DEFAULT_MODEL_NAMES, ...recordedNames])].sort();
+  if (names.includes(input)) return { modelName: input };
+  const dashed = input.replace(/-/g, "_");
+  if (kinds.includes(dashed)) return { modelKind: dashed };
+  throw new HomeforgeError(
+    field,
+    `"${input}" is neither a model kind nor a model name lineage knows`,
+    `use a kind (${kinds.join(", ")}) or a model name (${names.join(", ")})`,
+  );
+}
+
 /** A model version as a user may name it: `name@3`, `name@v3`, `model:name@production` … */
 export interface ModelVersionRef {
   name: string;
@@ -105,7 +158,8 @@ CREATE TABLE IF NOT EXISTS artifacts (
   artifact_id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
   uri TEXT,
-  sha256 TEXT
+  sha256 TEXT,
+  model_kind TEXT
 );
 CREATE TABLE IF NOT EXISTS run_inputs (
   run_id TEXT NOT NULL REFERENCES runs(run_id),
@@ -132,6 +186,13 @@ CREATE TABLE IF NOT EXISTS transformations (
 CREATE INDEX IF NOT EXISTS run_inputs_artifact ON run_inputs(artifact_id);
 CREATE INDEX IF NOT EXISTS run_outputs_artifact ON run_outputs(artifact_id);
 `;
+
+/** Whether the artifacts table has model_kind (stores written before it was added do not). */
+function hasModelKindColumn(db: Database.Database): boolean {
+  return (db.prepare("PRAGMA table_info(artifacts)").all() as { name: string }[]).some(
+    (c) => c.name === "model_kind",
+  );
+}
 
 function openForQueries(path: string, field: string): Database.Database {
   if (!existsSync(path)) {
@@ -170,12 +231,16 @@ export class LineageStore {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly now: () => number;
+  /** False for a store written before artifacts had model_kind, opened read-only (so not migrated). */
+  private readonly storesModelKind: boolean;
 
   private constructor(path: string, options: LineageOptions, readOnly?: { field: string }) {
     this.path = path;
     this.now = options.now ?? Date.now;
     if (readOnly) {
       this.db = openForQueries(path, readOnly.field);
+      this.storesModelKind = hasModelKindColumn(this.db);
+      this.registerModelKindOfId();
       return;
     }
     try {
@@ -185,6 +250,7 @@ export class LineageStore {
       this.db.pragma("busy_timeout = 5000");
       this.db.pragma("foreign_keys = ON");
       this.db.exec(SCHEMA);
+      if (!hasModelKindColumn(this.db)) this.db.exec("ALTER TABLE artifacts ADD COLUMN model_kind TEXT");
     } catch (e) {
       const underFile = fileAncestor(path);
       throw new HomeforgeError(
@@ -195,6 +261,25 @@ export class LineageStore {
         "pass --lineage-db (or set HOMEFORGE_LINEAGE_DB) to a writable SQLite file path, or remove the damaged file",
       );
     }
+    this.storesModelKind = true;
+    this.registerModelKindOfId();
+  }
+
+  /** homeforge_model_kind_of_id(id) in SQL: the kind a model version's name implies (modelKindOfName). */
+  private registerModelKindOfId(): void {
+    this.db.function("homeforge_model_kind_of_id", { deterministic: true }, (id: unknown) => {
+      const name = typeof id === "string" ? modelNameOfId(id) : null;
+      return name ? modelKindOfName(name) : null;
+    });
+  }
+
+  /**
+   * The SQL expression of an artifact's (alias `a`) model kind: the recorded one, else — for
+   * versions recorded before kinds were — the kind its name implies.
+   */
+  private modelKindSql(): string {
+    const byName = "homeforge_model_kind_of_id(a.artifact_id)";
+    return this.storesModelKind ? `COALESCE(a.model_kind, ${byName})` : byName;
   }
 
   static open(path: string = defaultLineagePath(), options: LineageOptions = {}): LineageStore {
@@ -266,14 +351,15 @@ export class LineageStore {
     }
   }
 
-  private upsertArtifact(a: ArtifactRef): void {
+  private upsertArtifact(a: ArtifactRef, modelKind: string | null = null): void {
     this.db
       .prepare(
-        `INSERT INTO artifacts (artifact_id, kind, uri, sha256) VALUES (?, ?, ?, ?)
+        `INSERT INTO artifacts (artifact_id, kind, uri, sha256, model_kind) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(artifact_id) DO UPDATE SET kind = excluded.kind,
-           uri = COALESCE(excluded.uri, artifacts.uri), sha256 = COALESCE(excluded.sha256, artifacts.sha256)`,
+           uri = COALESCE(excluded.uri, artifacts.uri), sha256 = COALESCE(excluded.sha256, artifacts.sha256),
+           model_kind = COALESCE(excluded.model_kind, artifacts.model_kind)`,
       )
-      .run(a.id, a.kind, a.uri ?? null, a.sha256 ?? null);
+      .run(a.id, a.kind, a.uri ?? null, a.sha256 ?? null, modelKind);
   }
 
   recordInput(runId: string, artifact: ArtifactRef): void {
@@ -285,22 +371,30 @@ export class LineageStore {
     })();
   }
 
-  recordOutput(runId: string, artifact: ArtifactRef): void {
+  recordOutput(runId: string, artifact: ArtifactRef, modelKind: string | null = null): void {
     this.db.transaction(() => {
-      this.upsertArtifact(artifact);
+      this.upsertArtifact(artifact, modelKind);
       this.db
         .prepare("INSERT OR REPLACE INTO run_outputs (run_id, artifact_id, sha256) VALUES (?, ?, ?)")
         .run(runId, artifact.id, artifact.sha256 ?? null);
     })();
   }
 
-  /** For model training runs: records the model version a run produced; returns its artifact id. */
+  /**
+   * For model training runs: records the model version a run produced, with its registry
+   * `kind` (meta.json's, e.g. "synergy_gnn") so `runs({ modelKind })` finds it; returns its
+   * artifact id.
+   */
   recordModelOutput(
     runId: string,
-    model: { name: string; version: string; uri?: string; sha256?: string },
+    model: { name: string; version: string; kind?: string; uri?: string; sha256?: string },
   ): string {
     const id = modelVersionId(model.name, model.version);
-    this.recordOutput(runId, { id, kind: "model_version", uri: model.uri, sha256: model.sha256 });
+    this.recordOutput(
+      runId,
+      { id, kind: "model_version", uri: model.uri, sha256: model.sha256 },
+      model.kind ?? null,
+    );
     return id;
   }
 
@@ -360,15 +454,52 @@ export class LineageStore {
     return { run, inputs: refs("run_inputs"), outputs: refs("run_outputs"), transformations };
   }
 
-  runs(options: { job?: string; limit?: number } = {}): RunRow[] {
-    const where = options.job ? "WHERE job = ?" : "";
-    const args: unknown[] = options.job ? [options.job] : [];
+  /**
+   * Recent runs, newest first: of one `job`, and/or (`model`) those that output a model
+   * version of a registry kind or of a model name.
+   */
+  runs(options: { job?: string; limit?: number; model?: ModelFilter } = {}): RunRow[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (options.job) {
+      where.push("r.job = ?");
+      args.push(options.job);
+    }
+    if (options.model) {
+      // a name matches by the id's prefix `model:<name>@` (substr, not LIKE: names may hold _ or %)
+      const match =
+        "modelKind" in options.model
+          ? `${this.modelKindSql()} = ?`
+          : "substr(a.artifact_id, 1, length(?)) = ?";
+      where.push(
+        `EXISTS (SELECT 1 FROM run_outputs o JOIN artifacts a ON a.artifact_id = o.artifact_id
+         WHERE o.run_id = r.run_id AND a.kind = 'model_version' AND ${match})`,
+      );
+      if ("modelKind" in options.model) args.push(options.model.modelKind);
+      else {
+        const prefix = modelVersionId(options.model.modelName, "");
+        args.push(prefix, prefix);
+      }
+    }
     return this.db
       .prepare(
-        `SELECT run_id, job, status, started_at, ended_at, config, code_version, error FROM runs ${where}
-         ORDER BY seq DESC LIMIT ?`,
+        `SELECT run_id, job, status, started_at, ended_at, config, code_version, error FROM runs r
+         ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`,
       )
       .all(...args, options.limit ?? 50) as RunRow[];
+  }
+
+  /** The names of the models whose versions the store records, sorted. */
+  modelNames(): string[] {
+    const ids = this.db
+      .prepare("SELECT artifact_id AS id FROM artifacts WHERE kind = 'model_version'")
+      .all() as { id: string }[];
+    const names = new Set<string>();
+    for (const { id } of ids) {
+      const name = modelNameOfId(id);
+      if (name) names.add(name);
+    }
+    return [...names].sort();
   }
 
   artifact(id: string): ArtifactRef | null {
@@ -457,7 +588,7 @@ export class LineageStore {
   exportJson(): {
     format: "homeforge-lineage";
     runs: RunRow[];
-    artifacts: ArtifactRef[];
+    artifacts: (ArtifactRef & { model_kind: string | null })[];
     run_inputs: unknown[];
     run_outputs: unknown[];
     transformations: TransformationRow[];
@@ -469,8 +600,9 @@ export class LineageStore {
         "SELECT run_id, job, status, started_at, ended_at, config, code_version, error FROM runs ORDER BY seq",
       ) as RunRow[],
       artifacts: all(
-        "SELECT artifact_id AS id, kind, uri, sha256 FROM artifacts ORDER BY artifact_id",
-      ) as ArtifactRef[],
+        `SELECT artifact_id AS id, kind, uri, sha256, ${this.storesModelKind ? "model_kind" : "NULL AS model_kind"}
+         FROM artifacts a ORDER BY artifact_id`,
+      ) as (ArtifactRef & { model_kind: string | null })[],
       run_inputs: all("SELECT run_id, artifact_id, sha256 FROM run_inputs ORDER BY run_id, artifact_id"),
       run_outputs: all("SELECT run_id, artifact_id, sha256 FROM run_outputs ORDER BY run_id, artifact_id"),
       transformations: all(

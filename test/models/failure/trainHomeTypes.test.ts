@@ -282,6 +282,15 @@ test("lineage: the run reads the dataset and its telemetry (manifest and table h
     assert.is(telemetry?.sha256, tableSha256(manifest.tables.telemetry));
     const versions = new ModelRegistry(modelsDir).list().map((m) => `model:${m.name}@${m.versions.at(-1)}`);
     assert.equal(record.outputs.map((o) => o.id).sort(), versions.sort());
+    // each version's registry kind (meta.json's) is recorded with it, so `lineage runs --kind` finds the run
+    const registry = new ModelRegistry(modelsDir);
+    const recordedKinds = new Map(lineage.exportJson().artifacts.map((a) => [a.id, a.model_kind]));
+    for (const m of registry.list()) {
+      const version = m.versions.at(-1)!;
+      const kind = registry.show(m.name, version).meta.kind;
+      assert.is(recordedKinds.get(`model:${m.name}@${version}`), kind, m.name);
+      assert.ok(lineage.runs({ model: { modelKind: kind } }).some((r) => r.run_id === run.run_id));
+    }
     assert.equal(
       lineage
         .trainedOn(manifest.dataset_id)

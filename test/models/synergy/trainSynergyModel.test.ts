@@ -101,6 +101,12 @@ test("train → evaluate by history cut → register, promote and record lineage
     assert.ok(record.inputs.some((i) => i.kind === "dataset"));
     assert.ok(record.inputs.some((i) => i.id.endsWith("/events") && i.sha256));
     assert.ok(record.outputs.some((o) => o.id.startsWith("model:synergy-gnn@")));
+    const kinds = store.exportJson().artifacts.filter((a) => a.id.startsWith("model:synergy-gnn@"));
+    assert.ok(kinds.length > 0 && kinds.every((a) => a.model_kind === "synergy_gnn"));
+    assert.equal(
+      store.runs({ model: { modelKind: "synergy_gnn" } }).map((r) => r.run_id),
+      [runId],
+    );
   } finally {
     store.close();
   }

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { HomeforgeError } from "../../../lib/core/errors.js";
+import { tableSha256 } from "../../../lib/core/manifest.js";
 import { collectTrainingData } from "../../../lib/pipeline/analysis/collector.js";
 import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
 import { DataGenerationManager } from "../../../lib/pipeline/generation/manager.js";
@@ -164,8 +165,57 @@ test("a collected set is lineage between its dataset and whatever trains on it",
     );
     const [collect] = store.chain(model);
     assert.is(collect.run.job, "collect");
-    assert.is(collect.transformations.length, set.filters.length);
-    assert.is(collect.transformations[0].rows_in, set.filters[0].rowsIn);
+    // a `source: telemetry` step, then one per filter
+    assert.is(collect.transformations.length, set.filters.length + 1);
+    assert.is(collect.transformations[0].name, "source: telemetry");
+    assert.is(collect.transformations[1].rows_in, set.filters[0].rowsIn);
+  } finally {
+    store.close();
+  }
+});
+
+test("a collected set records the patterns and synergies tables it came from, hashed, and what it kept of them", async () => {
+  const store = LineageStore.open(":memory:");
+  try {
+    const ds = openDataset(dir);
+    const manifestHash = (table: string) => tableSha256(ds.manifest.tables[table]);
+    const syn = await collectTrainingData(dir, "synergy", { lineage: store, log: () => {} });
+    const pat = await collectTrainingData(dir, "patterns", { lineage: store, log: () => {} });
+    for (const [set, table] of [
+      [syn, "synergies"],
+      [pat, "patterns"],
+    ] as const) {
+      const [run] = store.producedBy(set.id);
+      assert.is(run.run.job, "collect");
+      assert.equal(
+        run.inputs.map((i) => [i.id, i.kind, i.sha256]),
+        [
+          [set.datasetId, "dataset", ds.manifestSha256],
+          [`${set.datasetId}/${table}`, "table", manifestHash(table)],
+        ],
+      );
+      const source = run.transformations[0];
+      assert.is(source.name, `source: ${table}`);
+      assert.is(source.rows_in, ds.manifest.tables[table].rows);
+      assert.is(source.rows_out, set.table.rows);
+    }
+    const linked = syn.table.columns.linked as Uint8Array;
+    const synDetail = JSON.parse(store.producedBy(syn.id)[0].transformations[0].detail!);
+    assert.is(synDetail.candidate_pairs, syn.table.rows);
+    assert.is(
+      synDetail.planted_synergies,
+      linked.reduce((n, x) => n + x, 0),
+    );
+    assert.ok(synDetail.planted_synergies > 0 && synDetail.planted_synergies < syn.table.rows);
+    assert.is(
+      Object.values(synDetail.planted_by_relationship as Record<string, number>).reduce((a, b) => a + b, 0),
+      synDetail.planted_synergies,
+    );
+    const patDetail = JSON.parse(store.producedBy(pat.id)[0].transformations[0].detail!);
+    assert.is(patDetail.patterns, pat.table.rows);
+    assert.is(patDetail.homes, new Set(pat.table.columns.home_id as string[]).size);
+    // the chain behind the set reaches no further here (no generate run recorded), but shows the tables
+    assert.ok(store.chain(syn.id)[0].inputs.some((i) => i.id === `${syn.datasetId}/synergies`));
   } finally {
     store.close();
   }

@@ -200,9 +200,10 @@ test("verify: false reads a damaged file anyway, and lineage records no hash for
     await collectTrainingData(original, "failure", { lineage: store, log: () => {} });
     await collectTrainingData(dir, "failure", { lineage: store, verify: false, log: () => {} });
     const inputs = store.exportJson().run_inputs as { sha256: string | null }[];
+    // each collect read the dataset and its telemetry table
     assert.equal(
       inputs.map((r) => String(r.sha256)).sort(),
-      [String(clean.dataset.manifestSha256), "null"].sort(),
+      [String(clean.dataset.manifestSha256), String(clean.dataset.hash), "null", "null"].sort(),
     );
   } finally {
     store.close();
