@@ -10,6 +10,7 @@
  */
 
 export * from "./analysis/collector.js";
+export * from "./analysis/collectStats.js";
 export * from "./analysis/datasetTables.js";
 export * from "./analysis/patternMining.js";
 export { AUTOMATIONS_SCHEMA, SOFT_PROMPT_SCHEMA } from "./exports/automationExports.js";

@@ -94,6 +94,9 @@ export interface FilterReport {
 export interface TrainingSet {
   kind: TrainingSetKind;
   datasetId: string;
+  /** The dataset table it was built from, and how many rows were read of it (before the filters). */
+  source: (typeof TRAINING_SETS)[TrainingSetKind];
+  rowsRead: number;
   table: ColumnTable;
   filters: FilterReport[];
   /** Content id of the set: dataset, kind and thresholds. */
@@ -332,5 +335,5 @@ export async function collectTrainingData(
     }
     lineage.completeRun(runId);
   }
-  return { kind, datasetId, table, filters, id };
+  return { kind, datasetId, source, rowsRead, table, filters, id };
 }

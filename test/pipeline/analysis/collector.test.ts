@@ -1,14 +1,17 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { HomeforgeError } from "../../../lib/core/errors.js";
 import { tableSha256 } from "../../../lib/core/manifest.js";
 import { collectTrainingData } from "../../../lib/pipeline/analysis/collector.js";
+import { collectStats, formatCollectStats } from "../../../lib/pipeline/analysis/collectStats.js";
 import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
 import { DataGenerationManager } from "../../../lib/pipeline/generation/manager.js";
 import { LineageStore } from "../../../lib/pipeline/lineage/lineageStore.js";
 import { openDataset } from "../../../lib/pipeline/storage/openDataset.js";
 import { TELEMETRY_FEATURES } from "../../../lib/pipeline/storage/tables.js";
+import { runCliInProcess } from "../../helpers/cliInProcess.js";
 import { PIPELINE_PRODUCERS } from "../../helpers/pipelineProducers.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
@@ -219,6 +222,107 @@ test("a collected set records the patterns and synergies tables it came from, ha
   } finally {
     store.close();
   }
+});
+
+test("statistics: the counts add up, per filter, per home type and per label value", async () => {
+  const ds = openDataset(dir);
+  const homes = await ds.table("homes");
+  const sets = [
+    await collectTrainingData(ds, "failure", {
+      thresholds: { telemetry: { maxMissingShare: 0.15, minDaysPerDevice: 1 } },
+      log: () => {},
+    }),
+    await collectTrainingData(ds, "synergy", {
+      thresholds: { synergies: { minLinkedPerHome: 4 } },
+      log: () => {},
+    }),
+    await collectTrainingData(ds, "patterns", { log: () => {} }),
+    await collectTrainingData(ds, "events", { log: () => {} }),
+  ];
+  for (const set of sets) {
+    const stats = collectStats(set, homes);
+    const source = await ds.table(set.source);
+    assert.is(stats.rowsRead, source.rows, set.kind);
+    assert.is(stats.rowsKept, set.table.rows, set.kind);
+    assert.ok(stats.rowsKept > 0, `${set.kind}: nothing kept`);
+    assert.is(stats.rowsRead, stats.rowsKept + stats.dropped.reduce((n, d) => n + d.rows, 0), set.kind);
+    assert.equal(
+      stats.dropped.map((d) => d.filter),
+      set.filters.map((f) => f.filter),
+    );
+    assert.is(
+      Object.values(stats.keptByHomeType).reduce((a, b) => a + b, 0),
+      stats.rowsKept,
+      set.kind,
+    );
+    // the stats file is plain JSON: it survives a round trip unchanged
+    assert.equal(JSON.parse(JSON.stringify(stats)), stats);
+    const lines = formatCollectStats(stats);
+    assert.ok(lines.some((l) => l.trim() === `${stats.rowsKept}  rows kept`));
+  }
+  const [failure, synergy, patterns, events] = sets.map((s) => collectStats(s, homes));
+  // filters that drop rows show their counts
+  assert.is(failure.dropped[0].rows, sets[0].filters[0].dropped);
+  assert.ok(failure.dropped[0].rows > 0 && failure.dropped[1].rows > 0);
+  assert.ok(synergy.dropped[1].rows > 0);
+  // home types: telemetry carries its own home_type column, an independent check of the homes lookup
+  const byType: Record<string, number> = {};
+  for (const t of sets[0].table.columns.home_type as string[]) byType[t] = (byType[t] ?? 0) + 1;
+  assert.equal(failure.keptByHomeType, Object.fromEntries(Object.entries(byType).sort()));
+  assert.ok(Object.keys(failure.keptByHomeType).length > 1);
+  // label balance matches the kept rows
+  const fails = Array.from(sets[0].table.columns.fails_within_7d as Int32Array).filter((y) => y === 1).length;
+  assert.equal(
+    failure.labelBalance!.values.map((v) => [v.value, v.count]),
+    [
+      ["0", failure.rowsKept - fails],
+      ["1", fails],
+    ],
+  );
+  const linked = Array.from(sets[1].table.columns.linked as Uint8Array).filter((y) => y === 1).length;
+  assert.ok(linked > 0 && linked < synergy.rowsKept);
+  assert.equal(
+    synergy.labelBalance!.values.map((v) => [v.value, v.count]),
+    [
+      ["not linked", synergy.rowsKept - linked],
+      ["linked", linked],
+    ],
+  );
+  assert.is(synergy.labelBalance!.values[1].share, linked / synergy.rowsKept);
+  assert.is(synergy.kept.planted_synergies, linked);
+  assert.is(patterns.labelBalance, null);
+  assert.is(events.labelBalance, null);
+});
+
+test("collect --out writes the statistics next to the output, and prints them", async () => {
+  const collectArgs = (kind: string, out: string) => [
+    ...["collect", "--dataset", dir, "--for", kind],
+    ...["--out", out, "--no-lineage"],
+  ];
+  const outDir = join(root, "cli-out");
+  mkdirSync(outDir);
+  const out = join(outDir, "synergy.parquet");
+  const run = await runCliInProcess(collectArgs("synergy", out));
+  assert.is(run.code, 0, run.stderr);
+  assert.ok(existsSync(out));
+  const stats = JSON.parse(readFileSync(`${out}.stats.json`, "utf8"));
+  const ds = openDataset(dir);
+  const expected = collectStats(
+    await collectTrainingData(ds, "synergy", { log: () => {} }),
+    await ds.table("homes"),
+  );
+  assert.equal(stats, expected);
+  assert.match(run.stdout, /label linked:/);
+  assert.match(run.stdout, new RegExp(`${expected.labelBalance!.values[1].count}  linked \\(`));
+  assert.equal(readdirSync(outDir).sort(), ["synergy.parquet", "synergy.parquet.stats.json"]);
+
+  // a stats path that cannot be written fails before anything is: no output without its stats
+  const blocked = join(outDir, "blocked.parquet");
+  mkdirSync(`${blocked}.stats.json`);
+  const bad = await runCliInProcess(collectArgs("failure", blocked));
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /^error: --out: .*blocked\.parquet\.stats\.json is a directory/);
+  assert.ok(!existsSync(blocked));
 });
 
 test.run();
