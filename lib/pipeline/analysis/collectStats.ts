@@ -96,7 +96,7 @@ function labelBalance(kind: TrainingSetKind, table: ColumnTable): CollectStats["
 
 /** A short plain-text table of `stats`, one line each. */
 export function formatCollectStats(stats: CollectStats): string[] {
-  const width = Math.max(String(stats.rowsRead).length, 4);
+  const width = String(stats.rowsRead).length + 1; // room for a minus sign
   const n = (x: number) => String(x).padStart(width);
   const lines = [
     `statistics of ${stats.trainingSetId}`,
