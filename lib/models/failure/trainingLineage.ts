@@ -1,4 +1,5 @@
-import { type LineageStore, modelVersionId } from "../../pipeline/lineage/lineageStore.js";
+import type { LineageStore } from "../../pipeline/lineage/lineageStore.js";
+import { trainingRunHooks } from "../trainingRunHooks.js";
 import type { TelemetryDataset } from "./telemetryDataset.js";
 import type { TrainHomeTypesOptions } from "./trainingTypes.js";
 
@@ -16,24 +17,5 @@ export function recordTrainingLineage(
   const { id, hash, manifestSha256 } = source.dataset;
   lineage.recordInput(runId, { id, kind: "dataset", uri: source.dir, sha256: manifestSha256 });
   lineage.recordInput(runId, { id: `${id}/telemetry`, kind: "table", sha256: hash });
-  return {
-    lineageRunId: runId,
-    onRegistered: (m) => {
-      lineage.recordModelOutput(runId, {
-        name: m.name,
-        version: m.version,
-        kind: m.kind,
-        uri: m.dir,
-        sha256: m.weights_sha256,
-      });
-    },
-    onVerdict: (v) => {
-      lineage.recordTransformation(runId, {
-        name: "evaluate",
-        input: id,
-        output: modelVersionId(v.model, v.candidate.version),
-        detail: v,
-      });
-    },
-  };
+  return trainingRunHooks(lineage, runId, id);
 }

@@ -1,6 +1,7 @@
-import { type LineageStore, modelVersionId } from "../../pipeline/lineage/lineageStore.js";
+import type { LineageStore } from "../../pipeline/lineage/lineageStore.js";
 import { type OpenDatasetOptions, openDataset } from "../../pipeline/storage/openDataset.js";
 import { type BackendChoice, chooseBackend } from "../backend.js";
+import { trainingRunHooks } from "../trainingRunHooks.js";
 import { loadSynergyGraphs } from "./loadSynergyGraphs.js";
 import { NODE_FEATURE_NAMES } from "./nodeFeatures.js";
 import { PAIR_FEATURE_NAMES } from "./pairFeatures.js";
@@ -96,24 +97,5 @@ export function synergyTrainingLineage(
   runId: string,
   datasetId: string,
 ): Pick<TrainSynergyOptions, "lineageRunId" | "onRegistered" | "onVerdict"> {
-  return {
-    lineageRunId: runId,
-    onRegistered: (m) => {
-      store.recordModelOutput(runId, {
-        name: m.name,
-        version: m.version,
-        kind: m.kind,
-        uri: m.dir,
-        sha256: m.weights_sha256,
-      });
-    },
-    onVerdict: (v) => {
-      store.recordTransformation(runId, {
-        name: "evaluate",
-        input: datasetId,
-        output: modelVersionId(v.model, v.candidate.version),
-        detail: v,
-      });
-    },
-  };
+  return trainingRunHooks(store, runId, datasetId);
 }
