@@ -77,6 +77,7 @@ const SUB_PATHS: Record<string, string[]> = {
   "homeforge/pipeline": ["homeTables", "openDataset", "extractPatterns", "LineageStore", "TABLE_SCHEMAS"],
   "homeforge/models": ["FailureClassifier", "buildFeatures", "splitHomes", "ModelRegistry", "chooseBackend"],
   "homeforge/serving": ["createServer", "startServer", "assignArm", "OnlineAbStore", "onlineAbReport"],
+  "homeforge/reports": ["renderChartSvg", "renderReportPage"],
   "homeforge/frames": ["toDataFrame", "fromDataFrame", "loadDataFrame", "loadTable"],
   "homeforge/danfo": ["DataFrame", "Series"],
 };
@@ -97,6 +98,15 @@ test("every sub-path resolves by name, with type declarations", async () => {
     assert.ok(existsSync(entry.import), `${entry.import} is built`);
     const mod = (await import(spec)) as Record<string, unknown>;
     for (const name of names) assert.ok(mod[name] !== undefined, `${spec} exports ${name}`);
+    // CommonJS hosts (tslab's notebook kernel) resolve by "default", node10 type resolvers by typesVersions
+    assert.is(entry.default, entry.import, `${spec} has a default condition`);
+    if (spec.includes("/")) {
+      assert.equal(
+        pkg.typesVersions["*"][spec.slice("homeforge/".length)],
+        [entry.types.slice(2)],
+        `${spec} typesVersions`,
+      );
+    }
   }
 });
 
