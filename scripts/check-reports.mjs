@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Opens HTML reports in headless Chromium (Debian's chromium, driven by playwright-core) and
+// checks that they render for real: every chart figure holds an SVG with drawn marks and a
+// visible size, every table has rows, nothing is fetched from the network, and no console
+// error or page error occurs. A full-page screenshot of each is kept in artifacts/reports/.
+//
+//   node scripts/check-reports.mjs REPORT.html …
+//
+// Chromium: $CHROMIUM_PATH, else /usr/bin/chromium (apt-get install chromium).
+import { existsSync, mkdirSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const artifacts = join(root, "artifacts", "reports");
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  console.error(
+    "check-reports: name the report files, e.g. node scripts/check-reports.mjs data/ds_…/report.html",
+  );
+  process.exit(1);
+}
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(executablePath)) {
+  console.error(
+    `check-reports: no Chromium at ${executablePath}; apt-get install chromium, or set CHROMIUM_PATH`,
+  );
+  process.exit(1);
+}
+
+// what the page must show, measured inside Chromium
+function inspectPage() {
+  const charts = [...document.querySelectorAll("figure.chart")].map((figure) => {
+    const svg = figure.querySelector("svg");
+    const box = svg?.getBoundingClientRect();
+    // vega draws data marks inside groups with role-mark; axes, legends and titles have other roles
+    const marks = svg ? svg.querySelectorAll('g[class*="role-mark"] > *').length : 0;
+    return {
+      id: figure.getAttribute("data-chart"),
+      hasSvg: Boolean(svg),
+      marks,
+      width: box?.width ?? 0,
+      height: box?.height ?? 0,
+    };
+  });
+  const tables = [...document.querySelectorAll("figure.table")].map((figure) => ({
+    id: figure.getAttribute("data-table"),
+    rows: figure.querySelectorAll("tbody tr").length,
+  }));
+  const scripts = document.querySelectorAll("script").length;
+  return { title: document.title, charts, tables, scripts };
+}
+
+mkdirSync(artifacts, { recursive: true });
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+let passed = 0;
+let failed = 0;
+try {
+  for (const file of files) {
+    const path = resolve(file);
+    const problems = [];
+    if (!existsSync(path)) {
+      console.error(`✘ ${file}: no such file`);
+      failed++;
+      continue;
+    }
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    // a self-contained report loads nothing; anything but the file itself is a failure
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url === pathToFileURL(path).href) return route.continue();
+      problems.push(`fetched ${url} (a report must open offline)`);
+      return route.abort();
+    });
+    await page.goto(pathToFileURL(path).href, { waitUntil: "load" });
+    const seen = await page.evaluate(inspectPage);
+    if (seen.charts.length === 0) problems.push("no charts");
+    for (const c of seen.charts) {
+      if (!c.hasSvg) problems.push(`chart ${c.id}: no SVG`);
+      else if (c.marks === 0) problems.push(`chart ${c.id}: the SVG has no marks`);
+      else if (c.width < 20 || c.height < 20) problems.push(`chart ${c.id}: drawn ${c.width}×${c.height} px`);
+    }
+    for (const t of seen.tables) if (t.rows === 0) problems.push(`table ${t.id}: no rows`);
+    if (seen.scripts > 0) problems.push(`${seen.scripts} <script> elements (reports carry none)`);
+    const shot = join(artifacts, `${basename(path, ".html")}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    await page.close();
+    if (problems.length) {
+      failed++;
+      console.error(`✘ ${file}: ${problems.join("; ")}`);
+    } else {
+      passed++;
+      const marks = seen.charts.reduce((n, c) => n + c.marks, 0);
+      console.log(
+        `✔ ${file}: "${seen.title}", ${seen.charts.length} charts drew (${marks} marks), ${seen.tables.length} tables; screenshot ${shot}`,
+      );
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
