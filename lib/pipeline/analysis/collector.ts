@@ -15,7 +15,7 @@ import { censoredMask } from "../storage/censoring.js";
 import { type OpenDataset, openDataset } from "../storage/openDataset.js";
 import { type TableName, TELEMETRY_FEATURES } from "../storage/tables.js";
 import { automationSet, automationThresholdsSchema } from "./automationSet.js";
-import { count, type Filter, filterRows, rowMask, share } from "./collectFilters.js";
+import { count, type Filter, filterRows, firstOfEachKey, rowMask, share } from "./collectFilters.js";
 import { type DerivedSet, type SourceTables, usedRows } from "./derivedSets.js";
 import { qaSet, qaThresholdsSchema } from "./qaSet.js";
 import { suggestionSet, suggestionThresholdsSchema } from "./suggestionSet.js";
@@ -277,14 +277,11 @@ function filtersFor(kind: Exclude<TrainingSetKind, DerivedKind>, th: CollectorTh
         filters.push({
           name: "duplicate events (same entity, time and state)",
           keep: (tab) => {
-            const seen = new Set<string>();
             const time = tab.columns.time as Float64Array;
-            return rowMask(tab, (i) => {
-              const k = `${deviceOf(tab, i)}\u0000${time[i]}\u0000${tab.columns.state[i]}`;
-              if (seen.has(k)) return false;
-              seen.add(k);
-              return true;
-            });
+            return firstOfEachKey(
+              tab,
+              (i) => `${deviceOf(tab, i)}\u0000${time[i]}\u0000${tab.columns.state[i]}`,
+            );
           },
         });
       }
