@@ -341,6 +341,44 @@ test("qa: answers agree with the synergies, devices and areas tables", () => {
   assert.equal(effects, actionsOf);
 });
 
+test("qa: a trigger linked to two devices of one kind is one question naming both, with their areas", () => {
+  const syn = tables.synergies!;
+  const linked = syn.columns.linked as Uint8Array;
+  const r = Array.from(linked).findIndex((x, i) => x === 1 && col(syn, "relationship")[i] === "motion_light");
+  assert.ok(r >= 0, "the dataset has a planted motion → light link");
+  const home = col(syn, "home_id")[r];
+  const dev = tables.devices!;
+  const other = Array.from({ length: dev.rows }, (_, i) => i).find(
+    (i) =>
+      col(dev, "home_id")[i] === home &&
+      col(dev, "domain")[i] === "light" &&
+      col(dev, "entity_id")[i] !== col(syn, "action_entity")[r],
+  );
+  assert.ok(other !== undefined, "the home has a second light");
+  const second = col(dev, "entity_id")[other];
+  // the same trigger planted on a second light
+  const withSecond = {
+    ...tables,
+    synergies: concatTables(syn.schema, [syn, rowOf(syn, r, { action_entity: second })]),
+  };
+  const qa = qaSet.build(withSecond, seed);
+  const i = Array.from({ length: qa.rows }, (_, j) => j).find(
+    (j) =>
+      col(qa, "home_id")[j] === home &&
+      col(qa, "question_kind")[j] === "which_device" &&
+      col(qa, "subject")[j] === col(syn, "trigger_entity")[r] &&
+      col(qa, "question")[j].includes("light turns on"),
+  )!;
+  const entities = JSON.parse(col(qa, "answer_entities")[i]) as string[];
+  assert.ok(entities.includes(col(syn, "action_entity")[r]) && entities.includes(second), entities.join());
+  const areaName = new Map(
+    keys(tables.areas!, ["home_id", "area_id"]).map((k, j) => [k, col(tables.areas!, "name")[j]]),
+  );
+  assert.match(col(qa, "answer")[i], / and the /);
+  assert.ok(col(qa, "answer")[i].includes(`in the ${areaName.get(key(home, col(dev, "area_id")[other]))}`));
+  assert.equal(JSON.parse(col(qa, "evidence")[i]).slice(-1), [`synergies#${syn.rows}`]);
+});
+
 test("qa: every filter drops what it says; a question asked twice in a home loses every copy", () => {
   const candidates = qaSet.build(tables, seed);
   const k = firstKept(candidates, sets.qa, ["home_id", "question"]);
