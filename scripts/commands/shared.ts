@@ -24,7 +24,15 @@ export const EXPORT_NAMES: readonly string[] = [
  * (lib/pipeline/analysis/collector.ts), spelled out so help does not load the collector.
  * test/cli.test.ts checks the two agree.
  */
-export const TRAINING_SET_NAMES: readonly string[] = ["failure", "synergy", "patterns", "events"];
+export const TRAINING_SET_NAMES: readonly string[] = [
+  "failure",
+  "synergy",
+  "patterns",
+  "events",
+  "suggestions",
+  "automations",
+  "qa",
+];
 
 /** The options of a command that records lineage (`--lineage-db`, `--no-lineage`). */
 export interface LineageOptions {

@@ -6,8 +6,7 @@
  */
 import type { ColumnTable } from "../../core/columnTable.js";
 import { HomeforgeError } from "../../core/errors.js";
-import type { TrainingSet, TrainingSetKind } from "./collector.js";
-import { sourceTableSummary } from "./trainingSetLineage.js";
+import { type TrainingSet, type TrainingSetKind, trainingSetLabel } from "./collector.js";
 
 export interface LabelCount {
   value: string;
@@ -20,40 +19,42 @@ export interface CollectStats {
   kind: TrainingSetKind;
   datasetId: string;
   trainingSetId: string;
-  /** The dataset table the set was built from. */
+  /** The dataset tables the set was built from, comma-separated … */
   source: string;
+  /** … and per table: rows read, rows behind the kept rows, and what those hold. */
+  sources: { table: string; rowsRead: number; rowsUsed: number; summary: Record<string, unknown> }[];
+  /** Rows the filters saw: the source table's rows, or the candidate rows built from several tables. */
   rowsRead: number;
   rowsKept: number;
   /** One entry per filter, in the order they ran; rowsRead = rowsKept + Σ dropped. */
   dropped: { filter: string; rows: number }[];
   /** Kept rows per home type (from the dataset's homes table), sorted by type. */
   keptByHomeType: Record<string, number>;
-  /** The label and its values among the kept rows; null for sets without one (patterns, events). */
+  /** The label and its values among the kept rows; null for sets without one … */
   labelBalance: { label: string; values: LabelCount[] } | null;
-  /** What the kept rows hold (homes, devices, planted synergies …), as lineage records it. */
+  /** … and then why ("no label: …"); null for labelled sets. */
+  noLabel: string | null;
+  /** What the kept rows hold (homes, devices, planted synergies, question kinds …). */
   kept: Record<string, unknown>;
 }
-
-/** The label of each labelled set, and the name of each of its values (by numeric value). */
-const LABELS: Partial<Record<TrainingSetKind, { column: string; names: [string, string] }>> = {
-  failure: { column: "fails_within_7d", names: ["0", "1"] },
-  synergy: { column: "linked", names: ["not linked", "linked"] },
-};
 
 /** The statistics of `set`; `homes` is the dataset's homes table (home_id → home_type). */
 export function collectStats(set: TrainingSet, homes: ColumnTable): CollectStats {
   const { table } = set;
+  const label = trainingSetLabel(set.kind);
   return {
     kind: set.kind,
     datasetId: set.datasetId,
     trainingSetId: set.id,
     source: set.source,
+    sources: set.sources.map((s) => ({ ...s })),
     rowsRead: set.rowsRead,
     rowsKept: table.rows,
     dropped: set.filters.map((f) => ({ filter: f.filter, rows: f.dropped })),
     keptByHomeType: keptByHomeType(table, homes),
-    labelBalance: labelBalance(set.kind, table),
-    kept: sourceTableSummary(set.source, table),
+    labelBalance: label.column === null ? null : labelBalance(label, table),
+    noLabel: label.column === null ? label.reason : null,
+    kept: set.kept,
   };
 }
 
@@ -78,9 +79,10 @@ function keptByHomeType(table: ColumnTable, homes: ColumnTable): Record<string, 
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function labelBalance(kind: TrainingSetKind, table: ColumnTable): CollectStats["labelBalance"] {
-  const spec = LABELS[kind];
-  if (!spec) return null;
+function labelBalance(
+  spec: { column: string; names: [string, string] },
+  table: ColumnTable,
+): CollectStats["labelBalance"] {
   const column = table.columns[spec.column] as ArrayLike<number>;
   const counts = [0, 0];
   for (let i = 0; i < table.rows; i++) counts[column[i] ? 1 : 0]++;
@@ -100,7 +102,14 @@ export function formatCollectStats(stats: CollectStats): string[] {
   const n = (x: number) => String(x).padStart(width);
   const lines = [
     `statistics of ${stats.trainingSetId}`,
-    `  ${n(stats.rowsRead)}  rows read from ${stats.source}`,
+    ...(stats.sources.length === 1
+      ? [`  ${n(stats.rowsRead)}  rows read from ${stats.source}`]
+      : [
+          `  ${n(stats.rowsRead)}  candidate rows built from ${stats.source}`,
+          ...stats.sources.map(
+            (s) => `  ${" ".repeat(width)}  (${s.table}: ${s.rowsUsed} of ${s.rowsRead} rows used)`,
+          ),
+        ]),
     ...stats.dropped.map((d) => `  ${n(-d.rows)}  ${d.filter}`),
     `  ${n(stats.rowsKept)}  rows kept`,
     "  kept by home type:",
@@ -111,6 +120,8 @@ export function formatCollectStats(stats: CollectStats): string[] {
     for (const v of stats.labelBalance.values) {
       lines.push(`  ${n(v.count)}  ${v.value} (${(v.share * 100).toFixed(1)} %)`);
     }
+  } else if (stats.noLabel) {
+    lines.push(`  ${stats.noLabel}`);
   }
   return lines;
 }

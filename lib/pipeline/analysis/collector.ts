@@ -1,24 +1,27 @@
 /**
  * The training-data collector: assembles one model's training set from a dataset through
  * quality filters with per-data-type thresholds, and reports (and prints) what each filter
- * dropped. Filters run in order; each sees the rows the previous ones kept.
+ * dropped. Filters run in order; each sees the rows the previous ones kept. Most sets are one
+ * dataset table filtered; suggestions, automations and qa are built from several tables
+ * (derivedSets.ts) and then filtered the same way.
  */
 import { z } from "zod";
-import type { ColumnData, ColumnTable } from "../../core/columnTable.js";
+import type { ColumnTable } from "../../core/columnTable.js";
 import { HomeforgeError } from "../../core/errors.js";
 import { canonicalJson, sha256 } from "../../core/manifest.js";
+import { datasetSeed } from "../exports/spec.js";
 import type { LineageStore } from "../lineage/lineageStore.js";
 import { censoredMask } from "../storage/censoring.js";
 import { type OpenDataset, openDataset } from "../storage/openDataset.js";
-import { TELEMETRY_FEATURES } from "../storage/tables.js";
-import { recordSourceTable } from "./trainingSetLineage.js";
+import { type TableName, TELEMETRY_FEATURES } from "../storage/tables.js";
+import { automationSet, automationThresholdsSchema } from "./automationSet.js";
+import { count, type Filter, filterRows, firstOfEachKey, rowMask, share } from "./collectFilters.js";
+import { type DerivedSet, type SourceTables, usedRows } from "./derivedSets.js";
+import { qaSet, qaThresholdsSchema } from "./qaSet.js";
+import { suggestionSet, suggestionThresholdsSchema } from "./suggestionSet.js";
+import { recordSourceTable, sourceTableSummary } from "./trainingSetLineage.js";
 
-const SHARE = "must be a share between 0 and 1";
-const share = (d: number) =>
-  z.number({ error: SHARE }).min(0, { error: SHARE }).max(1, { error: SHARE }).default(d);
-const COUNT = "must be a whole number, 0 or more";
-const count = (d: number) =>
-  z.number({ error: COUNT }).int({ error: COUNT }).min(0, { error: COUNT }).default(d);
+export { filterRows } from "./collectFilters.js";
 
 /** Quality thresholds per data type; every field has a default. */
 export const collectorThresholdsSchema = z
@@ -56,6 +59,9 @@ export const collectorThresholdsSchema = z
       })
       .strict()
       .default({ dropDuplicates: true, minEventsPerDevice: 5 }),
+    suggestions: suggestionThresholdsSchema.prefault({}),
+    automations: automationThresholdsSchema.prefault({}),
+    qa: qaThresholdsSchema.prefault({}),
   })
   .strict();
 
@@ -75,14 +81,43 @@ export function parseCollectorThresholds(input: unknown = {}, source = "threshol
   );
 }
 
-/** Training sets, by the model that uses them, and the dataset table each is built from. */
+/** The sets built from several tables, and their thresholds' section. */
+const DERIVED_SETS = {
+  suggestions: suggestionSet,
+  automations: automationSet,
+  qa: qaSet,
+} satisfies { [K in keyof CollectorThresholds]?: DerivedSet<CollectorThresholds[K]> };
+
+/**
+ * Training sets, by the model (or use) they are for, and the dataset tables each is built
+ * from: one table filtered, or several (suggestions, automations, qa).
+ */
 export const TRAINING_SETS = {
   failure: "telemetry",
   synergy: "synergies",
   patterns: "patterns",
   events: "events",
+  suggestions: DERIVED_SETS.suggestions.tables.join(", "),
+  automations: DERIVED_SETS.automations.tables.join(", "),
+  qa: DERIVED_SETS.qa.tables.join(", "),
 } as const;
 export type TrainingSetKind = keyof typeof TRAINING_SETS;
+type DerivedKind = keyof typeof DERIVED_SETS;
+
+const isDerived = (kind: TrainingSetKind): kind is DerivedKind => Object.hasOwn(DERIVED_SETS, kind);
+
+/** How a set's label is named, and its values 0 and 1; null with a reason for sets without one. */
+export function trainingSetLabel(
+  kind: TrainingSetKind,
+): { column: string; names: [string, string] } | { column: null; reason: string } {
+  if (isDerived(kind)) {
+    const set: DerivedSet<unknown> = DERIVED_SETS[kind] as DerivedSet<never>;
+    return set.label ?? { column: null, reason: set.noLabel ?? "no label" };
+  }
+  if (kind === "failure") return { column: "fails_within_7d", names: ["0", "1"] };
+  if (kind === "synergy") return { column: "linked", names: ["not linked", "linked"] };
+  return { column: null, reason: `no label: ${kind} rows are unlabelled` };
+}
 
 export interface FilterReport {
   filter: string;
@@ -91,16 +126,29 @@ export interface FilterReport {
   dropped: number;
 }
 
+/** A dataset table a set was built from: rows read, rows behind the kept rows, what those hold. */
+export interface SourceTable {
+  table: TableName;
+  rowsRead: number;
+  rowsUsed: number;
+  /** Counts of what the used rows hold (planted synergies, pattern kinds …), as lineage records it. */
+  summary: Record<string, unknown>;
+}
+
 export interface TrainingSet {
   kind: TrainingSetKind;
   datasetId: string;
-  /** The dataset table it was built from, and how many rows were read of it (before the filters). */
-  source: (typeof TRAINING_SETS)[TrainingSetKind];
+  /** The dataset tables it was built from, comma-separated. */
+  source: string;
+  sources: SourceTable[];
+  /** Rows the filters saw: the table's rows, or the candidate rows built from several tables. */
   rowsRead: number;
   table: ColumnTable;
   filters: FilterReport[];
   /** Content id of the set: dataset, kind and thresholds. */
   id: string;
+  /** What the kept rows hold (homes, devices, planted synergies, question kinds …). */
+  kept: Record<string, unknown>;
 }
 
 export interface CollectOptions {
@@ -115,28 +163,6 @@ export interface CollectOptions {
    */
   verify?: boolean;
 }
-
-/** Keeps rows where `keep[i]` is 1. */
-export function filterRows(table: ColumnTable, keep: Uint8Array): ColumnTable {
-  let n = 0;
-  for (let i = 0; i < table.rows; i++) n += keep[i];
-  const columns: Record<string, ColumnData> = {};
-  for (const spec of table.schema.columns) {
-    const data = table.columns[spec.name];
-    if (ArrayBuffer.isView(data)) {
-      const Ctor = (data as Float64Array).constructor as new (n: number) => Float64Array;
-      const out = new Ctor(n);
-      let j = 0;
-      for (let i = 0; i < table.rows; i++) if (keep[i]) out[j++] = (data as Float64Array)[i];
-      columns[spec.name] = out;
-    } else {
-      columns[spec.name] = (data as unknown[]).filter((_, i) => keep[i] === 1) as ColumnData;
-    }
-  }
-  return { schema: table.schema, rows: n, columns };
-}
-
-type Filter = { name: string; keep: (t: ColumnTable) => Uint8Array };
 
 /** Keeps the rows of groups (by key columns) whose size passes `ok`. */
 function groupFilter(
@@ -160,12 +186,6 @@ function groupFilter(
 const deviceOf = (t: ColumnTable, i: number) => `${t.columns.home_id[i]}\u0000${t.columns.entity_id[i]}`;
 const homeOf = (t: ColumnTable, i: number) => String(t.columns.home_id[i]);
 
-function rowMask(t: ColumnTable, pass: (i: number) => boolean): Uint8Array {
-  const keep = new Uint8Array(t.rows);
-  for (let i = 0; i < t.rows; i++) keep[i] = pass(i) ? 1 : 0;
-  return keep;
-}
-
 /** Plausible ranges of telemetry features; NaN (missing) always passes. */
 const FEATURE_RANGES: Partial<Record<(typeof TELEMETRY_FEATURES)[number], [number, number]>> = {
   response_time: [0, Number.POSITIVE_INFINITY],
@@ -180,7 +200,7 @@ const FEATURE_RANGES: Partial<Record<(typeof TELEMETRY_FEATURES)[number], [numbe
   usage_frequency: [0, Number.POSITIVE_INFINITY],
 };
 
-function filtersFor(kind: TrainingSetKind, th: CollectorThresholds): Filter[] {
+function filtersFor(kind: Exclude<TrainingSetKind, DerivedKind>, th: CollectorThresholds): Filter[] {
   switch (kind) {
     case "failure": {
       const t = th.telemetry;
@@ -257,14 +277,11 @@ function filtersFor(kind: TrainingSetKind, th: CollectorThresholds): Filter[] {
         filters.push({
           name: "duplicate events (same entity, time and state)",
           keep: (tab) => {
-            const seen = new Set<string>();
             const time = tab.columns.time as Float64Array;
-            return rowMask(tab, (i) => {
-              const k = `${deviceOf(tab, i)}\u0000${time[i]}\u0000${tab.columns.state[i]}`;
-              if (seen.has(k)) return false;
-              seen.add(k);
-              return true;
-            });
+            return firstOfEachKey(
+              tab,
+              (i) => `${deviceOf(tab, i)}\u0000${time[i]}\u0000${tab.columns.state[i]}`,
+            );
           },
         });
       }
@@ -302,13 +319,20 @@ export async function collectTrainingData(
   const ds =
     typeof dataset === "string" ? openDataset(dataset, "--dataset", { verify: options.verify }) : dataset;
   const source = TRAINING_SETS[kind];
-  let table = await ds.table(source);
-  const rowsRead = table.rows;
   const datasetId = ds.manifest.dataset_id;
   const id = `training_set:${datasetId}/${kind}/${sha256(canonicalJson(thresholds)).slice(0, 12)}`;
+  const built = isDerived(kind)
+    ? await buildDerived(ds, DERIVED_SETS[kind] as DerivedSet<unknown>, thresholds[kind])
+    : await readOne(ds, kind, thresholds);
+  let table = built.table;
+  const rowsRead = table.rows;
   const filters: FilterReport[] = [];
-  log(`collect ${kind}: ${table.rows} ${source} rows from ${datasetId}`);
-  for (const filter of filtersFor(kind, thresholds)) {
+  log(
+    built.sources.length === 1
+      ? `collect ${kind}: ${table.rows} ${source} rows from ${datasetId}`
+      : `collect ${kind}: ${table.rows} candidate rows from ${datasetId} (${source})`,
+  );
+  for (const filter of built.filters) {
     const rowsIn = table.rows;
     table = filterRows(table, filter.keep(table));
     const report = { filter: filter.name, rowsIn, rowsOut: table.rows, dropped: rowsIn - table.rows };
@@ -316,6 +340,17 @@ export async function collectTrainingData(
     log(`  dropped ${report.dropped} of ${rowsIn} rows: ${filter.name}`);
   }
   log(`  kept ${table.rows} rows`);
+  const used = built.sources.map(({ table: name, rows }) => ({
+    name,
+    rows,
+    used: built.used(table, name, rows),
+  }));
+  const sources: SourceTable[] = used.map((u) => ({
+    table: u.name,
+    rowsRead: u.rows.rows,
+    rowsUsed: u.used.rows,
+    summary: sourceTableSummary(u.name, u.used),
+  }));
   const lineage = options.lineage;
   if (lineage) {
     const params = { dataset: datasetId, kind, thresholds, ...(ds.verify ? {} : { verify: false }) };
@@ -323,11 +358,21 @@ export async function collectTrainingData(
     // the hash of what was read and verified; none for an unverified read
     lineage.recordInput(runId, { id: datasetId, kind: "dataset", uri: ds.dir, sha256: ds.lineageSha256 });
     lineage.recordOutput(runId, { id, kind: "training_set" });
-    recordSourceTable(lineage, runId, { ds, source, rowsRead, kept: table, setId: id });
+    for (const u of used) {
+      recordSourceTable(lineage, runId, {
+        ds,
+        source: u.name,
+        rowsRead: u.rows.rows,
+        kept: u.used,
+        setId: id,
+      });
+    }
+    const filtered =
+      built.sources.length === 1 ? `${datasetId}/${source}` : `${datasetId}/${kind} candidates`;
     for (const f of filters) {
       lineage.recordTransformation(runId, {
         name: `filter: ${f.filter}`,
-        input: `${datasetId}/${source}`,
+        input: filtered,
         output: id,
         rowsIn: f.rowsIn,
         rowsOut: f.rowsOut,
@@ -335,5 +380,44 @@ export async function collectTrainingData(
     }
     lineage.completeRun(runId);
   }
-  return { kind, datasetId, source, rowsRead, table, filters, id };
+  return { kind, datasetId, source, sources, rowsRead, table, filters, id, kept: built.summary(table) };
+}
+
+/** What a set is built from, its candidate rows, its filters, and how to find the source rows behind kept rows. */
+interface Built {
+  table: ColumnTable;
+  sources: { table: TableName; rows: ColumnTable }[];
+  filters: Filter[];
+  /** The rows of a source table behind the kept rows. */
+  used(kept: ColumnTable, name: TableName, rows: ColumnTable): ColumnTable;
+  summary(kept: ColumnTable): Record<string, unknown>;
+}
+
+async function readOne(
+  ds: OpenDataset,
+  kind: Exclude<TrainingSetKind, DerivedKind>,
+  thresholds: CollectorThresholds,
+): Promise<Built> {
+  const name = TRAINING_SETS[kind];
+  const table = await ds.table(name);
+  return {
+    table,
+    sources: [{ table: name, rows: table }],
+    filters: filtersFor(kind, thresholds),
+    // the kept rows are the source's rows
+    used: (kept) => kept,
+    summary: (kept) => sourceTableSummary(name, kept),
+  };
+}
+
+async function buildDerived(ds: OpenDataset, set: DerivedSet<unknown>, thresholds: unknown): Promise<Built> {
+  const tables: SourceTables = {};
+  for (const name of set.tables) tables[name] = await ds.table(name);
+  return {
+    table: set.build(tables, datasetSeed(ds)),
+    sources: set.tables.map((name) => ({ table: name, rows: tables[name]! })),
+    filters: set.filters(thresholds, tables),
+    used: (kept, name, rows) => filterRows(rows, usedRows(kept, name, rows)),
+    summary: (kept) => set.summary(kept),
+  };
 }

@@ -24,6 +24,12 @@ export interface AutomationPair {
   condition: string | null;
   /** Median delay of the planted link, ms; long delays become a `for:` on the trigger. */
   delayMs: number | null;
+  /**
+   * The trigger and action states, when they are not the relationship's (e.g. a mined
+   * sequence, whose relationship is no catalog type); default: the relationship's, else "on".
+   */
+  triggerState?: string;
+  actionState?: string;
 }
 
 export interface Automation {
@@ -41,9 +47,13 @@ const THRESHOLDS: Record<string, { value: number; unit: string }> = {
 };
 const FOR_AT_LEAST_MS = 30_000;
 
-function states(pair: AutomationPair): { trigger: string; action: string } {
+/** The trigger and action states of a pair: its own, else its relationship's, else "on". */
+export function pairStates(pair: AutomationPair): { trigger: string; action: string } {
   const rel = RELATIONSHIP_BY_KEY.get(pair.relationship);
-  return { trigger: rel?.triggerState ?? "on", action: rel?.actionState ?? "on" };
+  return {
+    trigger: pair.triggerState ?? rel?.triggerState ?? "on",
+    action: pair.actionState ?? rel?.actionState ?? "on",
+  };
 }
 
 /** How long a trigger state must hold, as a person would set it: 5 s steps under a minute, whole minutes above. */
@@ -104,7 +114,7 @@ export function automationId(pair: Pick<AutomationPair, "homeId" | "trigger" | "
 }
 
 export function buildAutomation(pair: AutomationPair): Automation {
-  const s = states(pair);
+  const s = pairStates(pair);
   const id = automationId(pair);
   const alias = `${pair.trigger.friendlyName} → ${pair.action.friendlyName}`;
   const rel = RELATIONSHIP_BY_KEY.get(pair.relationship);
@@ -151,7 +161,8 @@ export function checkAutomationYaml(yaml: string, pair: AutomationPair): string 
   return null;
 }
 
-function triggerPhrase(pair: AutomationPair, state: string): string {
+/** "the entrance door opens": the trigger of a pair in `state`, in words. */
+export function triggerPhrase(pair: AutomationPair, state: string): string {
   const { trigger } = pair;
   const area = trigger.areaName.toLowerCase();
   const name = `the ${trigger.friendlyName.toLowerCase()}`;
@@ -187,7 +198,8 @@ function deviceNoun(device: AutomationDevice): string {
     : `the ${name}`;
 }
 
-function actionPhrase(device: AutomationDevice, state: string): string {
+/** "turn on the hallway ceiling light": setting `device` to `state`, as a request. */
+export function actionPhrase(device: AutomationDevice, state: string): string {
   const name = deviceNoun(device);
   if (device.domain === "climate") return state === "off" ? `switch ${name} off` : `set ${name} to ${state}`;
   if (state === "locked") return `lock ${name}`;
@@ -211,7 +223,7 @@ const CONDITION_PHRASE: Record<string, string> = {
 
 /** A plain-language request for the automation; the wording varies, seeded by the pair. */
 export function automationPrompt(pair: AutomationPair, seed: number): string {
-  const s = states(pair);
+  const s = pairStates(pair);
   const when = triggerPhrase(pair, s.trigger);
   const act = actionPhrase(pair.action, s.action);
   const cond = pair.condition ? CONDITION_PHRASE[pair.condition] : undefined;
