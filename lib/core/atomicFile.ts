@@ -2,11 +2,17 @@ import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs
 import { basename, dirname, join, resolve } from "node:path";
 import { HomeforgeError } from "./errors.js";
 
+/*
+ * Output files written whole: checked before any work, filled in a hidden temp sibling and
+ * renamed into place, so a reader never sees half a file. The CLI (scripts/cliSupport.ts)
+ * and lib (reports) share these.
+ */
+
 /**
  * Checks an output file's destination before any work: its directory must exist and it
  * must not be a directory itself. Returns the absolute path.
  */
-export function checkOutputFile(field: string, path: string): string {
+export function checkOutFile(field: string, path: string): string {
   const full = resolve(path);
   const dir = dirname(full);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -17,23 +23,29 @@ export function checkOutputFile(field: string, path: string): string {
     );
   }
   if (existsSync(full) && statSync(full).isDirectory()) {
-    throw new HomeforgeError(field, `${full} is a directory`, "pass a file path, e.g. <dir>/report.html");
+    throw new HomeforgeError(field, `${full} is a directory`, "pass a file path, e.g. <dir>/out.json");
   }
   return full;
 }
 
+/** A hidden temporary sibling of `path` (`.<name>.tmp-<pid>`), renamed over it when complete. */
+export function tempSibling(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+}
+
 /**
- * Writes a text file atomically for lib code (scripts/ has its own CLI-flavoured helper):
- * the text goes to a hidden temp sibling `.<name>.tmp-<pid>` that is renamed over `path`
- * only when complete, so a reader never sees half a file and a failure leaves no temp.
- * The file's directory must exist. Returns the absolute path written.
+ * Writes an output file atomically: `write` fills a temporary sibling that is renamed over
+ * `path` only when complete, so a failure leaves neither a half-written file nor the temp.
  */
-export function writeTextFileAtomically(field: string, path: string, text: string): string {
-  const full = checkOutputFile(field, path);
-  const dir = dirname(full);
-  const tmp = join(dir, `.${basename(full)}.tmp-${process.pid}`);
+export async function writeAtomically(
+  field: string,
+  path: string,
+  write: (tmp: string) => void | Promise<void>,
+): Promise<void> {
+  const full = checkOutFile(field, path);
+  const tmp = tempSibling(full);
   try {
-    writeFileSync(tmp, text);
+    await write(tmp);
     renameSync(tmp, full);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -43,5 +55,9 @@ export function writeTextFileAtomically(field: string, path: string, text: strin
     }
     throw e;
   }
-  return full;
+}
+
+/** writeAtomically for text. */
+export function writeTextAtomically(field: string, path: string, text: string): Promise<void> {
+  return writeAtomically(field, path, (tmp) => writeFileSync(tmp, text));
 }

@@ -6,7 +6,7 @@
  * Nothing on the page depends on the wall clock: the same dataset gives the same bytes.
  */
 import { basename, dirname, join } from "node:path";
-import { checkOutputFile, writeTextFileAtomically } from "../core/atomicFile.js";
+import { checkOutFile } from "../core/atomicFile.js";
 import { HomeforgeError } from "../core/errors.js";
 import { defaultDataRoot } from "../core/paths.js";
 import { packageVersion } from "../core/version.js";
@@ -22,15 +22,12 @@ import { devicesPerHomeSpec, homeTypeMixSpec, homeTypeRows } from "./datasetChar
 import { aggregateLocalActivity, type LocalActivity } from "./datasetCharts/localActivity.js";
 import { synergyRows, synergySpec } from "./datasetCharts/synergyCharts.js";
 import { featureCollector, telemetrySummaryTable } from "./datasetCharts/telemetrySummary.js";
-import { type ReportPage, type ReportSection, type ReportTable, renderReportPage } from "./htmlPage.js";
+import type { ReportPage, ReportSection, ReportTable } from "./htmlPage.js";
+import { type ReportResult, writeReportPage } from "./reportFile.js";
 import { scopeSvgIds } from "./svgIds.js";
 import { type ChartSpec, renderChartSvg } from "./vegaSvg.js";
 
-export interface ReportResult {
-  path: string;
-  charts: string[];
-  tables: string[];
-}
+export type { ReportResult } from "./reportFile.js";
 
 export interface DatasetReportOptions {
   log?: (line: string) => void;
@@ -313,13 +310,9 @@ export async function writeDatasetReport(
   options: DatasetReportOptions & { out?: string } = {},
 ): Promise<ReportResult> {
   const ds = open(dataset, options);
-  const path = checkOutputFile("--out", options.out ?? defaultDatasetReportPath(ds.dir));
+  const path = checkOutFile("--out", options.out ?? defaultDatasetReportPath(ds.dir));
   const page = await buildDatasetReport(ds, options);
-  const written = writeTextFileAtomically("--out", path, renderReportPage(page));
-  options.log?.(`report: wrote ${written}`);
-  return {
-    path: written,
-    charts: page.sections.flatMap((s) => (s.charts ?? []).map((c) => c.id)),
-    tables: page.sections.flatMap((s) => (s.tables ?? []).map((t) => t.id)),
-  };
+  const result = await writeReportPage("--out", path, page);
+  options.log?.(`report: wrote ${result.path}`);
+  return result;
 }

@@ -1,9 +1,18 @@
 /** `homeforge/reports`: self-contained HTML reports with charts rendered to SVG in Node. */
+// biome-ignore-all assist/source/organizeImports: one line per export, grouped by report
 
-export type { DatasetReportContent, DatasetReportOptions, ReportResult } from "./datasetReport.js";
-export {
-  buildDatasetReport,
-  datasetReportContent,
-  defaultDatasetReportPath,
-  writeDatasetReport,
-} from "./datasetReport.js";
+// ── dataset report ──────────────────────────────────────────────────────────────────────
+/** Writes a dataset's HTML report (default `<dataset dir>.report.html`, beside the directory). */
+export { writeDatasetReport } from "./datasetReport.js";
+/** The dataset report as a page (charts rendered to SVG), for renderReportPage. */
+export { buildDatasetReport } from "./datasetReport.js";
+/** The dataset report before rendering: facts, and each chart as a Vega-Lite spec with its numbers. */
+export { datasetReportContent } from "./datasetReport.js";
+/** Where writeDatasetReport writes by default. */
+export { defaultDatasetReportPath } from "./datasetReport.js";
+export type { DatasetReportContent, DatasetReportOptions } from "./datasetReport.js";
+
+// ── shared ──────────────────────────────────────────────────────────────────────────────
+/** Renders a report page and writes it atomically; returns the path and the chart and table ids. */
+export { writeReportPage } from "./reportFile.js";
+export type { ReportResult } from "./reportFile.js";
