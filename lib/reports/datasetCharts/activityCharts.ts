@@ -40,7 +40,13 @@ export function hourOfDaySpec(a: LocalActivity): ChartSpec {
     encoding: {
       x: { field: "hour", type: "ordinal", title: "local hour of day", axis: { labelAngle: 0 } },
       y: { field: "share", type: "quantitative", title: "% of the domain's events" },
-      color: { field: "domain", type: "nominal", title: "domain", scale: { scheme: "tableau20" } },
+      color: {
+        field: "domain",
+        type: "nominal",
+        title: "domain",
+        scale: { scheme: "tableau20" },
+        legend: { labelLimit: 240 },
+      },
       tooltip: [{ field: "domain" }, { field: "hour" }, { field: "events" }, { field: "share" }],
     },
   };
@@ -100,7 +106,7 @@ export function weekdaySpec(a: LocalActivity, horizon: { start: string; days: nu
       color: {
         field: "index",
         type: "quantitative",
-        title: "events / average day",
+        title: "× average day",
         scale: { scheme: "blueorange", domainMid: 1 },
       },
       tooltip: [{ field: "domain" }, { field: "weekday" }, { field: "events" }, { field: "index" }],
