@@ -118,7 +118,7 @@ function activitySection(a: LocalActivity, horizon: { start: string; days: numbe
         id: "hour-of-day-activity",
         title: "Hour-of-day activity by domain",
         caption:
-          "Share of each domain's events in each local hour: lights peak in the evening, motion follows waking hours, sensors report around the clock.",
+          "Share of each domain's events in each local hour of its home: daily routines show as peaks (lights in the evening, motion in waking hours), periodic sensors as a flat line.",
         spec: hourOfDaySpec(a),
       },
       {
