@@ -24,7 +24,6 @@ import { synergyRows, synergySpec } from "./datasetCharts/synergyCharts.js";
 import { featureCollector, telemetrySummaryTable } from "./datasetCharts/telemetrySummary.js";
 import type { ReportPage, ReportSection, ReportTable } from "./htmlPage.js";
 import { type ReportResult, writeReportPage } from "./reportFile.js";
-import { scopeSvgIds } from "./svgIds.js";
 import { type ChartSpec, renderChartSvg } from "./vegaSvg.js";
 
 export type { ReportResult } from "./reportFile.js";
@@ -278,7 +277,7 @@ export async function buildDatasetReport(
   for (const s of content.sections) {
     const charts = [];
     for (const c of s.charts) {
-      const svg = scopeSvgIds(await renderChartSvg(c.spec), c.id);
+      const svg = await renderChartSvg(c.spec);
       charts.push({ id: c.id, title: c.title, caption: c.caption, svg });
     }
     sections.push({

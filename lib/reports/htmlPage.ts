@@ -2,6 +2,7 @@
  * One self-contained HTML page: inline CSS, inline SVG charts, plain tables. No script, no
  * font and no stylesheet from the network, so a report opens offline and prints.
  */
+import { scopeSvgIds } from "./svgIds.js";
 
 export interface ReportChart {
   /** Stable id: the Chromium check and tests find a chart by `data-chart="id"`. */
@@ -71,7 +72,8 @@ footer { color: #777; font-size: 12px; margin-top: 48px; }
 `;
 
 function chartHtml(c: ReportChart): string {
-  return `<figure class="chart" data-chart="${escapeHtml(c.id)}"><h3>${escapeHtml(c.title)}</h3>${c.svg}${
+  // vega's ids come from process-wide counters: scoped per chart, the bytes repeat and never collide
+  return `<figure class="chart" data-chart="${escapeHtml(c.id)}"><h3>${escapeHtml(c.title)}</h3>${scopeSvgIds(c.svg, c.id)}${
     c.caption ? `<figcaption>${escapeHtml(c.caption)}</figcaption>` : ""
   }</figure>`;
 }
