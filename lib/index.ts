@@ -87,9 +87,6 @@ export type { TelemetryInput } from "./models/tableInput.js";
 /** The whole training job on a dataset directory: verified read, served-model check, train, compare, register, lineage. */
 export { trainFailureModels } from "./models/failure/trainFailureModels.js";
 export type { TrainFailureModelsOptions } from "./models/failure/trainFailureModels.js";
-/** A failure training set `homeforge collect --out` wrote, read as telemetry to train on, its dataset resolved and checked. */
-export { readTrainingSetTelemetry } from "./models/failure/trainingSetInput.js";
-export type { TrainingSetInputOptions } from "./models/failure/trainingSetInput.js";
 /** Scores every telemetry row through the production router (or one named model): probability, served model and version. */
 export { predictFailures } from "./models/failure/predictFailures.js";
 export type { FailurePredictions, PredictFailuresOptions } from "./models/failure/predictFailures.js";
