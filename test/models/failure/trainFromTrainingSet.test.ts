@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { sha256 } from "../../../lib/core/manifest.js";
+import { splitForTraining } from "../../../lib/models/failure/trainingSplit.js";
 import { splitHomes, splitRows } from "../../../lib/models/split.js";
+import { selectRows } from "../../../lib/models/tableInput.js";
 import { readTrainingSetFile } from "../../../lib/pipeline/analysis/trainingSetFile.js";
 import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
 import { DataGenerationManager } from "../../../lib/pipeline/generation/manager.js";
@@ -18,6 +20,7 @@ import { openDataset } from "../../../lib/pipeline/storage/openDataset.js";
 import { TELEMETRY_SCHEMA } from "../../../lib/pipeline/storage/tables.js";
 import { runCliInProcess } from "../../helpers/cliInProcess.js";
 import { PIPELINE_PRODUCERS } from "../../helpers/pipelineProducers.js";
+import { makeTelemetryFixture } from "../../helpers/telemetryFixture.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
 const root = tempDir("homeforge-train-set-");
@@ -239,6 +242,31 @@ test("bad sets: missing file, not a training set, a synergy set, another dataset
     ["--training-set", setFile, "--dataset", otherDir],
     /was collected from dataset ds_\w+, but --dataset is ds_\w+; drop --dataset .* or collect the set from that dataset$/,
   );
+});
+
+test("splitForTraining over the dataset's homes: a home whose rows a filter dropped keeps every other home's split", () => {
+  const table = makeTelemetryFixture({
+    seed: 2,
+    homes: 12,
+    days: 3,
+    devicesPerHome: 2,
+    homeTypes: ["apartment", "condo"],
+  });
+  const ids = table.columns.home_id as string[];
+  const types = table.columns.home_type as string[];
+  const homes = [...new Set(ids)].sort();
+  const homeTypes = homes.map((h) => types[ids.indexOf(h)]);
+  const gone = homes[0];
+  const kept = selectRows(
+    table,
+    ids.flatMap((h, i) => (h === gone ? [] : [i])),
+  );
+  const full = splitForTraining(table, { seed: 7 }).split.homes;
+  const overDataset = splitForTraining(kept, { seed: 7, homes: { ids: homes, types: homeTypes } }).split
+    .homes;
+  const overRows = splitForTraining(kept, { seed: 7 }).split.homes;
+  assert.equal(overDataset, full, "the same split as on every row");
+  assert.not.equal(overRows, full, "(the rows' homes alone would reshuffle: the option matters)");
 });
 
 test("no --dataset and no --training-set: one line naming both", async () => {
