@@ -14,10 +14,21 @@ import {
   SEED_BOUNDS,
 } from "./cliSupport.js";
 
-/** The flags every training script takes (`train`, `train-synergy`); `help` words its epochs and resamples flags. */
-export function addTrainingOptions(program: Command, help: { epochs: string; bootstrap: string }): Command {
-  return program
-    .requiredOption("--dataset <id|dir>", "dataset id (under $HOMEFORGE_DATA_DIR or ./data) or directory")
+const DATASET_HELP = "dataset id (under $HOMEFORGE_DATA_DIR or ./data) or directory";
+
+/**
+ * The flags every training script takes (`train`, `train-synergy`); `help` words its epochs
+ * and resamples flags, and `help.dataset`, when given, makes `--dataset` optional with that help.
+ */
+export function addTrainingOptions(
+  program: Command,
+  help: { epochs: string; bootstrap: string; dataset?: string },
+): Command {
+  const withDataset =
+    help.dataset !== undefined
+      ? program.option("--dataset <id|dir>", `${DATASET_HELP}${help.dataset}`)
+      : program.requiredOption("--dataset <id|dir>", DATASET_HELP);
+  return withDataset
     .option("--models <dir>", "model registry root (default: $HOMEFORGE_MODELS_DIR or ./models)")
     .option("--seed <n>", `seed for the split, initialisers and shuffling (default ${DEFAULTS.seed})`)
     .option("--epochs <n>", help.epochs)
@@ -28,10 +39,8 @@ export function addTrainingOptions(program: Command, help: { epochs: string; boo
     .option("--quiet", "print only the comparison table");
 }
 
-/** The parsed training flags, checked: one-line errors name the flag. */
-export interface TrainingFlags {
-  /** The dataset directory (`--dataset` as a directory, else an id under the data root). */
-  dir: string;
+/** The parsed training flags but the dataset, checked: one-line errors name the flag. */
+export interface CommonTrainingFlags {
   modelsDir: string;
   seed: number;
   epochs: number | undefined;
@@ -43,7 +52,21 @@ export interface TrainingFlags {
   lineage: (job: string) => { job: string; open: () => LineageStore } | undefined;
 }
 
+export interface TrainingFlags extends CommonTrainingFlags {
+  /** The dataset directory (`--dataset` as a directory, else an id under the data root). */
+  dir: string;
+}
+
 export function readTrainingFlags(opts: Record<string, unknown>): TrainingFlags {
+  return { ...readCommonTrainingFlags(opts), dir: datasetDirFlag(opts.dataset as string) };
+}
+
+/** `--dataset` as a directory: an existing directory as given (so a wrong one is named for what it lacks), else an id under the data root. */
+export function datasetDirFlag(dataset: string): string {
+  return existsSync(dataset) ? dataset : resolveDatasetDir(dataset, defaultDataRoot());
+}
+
+export function readCommonTrainingFlags(opts: Record<string, unknown>): CommonTrainingFlags {
   const seed = wholeNumberFlag("--seed", opts.seed as string | undefined, SEED_BOUNDS) ?? DEFAULTS.seed;
   const epochs = wholeNumberFlag("--epochs", opts.epochs as string | undefined, EPOCH_BOUNDS);
   const bootstrapResamples = wholeNumberFlag(
@@ -54,12 +77,8 @@ export function readTrainingFlags(opts: Record<string, unknown>): TrainingFlags 
   const modelsDir = modelsRootOption(opts.models as string | undefined);
   const log =
     opts.quiet || !process.stderr.isTTY || process.env.CI ? () => {} : (m: string) => console.error(m);
-  const dataset = opts.dataset as string;
-  // an existing directory is read as given, so a wrong one is named for what it lacks
-  const dir = existsSync(dataset) ? dataset : resolveDatasetDir(dataset, defaultDataRoot());
   const lineageDb = opts.lineageDb as string | undefined;
   return {
-    dir,
     modelsDir,
     seed,
     epochs,

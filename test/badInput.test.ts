@@ -342,7 +342,10 @@ export const BAD_INPUTS: BadInputRow[] = [
   { args: ["pipeline", "extra"], error: TOO_MANY("homeforge pipeline") },
 
   // ── train
-  { args: ["train"], error: /^error: homeforge train: required option '--dataset <id\|dir>' not specified/ },
+  {
+    args: ["train"],
+    error: /^error: --dataset: no dataset given; pass --dataset ID\|DIR, or --training-set FILE/,
+  },
   { args: tr("--epochs", "0"), error: /^error: --epochs: 0 is below 1/ },
   { args: tr("--epochs", "1.5"), error: NOT_WHOLE("--epochs", "1.5") },
   { args: tr("--epochs", "1e2"), error: NOT_WHOLE("--epochs", "1e2") },

@@ -23,6 +23,7 @@ export * from "./failure/standardizer.js";
 export * from "./failure/telemetryDataset.js";
 export * from "./failure/trainHomeTypes.js";
 export * from "./failure/trainingLineage.js";
+export * from "./failure/trainingSetInput.js";
 export * from "./lifecycle/abDecision.js";
 export * from "./lifecycle/abTypes.js";
 export * from "./lifecycle/failureAb.js";

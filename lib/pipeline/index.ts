@@ -13,6 +13,7 @@ export * from "./analysis/collector.js";
 export * from "./analysis/collectStats.js";
 export * from "./analysis/datasetTables.js";
 export * from "./analysis/patternMining.js";
+export * from "./analysis/trainingSetFile.js";
 export { AUTOMATIONS_SCHEMA, SOFT_PROMPT_SCHEMA } from "./exports/automationExports.js";
 export * from "./exports/automationYaml.js";
 export { DEVICE_INTELLIGENCE_SCHEMA } from "./exports/deviceIntelligence.js";

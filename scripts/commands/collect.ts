@@ -30,12 +30,14 @@ export function register(program: Command): Command {
         { readConfigFile },
         { openDataset, resolveDatasetDir },
         { collectStats, formatCollectStats },
+        { trainingSetMetadata },
       ] = await Promise.all([
         import("../../lib/pipeline/analysis/collector.js"),
         import("../../lib/pipeline/exports/formats.js"),
         import("../../lib/pipeline/generation/config.js"),
         import("../../lib/pipeline/storage/openDataset.js"),
         import("../../lib/pipeline/analysis/collectStats.js"),
+        import("../../lib/pipeline/analysis/trainingSetFile.js"),
       ]);
       // bad values and a bad destination fail before the collect work, and before lineage
       if (!Object.hasOwn(TRAINING_SETS, opts.for)) {
@@ -63,7 +65,8 @@ export function register(program: Command): Command {
         if (out && statsOut) {
           // the stats land (atomically) inside the output's write, so a failed write leaves neither
           await writeAtomically("--out", out, async (tmp) => {
-            await writeParquet(tmp, set.table);
+            // the footer says what the set is and which dataset it came from (train --training-set reads it)
+            await writeParquet(tmp, set.table, trainingSetMetadata(set));
             await writeTextAtomically("--out", statsOut, `${JSON.stringify(stats, null, 2)}\n`);
           });
           if (!opts.quiet) console.log(`training set ${set.id} written to ${out}, statistics to ${statsOut}`);

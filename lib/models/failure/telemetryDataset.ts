@@ -15,6 +15,17 @@ export interface TelemetryDataset {
    * data it did not check (trainHomeTypes then hashes the table it was given).
    */
   dataset: { id: string; hash: string | null; manifestSha256: string | null };
+  /**
+   * Set when the rows are a collected training set (`homeforge collect --out`), not the
+   * dataset's telemetry: its id, file and sha256 (then also `dataset.hash`).
+   */
+  trainingSet?: { id: string; path: string; sha256: string };
+  /**
+   * The dataset's homes, when read: the home split is drawn over them, so a home lands in
+   * the same split whichever rows of it a training set kept. `sha256`: the homes table's, as
+   * read and verified (null unverified).
+   */
+  homes?: { ids: string[]; types: string[]; sha256: string | null };
 }
 
 /**

@@ -36,7 +36,8 @@ export interface TrainFailureModelsResult {
 
 /**
  * The whole failure-model training flow on a dataset directory, as `homeforge train` and
- * `npm run pipeline` run it:
+ * `npm run pipeline` run it, or on telemetry already read (a collected training set:
+ * readTrainingSetTelemetry, `train --training-set`):
  * 1. read the telemetry, each file verified against the manifest (unless verify: false);
  * 2. precheck what training compares against: the production and candidate versions of
  *    every model the run may touch must verify (a one-line error before anything is written);
@@ -46,11 +47,12 @@ export interface TrainFailureModelsResult {
  *    as an output, every verdict as a step; a failure marks the run failed.
  */
 export async function trainFailureModels(
-  datasetDir: string,
+  source: string | TelemetryDataset,
   options: TrainFailureModelsOptions,
 ): Promise<TrainFailureModelsResult> {
   const { verify, field = "--dataset", lineage, backend: force, onReady, ...train } = options;
-  const telemetry = await readTelemetryDataset(datasetDir, field, { verify });
+  const telemetry =
+    typeof source === "string" ? await readTelemetryDataset(source, field, { verify }) : source;
   const { table, dataset } = telemetry;
   // before the lineage run or anything else is written (trainHomeTypes checks again)
   if (train.register ?? true) {
@@ -66,14 +68,25 @@ export async function trainFailureModels(
     train.servedHomesShareIds ??
     servedHomesShareIds(train.modelsDir, routerName(train.modelPrefix ?? "failure"), telemetry);
   const run = (hooks: Partial<TrainHomeTypesOptions>) =>
-    trainHomeTypes(table, { ...train, dataset, servedHomesShareIds: shareIds, ...hooks });
+    trainHomeTypes(table, {
+      ...train,
+      dataset,
+      servedHomesShareIds: shareIds,
+      ...(telemetry.homes ? { splitHomes: telemetry.homes } : {}),
+      ...hooks,
+    });
   if (!lineage) return { result: await run({}), telemetry, backend, runId: null };
   const store = "store" in lineage ? lineage.store : lineage.open();
   try {
     let runId: string | null = null;
     const result = await store.withRun(
       lineage.job,
-      { seed: train.seed, epochs: train.epochs, dataset: dataset.id },
+      {
+        seed: train.seed,
+        epochs: train.epochs,
+        dataset: dataset.id,
+        ...(telemetry.trainingSet ? { training_set: telemetry.trainingSet.id } : {}),
+      },
       (id) => {
         runId = id;
         return run(recordTrainingLineage(store, id, telemetry));

@@ -89,7 +89,12 @@ export async function trainHomeTypes(
   // baseline, comparison and evaluation sees the same uncensored rows. Windows only look back
   // and a device's censored rows are its last ones, so no kept row's features change.
   const { kept, censoredHomes } = withoutCensored(table);
-  const split = splitForTraining(kept, { seed, fractions: options.fractions, window: params.window });
+  const split = splitForTraining(kept, {
+    seed,
+    fractions: options.fractions,
+    window: params.window,
+    homes: options.splitHomes,
+  });
   const bootstrapResamples = options.bootstrapResamples ?? COMPARISON_BOOTSTRAP.resamples;
   const { rows } = split;
   const censored = censoredCounts(censoredHomes, split.split);

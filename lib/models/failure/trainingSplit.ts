@@ -26,12 +26,26 @@ export interface TrainingSplit {
   score(model: FailureEstimator, rows: Int32Array): BinaryMetrics;
 }
 
+/**
+ * `homes`: every home to split with its type (e.g. the dataset's homes table), besides those
+ * of the table's rows; a home's split then depends only on the homes and the seed, not on
+ * which of its rows the table kept.
+ */
 export function splitForTraining(
   table: ColumnTable,
-  options: { seed: number; fractions?: SplitFractions; window?: number },
+  options: {
+    seed: number;
+    fractions?: SplitFractions;
+    window?: number;
+    homes?: { ids: ArrayLike<string>; types: ArrayLike<string> };
+  },
 ): TrainingSplit {
   const set = buildFeatures(table, featureSpecFor(table, options.window ?? DEFAULT_WINDOW));
-  const split = splitHomes(set.homeIds, set.homeTypes, { seed: options.seed, fractions: options.fractions });
+  const { homes } = options;
+  // splitHomes also checks that a home's rows and its homes entry agree on its type
+  const ids = homes ? [...Array.from(homes.ids), ...set.homeIds] : set.homeIds;
+  const types = homes ? [...Array.from(homes.types), ...set.homeTypes] : set.homeTypes;
+  const split = splitHomes(ids, types, { seed: options.seed, fractions: options.fractions });
   const rows = splitRows(split, set.homeIds);
   const labelsOf = (r: Int32Array) => Uint8Array.from(r, (i) => set.labels[i]);
   return {

@@ -13,6 +13,12 @@ export interface TrainHomeTypesOptions {
   epochs?: number;
   params?: Partial<FailureClassifierParams>;
   fractions?: SplitFractions;
+  /**
+   * The homes to split (every home of the dataset, with its type), when known: a home's split
+   * then does not depend on which of its rows the data holds (a filtered training set).
+   * Default: the homes of the data.
+   */
+  splitHomes?: { ids: ArrayLike<string>; types: ArrayLike<string> };
   /** Where the telemetry came from (manifest dataset id + table hash); hashed from the table if absent. */
   dataset?: { id: string | null; hash: string | null };
   lineageRunId?: string | null;

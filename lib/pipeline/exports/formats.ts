@@ -151,8 +151,13 @@ export function readBackJson(
   checkRecords(path, JSON.parse(readFileSync(path, "utf8")), schema, rows, jsonColumns);
 }
 
-export async function writeParquet(path: string, table: ColumnTable): Promise<void> {
-  const writer = openTableWriter(path, table.schema, "parquet");
+/** `metadata`: key-value pairs for the file footer (e.g. what a training set is and its dataset). */
+export async function writeParquet(
+  path: string,
+  table: ColumnTable,
+  metadata?: Record<string, string>,
+): Promise<void> {
+  const writer = openTableWriter(path, table.schema, "parquet", { metadata });
   await writer.append(table);
   await writer.finish();
 }

@@ -82,6 +82,8 @@ export interface TableWriterOptions {
   groupRows?: number;
   /** Rows per file of a dataset table (a whole number of groups); default groupRows × FILE_ROW_GROUPS. */
   fileRows?: number;
+  /** Parquet only: key-value pairs for the file footer (what the file is, where it came from). */
+  metadata?: Record<string, string>;
 }
 
 /** Rows [start, end) of a table; typed columns are views, not copies. */
@@ -196,11 +198,18 @@ class ParquetTableWriter implements TableFileWriter {
     readonly path: string,
     readonly schema: TableSchema,
     groupRows: number,
+    metadata: Record<string, string> = {},
   ) {
     this.regroup = new RowRegrouper(schema, groupRows);
     const file = fileWriter(path);
     this.bytesWritten = () => file.offset;
-    this.writer = new ParquetWriter({ writer: file, schema: parquetSchema(schema), createdBy: "homeforge" });
+    const kvMetadata = Object.entries(metadata).map(([key, value]) => ({ key, value }));
+    this.writer = new ParquetWriter({
+      writer: file,
+      schema: parquetSchema(schema),
+      createdBy: "homeforge",
+      ...(kvMetadata.length > 0 ? { kvMetadata } : {}),
+    });
   }
 
   private writeGroup(group: ColumnTable): void {
@@ -361,7 +370,7 @@ export function openTableWriter(
 ): TableFileWriter {
   const groupRows = options.groupRows ?? groupRowsFor(schema);
   return format === "parquet"
-    ? new ParquetTableWriter(path, schema, groupRows)
+    ? new ParquetTableWriter(path, schema, groupRows, options.metadata)
     : new ArrowTableWriter(path, schema, groupRows);
 }
 
