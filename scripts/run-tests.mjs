@@ -76,6 +76,9 @@ const SLOW = {
   "badInput.test.ts": 4,
   "pipeline/storage/outputDir.test.ts": 4,
   "serving/serveCli.test.ts": 4,
+  "models/failure/trainFromTrainingSet.test.ts": 5,
+  "pipeline/analysis/collectorKinds.test.ts": 3,
+  "reports/datasetReport.test.ts": 3,
 };
 const pattern = new RegExp(only ?? "\\.test\\.ts$");
 const files = readdirSync("test", { recursive: true })
