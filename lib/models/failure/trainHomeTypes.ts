@@ -14,6 +14,7 @@ import { routerName } from "./failureRouter.js";
 import { disposeFailureModels, fitFailureModels } from "./fitFailureModels.js";
 import { registerFailureModels } from "./registerFailureModels.js";
 import { registerFailureRouter } from "./registerFailureRouter.js";
+import { attachRouterTestReport, routerTestReport } from "./routerTestReport.js";
 import { reportRouting, routeFailureModels, TRAINING_DECISIONS } from "./routing.js";
 import { splitForTraining } from "./trainingSplit.js";
 import {
@@ -120,6 +121,11 @@ export async function trainHomeTypes(
     });
     const reported = reportRouting(split, fitted, decisions);
     routing = { split: "validation", per_type: reported.per_type, served_on_all_test: reported.all_test };
+    const router = registered.find((r) => r.name === routerName(prefix));
+    if (router) {
+      const report = routerTestReport(split, fitted, decisions, comparison);
+      await attachRouterTestReport(options.modelsDir, router.name, router.version, report);
+    }
   } finally {
     disposeFailureModels(fitted);
   }
