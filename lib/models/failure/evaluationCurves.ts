@@ -98,7 +98,9 @@ export function evaluationCurves(
     }),
     confusion,
     reliability: reliabilityCurve(labels, model.scores, CALIBRATION_BINS),
-    reliability_equal_mass: reliabilityCurve(labels, model.scores, CALIBRATION_BINS, { strategy: "quantile" }),
+    reliability_equal_mass: reliabilityCurve(labels, model.scores, CALIBRATION_BINS, {
+      strategy: "quantile",
+    }),
   };
 }
 

@@ -330,7 +330,13 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
       const x = tf.tensor2d(standardizer.transformRows(trainColumns, order), [order.length, d]);
       const y = tf.tensor2d(labelsAt(train.set, order), [order.length, 1]);
       try {
-        const history = await model.fit(x, y, { epochs: 1, batchSize, shuffle: false, classWeight, verbose: 0 });
+        const history = await model.fit(x, y, {
+          epochs: 1,
+          batchSize,
+          shuffle: false,
+          classWeight,
+          verbose: 0,
+        });
         trainLosses.push(Number(history.history.loss[0]));
       } finally {
         x.dispose();

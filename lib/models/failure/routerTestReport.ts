@@ -68,7 +68,9 @@ function homeTypeIntervals(comparison: readonly HomeTypeComparison[]): HomeTypeI
       samples: c.samples,
       positives: c.positives,
       models,
-      per_type_vs_global: v ? { estimate: v.estimate, lo: v.lo, hi: v.hi, level: v.level, text: v.text } : null,
+      per_type_vs_global: v
+        ? { estimate: v.estimate, lo: v.lo, hi: v.hi, level: v.level, text: v.text }
+        : null,
       ...(c.note ? { note: c.note } : {}),
     };
   });
