@@ -15,18 +15,11 @@ import { trainHomeTypes } from "../../lib/models/failure/trainHomeTypes.js";
 import { appendRetrainingEntry, type RetrainingEntry } from "../../lib/models/lifecycle/retrainingHistory.js";
 import { readTrainingSnapshot, snapshotDrift } from "../../lib/models/lifecycle/trainingSnapshot.js";
 import { ModelRegistry } from "../../lib/models/registry/registry.js";
-import { evaluateSynergyScorers } from "../../lib/models/synergy/evaluateSynergyScorers.js";
-import { NODE_FEATURE_NAMES } from "../../lib/models/synergy/nodeFeatures.js";
-import { PAIR_FEATURE_NAMES } from "../../lib/models/synergy/pairFeatures.js";
-import { registerSynergyModel } from "../../lib/models/synergy/registerSynergyModel.js";
-import { SameAreaRule } from "../../lib/models/synergy/synergyBaselines.js";
-import { SynergyGnn } from "../../lib/models/synergy/synergyGnn.js";
-import { SYNERGY_DECISIONS, splitSynergyGraphs } from "../../lib/models/synergy/trainSynergyModel.js";
 import { TELEMETRY_FEATURES } from "../../lib/pipeline/storage/tables.js";
 import type { ReportPage } from "../../lib/reports/htmlPage.js";
 import { buildModelReport, writeModelReport } from "../../lib/reports/index.js";
 import { dropVersionFile } from "../helpers/forgeVersion.js";
-import { makeSynergyGraphs } from "../helpers/synergyGraphFixture.js";
+import { registerFixtureSynergyModel } from "../helpers/synergyModelFixture.js";
 import { makeTelemetryFixture } from "../helpers/telemetryFixture.js";
 import { removeDir, tempDir } from "../helpers/tmp.js";
 import { toyModelVersion } from "../helpers/toyModel.js";
@@ -36,48 +29,6 @@ const root = tempDir("homeforge-model-report-");
 const modelsDir = join(root, "models");
 const registry = new ModelRegistry(modelsDir);
 const fixture = makeTelemetryFixture({ seed: 31, homes: 20, days: 20, devicesPerHome: 4, homeTypes: TYPES });
-
-async function trainSynergy(): Promise<void> {
-  const graphs = makeSynergyGraphs({
-    task: "pair",
-    homes: 20,
-    seed: 4,
-    nodeWidth: NODE_FEATURE_NAMES.length,
-    pairWidth: PAIR_FEATURE_NAMES.length,
-    nodes: [4, 6],
-    pairs: [3, 6],
-  });
-  const parts = splitSynergyGraphs(graphs, { seed: 3 });
-  const gnn = await new SynergyGnn({ hidden: 8, layers: 1, epochs: 2, seed: 3 }).fit(parts.train, {
-    validation: parts.validation,
-    featureNames: { node: NODE_FEATURE_NAMES, pair: PAIR_FEATURE_NAMES },
-  });
-  const scorers = [
-    { scorer: gnn, threshold: gnn.threshold },
-    { scorer: new SameAreaRule(), threshold: 0.5 },
-  ];
-  // the fixture's graphs stand for two history cuts (a 7-day one and the full history)
-  const cut = (days: number | null) => parts.test.map((g) => ({ ...g, historyDays: days }));
-  const evaluation = evaluateSynergyScorers(
-    [
-      { graphs: cut(7), scorers },
-      { graphs: cut(null), scorers },
-    ],
-    { reference: gnn.name, resamples: 30, seed: 3 },
-  );
-  await registerSynergyModel(gnn, {
-    modelsDir,
-    split: parts.split,
-    validation: parts.validation,
-    evaluation,
-    claims: null,
-    decisions: SYNERGY_DECISIONS,
-    lineageRunId: null,
-    trainingDurationMs: 0,
-    policy: { values: [], changes: [] },
-  });
-  gnn.dispose();
-}
 
 /** A retraining check on telemetry with one feature shifted, measured against failure-global v1's snapshot. */
 function recordRetrainingCheck(): void {
@@ -115,7 +66,13 @@ function recordRetrainingCheck(): void {
 
 test.before(async () => {
   await trainHomeTypes(fixture, { modelsDir, seed: 5, epochs: 2, bootstrapResamples: 20 });
-  await trainSynergy();
+  // the fixture's graphs stand for two history cuts (a 7-day one and the full history)
+  await registerFixtureSynergyModel(modelsDir, {
+    homes: 20,
+    resamples: 30,
+    cuts: [7, null],
+    withBaseline: true,
+  });
   recordRetrainingCheck();
 });
 test.after(() => removeDir(root));
