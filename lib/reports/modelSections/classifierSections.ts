@@ -3,7 +3,13 @@ import type { ReliabilityPoint } from "../../models/evaluation/calibration.js";
 import type { ConfusionCounts } from "../../models/failure/evaluationCurves.js";
 import type { VersionInfo } from "../../models/registry/types.js";
 import type { ReportSection, ReportTable } from "../htmlPage.js";
-import { calibrationSection, confusionSection, lossSection, rankingSection } from "./curveSections.js";
+import {
+  CLASSIFIER_LOSSES,
+  calibrationSection,
+  confusionSection,
+  lossSection,
+  rankingSection,
+} from "./curveSections.js";
 import { cell } from "./reportChart.js";
 import { lossHistoryOf, obj, readEvaluationCurves } from "./versionFiles.js";
 
@@ -52,7 +58,7 @@ export async function classifierSections(info: VersionInfo): Promise<ReportSecti
         }
       : null);
   return [
-    await lossSection(history ? [history] : [], notes),
+    await lossSection(history ? [history] : [], CLASSIFIER_LOSSES, notes),
     await rankingSection(curves),
     await calibrationSection(bins, summary),
     await confusionSection(

@@ -16,15 +16,21 @@ import { cell, reportChart } from "./reportChart.js";
 export const NOT_RECORDED =
   "not recorded: this version was saved before training kept its test-home curves; retrain to draw them";
 
+/** What the failure classifiers' loss lines are (FailureClassifier.fitFeatures). */
+export const CLASSIFIER_LOSSES =
+  "Dashed: training loss as fit reports it (mean over the epoch's batches, with the L2 penalty); solid: class-weighted log loss on validation homes after each epoch, which early stopping reads. The grey rule marks the epoch whose weights were kept.";
+
+/** The loss curves; `caption` says what the two losses are for this kind. */
 export async function lossSection(
   histories: readonly LossHistory[],
+  caption: string,
   notes: string[] = [],
 ): Promise<ReportSection> {
   const heading = "Training";
   if (histories.length === 0) return { heading, empty: "no per-epoch losses recorded for this version" };
   const missingTrain = histories.filter((h) => !h.train).map((h) => h.model);
-  const caption = [
-    "Dashed: training loss as fit reports it (mean over the epoch's batches, with the L2 penalty); solid: class-weighted log loss on validation homes after each epoch, which early stopping reads. The grey rule marks the epoch whose weights were kept.",
+  const text = [
+    caption,
     ...(missingTrain.length > 0
       ? [`Training loss not recorded for ${missingTrain.join(", ")} (saved before it was).`]
       : []),
@@ -32,7 +38,7 @@ export async function lossSection(
   ].join(" ");
   return {
     heading,
-    charts: [await reportChart("loss", "Loss per epoch", lossChartSpec(histories), caption)],
+    charts: [await reportChart("loss", "Loss per epoch", lossChartSpec(histories), text)],
   };
 }
 

@@ -9,6 +9,7 @@ import type { ReportSection, ReportTable } from "../htmlPage.js";
 import { type IntervalRow, intervalChartSpec } from "../modelCharts/intervalChart.js";
 import type { LossHistory } from "../modelCharts/lossChart.js";
 import {
+  CLASSIFIER_LOSSES,
   calibrationSection,
   confusionSection,
   lossSection,
@@ -40,7 +41,10 @@ export async function routerSections(info: VersionInfo, registry: ModelRegistry)
       ? ` Routes kept from an earlier version (${keptRoutes.join(", ")}) serve another model than scored here.`
       : "";
   return [
-    await lossSection(histories, ["One line pair per classifier the router serves.", ...notes]),
+    await lossSection(histories, CLASSIFIER_LOSSES, [
+      "One line pair per classifier the router serves.",
+      ...notes,
+    ]),
     await rankingSection(curves),
     await calibrationSection(
       curves ? { equalWidth: curves.reliability, equalMass: curves.reliability_equal_mass } : null,

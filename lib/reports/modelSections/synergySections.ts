@@ -1,5 +1,6 @@
 /** The sections of a synergy GNN version: its losses and AP by amount of history against the baselines. */
 
+import { verdictText } from "../../models/evaluation/bootstrap.js";
 import type { VersionInfo } from "../../models/registry/types.js";
 import type { CutEvaluation, SynergyScorerEvaluation } from "../../models/synergy/evaluateSynergyScorers.js";
 import type { ReportSection } from "../htmlPage.js";
@@ -11,11 +12,13 @@ import { lossHistoryOf, obj } from "./versionFiles.js";
 const cutLabel = (c: CutEvaluation) => (c.historyDays === null ? "full history" : `${c.historyDays} d`);
 
 export async function synergySections(info: VersionInfo): Promise<ReportSection[]> {
-  const history = lossHistoryOf(`${info.name} ${info.version}`, obj(info.meta.training) ?? {});
+  const training = obj(info.meta.training) ?? {};
+  const history = lossHistoryOf(`${info.name} ${info.version}`, training);
   return [
-    await lossSection(history ? [history] : [], [
-      "For the GNN both losses are mean binary log loss over candidate pairs; the kept epoch is chosen on validation homes.",
-    ]),
+    await lossSection(
+      history ? [history] : [],
+      `Dashed: training loss, the mean over the epoch's candidate pairs (positive pairs weighted, dropout on); solid: binary log loss on the validation homes' pairs after each epoch. The grey rule marks the epoch whose weights were kept (chosen by ${String(training.selection ?? "validation")}).`,
+    ),
     await historySection(info),
   ];
 }
@@ -76,7 +79,7 @@ async function historySection(info: VersionInfo): Promise<ReportSection> {
             c.pairs,
             c.positives,
             withInterval(d.estimate, d.lo, d.hi),
-            String(d.verdict),
+            verdictText(d.verdict, d.reference, d.scorer),
           ]),
         ),
       },
