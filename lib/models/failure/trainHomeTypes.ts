@@ -20,7 +20,6 @@ import { splitForTraining } from "./trainingSplit.js";
 import {
   type CensoredCounts,
   COMPARED_MODELS,
-  type ComparedModel,
   type HomeTypeComparison,
   type HomeTypesResult,
   type RegisteredModel,
