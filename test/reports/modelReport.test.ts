@@ -5,7 +5,7 @@
  * entry with the drift of shifted telemetry against the global model's snapshot. Every chart
  * drawn must have marks, and the numbers drawn must be the numbers saved.
  */
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -14,7 +14,12 @@ import { EVALUATION_CURVES_FILE, type EvaluationCurves } from "../../lib/models/
 import { trainHomeTypes } from "../../lib/models/failure/trainHomeTypes.js";
 import { appendRetrainingEntry, type RetrainingEntry } from "../../lib/models/lifecycle/retrainingHistory.js";
 import { readTrainingSnapshot, snapshotDrift } from "../../lib/models/lifecycle/trainingSnapshot.js";
-import { ModelRegistry } from "../../lib/models/registry/registry.js";
+import {
+  CHECKSUMS_FILE,
+  checksumsText,
+  ModelRegistry,
+  sha256Text,
+} from "../../lib/models/registry/registry.js";
 import { TELEMETRY_FEATURES } from "../../lib/pipeline/storage/tables.js";
 import type { ReportPage } from "../../lib/reports/htmlPage.js";
 import { buildModelReport, writeModelReport } from "../../lib/reports/index.js";
@@ -241,13 +246,27 @@ test("the synergy report: AP by history cut against the baselines, with the save
 test("a version saved before the curves: those sections say not recorded, the rest still draws", async () => {
   const copy = join(root, "old-models");
   cpSync(modelsDir, copy, { recursive: true });
-  dropVersionFile(join(copy, "failure-global", "v1"), EVALUATION_CURVES_FILE);
+  const oldDir = join(copy, "failure-global", "v1");
+  dropVersionFile(oldDir, EVALUATION_CURVES_FILE);
+  // and saved before the training loss was recorded
+  const meta = JSON.parse(readFileSync(join(oldDir, "meta.json"), "utf8"));
+  delete meta.training.train_loss;
+  const metaText = `${JSON.stringify(meta, null, 2)}\n`;
+  writeFileSync(join(oldDir, "meta.json"), metaText);
+  const listed = JSON.parse(readFileSync(join(oldDir, CHECKSUMS_FILE), "utf8")).files;
+  writeFileSync(
+    join(oldDir, CHECKSUMS_FILE),
+    checksumsText({ ...listed, "meta.json": sha256Text(metaText) }),
+  );
   const oldRegistry = new ModelRegistry(copy);
   await oldRegistry.updateMetrics("failure-router", "v1", ({ test_report: _dropped, ...m }) => m);
   const classifier = await buildModelReport("failure-global@1", { modelsDir: copy });
   assert.match(section(classifier, /^Ranking/).empty!, /not recorded/);
   // reliability bins and counts were in metrics.json already
   assert.equal(chartIds(classifier), ["loss", "calibration", "confusion", "drift:failure-global@v1"]);
+  assert.match(chart(classifier, "loss").caption!, /Training loss not recorded for failure-global v1/);
+  assert.match(chart(classifier, "loss").svg, /validation/);
+  assert.not.match(chart(classifier, "loss").svg, />training</, "no training line or legend entry");
   const router = await buildModelReport("failure-router@v1", { modelsDir: copy });
   for (const heading of [/^Ranking/, /^Calibration/, /^Confusion/, /^Per home type/])
     assert.match(section(router, heading).empty!, /not recorded/, String(heading));
