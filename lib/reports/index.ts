@@ -15,6 +15,15 @@ export { datasetReportContent } from "./datasetReport.js";
 export { defaultDatasetReportPath } from "./datasetReport.js";
 export type { DatasetReportContent, DatasetReportOptions } from "./datasetReport.js";
 
+// ── model report ────────────────────────────────────────────────────────────────────────
+/** Writes a model version's HTML report (default `<models>/reports/NAME@vN.html`). */
+export { writeModelReport } from "./modelReport.js";
+/** The model report as a page (charts rendered to SVG), for renderReportPage. */
+export { buildModelReport } from "./modelReport.js";
+/** Where writeModelReport writes by default. */
+export { defaultModelReportPath } from "./modelReport.js";
+export type { ModelReportOptions, WriteModelReportOptions } from "./modelReport.js";
+
 // ── shared ──────────────────────────────────────────────────────────────────────────────
 /** Renders a report page and writes it atomically; returns the path and the chart and table ids. */
 export { writeReportPage } from "./reportFile.js";

@@ -107,6 +107,11 @@ export interface TrainingSummary {
   best_epoch: number;
   stopped_early: boolean;
   validation_loss: number[];
+  /**
+   * Training loss per epoch as fit reports it: the running mean over the epoch's batches,
+   * class-weighted, with the L2 penalty (free to record; absent in models saved before it was).
+   */
+  train_loss?: number[];
   /** The decision threshold, chosen for best F1 on the calibrated validation probabilities. */
   threshold: ThresholdChoice;
   /** The calibration fitted on the validation rows ("none" with a note when it could not be). */
@@ -295,6 +300,7 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
 
     const batchSize = resolveBatchSize(p.batchSize, trainLabels.length);
     const losses: number[] = [];
+    const trainLosses: number[] = [];
     let best = Number.POSITIVE_INFINITY;
     let bestEpoch = -1;
     let bestWeights: tf.Tensor[] | null = null;
@@ -324,7 +330,14 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
       const x = tf.tensor2d(standardizer.transformRows(trainColumns, order), [order.length, d]);
       const y = tf.tensor2d(labelsAt(train.set, order), [order.length, 1]);
       try {
-        await model.fit(x, y, { epochs: 1, batchSize, shuffle: false, classWeight, verbose: 0 });
+        const history = await model.fit(x, y, {
+          epochs: 1,
+          batchSize,
+          shuffle: false,
+          classWeight,
+          verbose: 0,
+        });
+        trainLosses.push(Number(history.history.loss[0]));
       } finally {
         x.dispose();
         y.dispose();
@@ -366,6 +379,7 @@ export class FailureClassifier implements FailureEstimator<FailureClassifierPara
       best_epoch: canStopEarly ? bestEpoch + 1 : epoch,
       stopped_early: epoch < p.epochs,
       validation_loss: losses,
+      train_loss: trainLosses,
       threshold: choice,
       calibration,
       warm_start: warmStart,

@@ -5,10 +5,12 @@ import { TRAINING_SNAPSHOT_FILE, trainingSnapshotText } from "../lifecycle/train
 import { ModelRegistry } from "../registry/registry.js";
 import { selectRows } from "../tableInput.js";
 import { FIXED_RULE } from "./baselines.js";
+import { EVALUATION_CURVES_FILE, evaluationCurvesText } from "./evaluationCurves.js";
 import type { FailureClassifier } from "./failureClassifier.js";
 import { FAILURE_CLASSIFIER_KIND } from "./failureKind.js";
 import type { FittedFailureModels } from "./fitFailureModels.js";
 import { ROUTING_METRIC, type RoutingDecision, TRAINING_DECISIONS } from "./routing.js";
+import { classifierTestCurves } from "./testCurves.js";
 import type { TrainingSplit } from "./trainingSplit.js";
 import type { RegisteredModel, RegisterStepOptions } from "./trainingTypes.js";
 
@@ -18,7 +20,8 @@ import type { RegisteredModel, RegisterStepOptions } from "./trainingTypes.js";
  * each decision read (`decisions`) and, per type, the routing decision; evaluates each
  * against its production version (what is served today) on the same VALIDATION homes and
  * promotes what passes. A per-type candidate also needs routing to serve it (it beats the
- * global model on its type's validation homes). Test rows are only scored for the report.
+ * global model on its type's validation homes). Test rows are only scored for the report
+ * (metrics.json test, evaluation_curves.json).
  */
 export async function registerFailureModels(
   split: TrainingSplit,
@@ -64,6 +67,10 @@ export async function registerFailureModels(
         // the raw telemetry of the rows it was trained on, for drift checks (retraining, health)
         [TRAINING_SNAPSHOT_FILE]: trainingSnapshotText(
           telemetrySnapshot(split.table, split.rowsOf("train", job.type)),
+        ),
+        // ROC / PR points, reliability bins, confusion counts on test homes: for the report only
+        [EVALUATION_CURVES_FILE]: evaluationCurvesText(
+          classifierTestCurves(split, fitted, job.model, job.name, job.type),
         ),
       },
       lineageRunId: options.lineageRunId ?? null,

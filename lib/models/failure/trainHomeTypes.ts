@@ -14,12 +14,12 @@ import { routerName } from "./failureRouter.js";
 import { disposeFailureModels, fitFailureModels } from "./fitFailureModels.js";
 import { registerFailureModels } from "./registerFailureModels.js";
 import { registerFailureRouter } from "./registerFailureRouter.js";
+import { attachRouterTestReport, routerTestReport } from "./routerTestReport.js";
 import { reportRouting, routeFailureModels, TRAINING_DECISIONS } from "./routing.js";
 import { splitForTraining } from "./trainingSplit.js";
 import {
   type CensoredCounts,
   COMPARED_MODELS,
-  type ComparedModel,
   type HomeTypeComparison,
   type HomeTypesResult,
   type RegisteredModel,
@@ -125,6 +125,11 @@ export async function trainHomeTypes(
     });
     const reported = reportRouting(split, fitted, decisions);
     routing = { split: "validation", per_type: reported.per_type, served_on_all_test: reported.all_test };
+    const router = registered.find((r) => r.name === routerName(prefix));
+    if (router) {
+      const report = routerTestReport(split, fitted, decisions, comparison);
+      await attachRouterTestReport(options.modelsDir, router.name, router.version, report);
+    }
   } finally {
     disposeFailureModels(fitted);
   }

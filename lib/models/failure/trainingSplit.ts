@@ -22,6 +22,8 @@ export interface TrainingSplit {
   labelsOf(rows: Int32Array): Uint8Array;
   /** The rows of `part` in homes of `type` (all rows of `part` for null). */
   rowsOf(part: "train" | "validation" | "test", type: string | null): Int32Array;
+  /** An estimator's probabilities on `rows` (the rule reads the raw table). */
+  proba(model: FailureEstimator, rows: Int32Array): Float32Array;
   /** An estimator's metrics on `rows` at its own threshold (the rule reads the raw table). */
   score(model: FailureEstimator, rows: Int32Array): BinaryMetrics;
 }
@@ -48,6 +50,8 @@ export function splitForTraining(
   const split = splitHomes(ids, types, { seed: options.seed, fractions: options.fractions });
   const rows = splitRows(split, set.homeIds);
   const labelsOf = (r: Int32Array) => Uint8Array.from(r, (i) => set.labels[i]);
+  const proba = (model: FailureEstimator, r: Int32Array) =>
+    model instanceof FixedRuleBaseline ? model.predictProba(table, r) : model.predictProba(set, r);
   return {
     table,
     set,
@@ -57,11 +61,7 @@ export function splitForTraining(
     at: (r) => ({ set, rows: r }),
     labelsOf,
     rowsOf: (part, type) => (type === null ? rows[part] : rowsOfType(rows[part], set.homeTypes, type)),
-    score: (model, r) =>
-      binaryMetrics(
-        labelsOf(r),
-        model instanceof FixedRuleBaseline ? model.predictProba(table, r) : model.predictProba(set, r),
-        model.threshold,
-      ),
+    proba,
+    score: (model, r) => binaryMetrics(labelsOf(r), proba(model, r), model.threshold),
   };
 }

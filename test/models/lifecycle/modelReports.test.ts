@@ -24,17 +24,13 @@ import {
   trainingSnapshotText,
 } from "../../../lib/models/lifecycle/trainingSnapshot.js";
 import { ModelRegistry } from "../../../lib/models/registry/registry.js";
-import { evaluateSynergyScorers } from "../../../lib/models/synergy/evaluateSynergyScorers.js";
 import { NODE_FEATURE_NAMES } from "../../../lib/models/synergy/nodeFeatures.js";
 import { PAIR_FEATURE_NAMES } from "../../../lib/models/synergy/pairFeatures.js";
-import { registerSynergyModel } from "../../../lib/models/synergy/registerSynergyModel.js";
-import { SynergyGnn } from "../../../lib/models/synergy/synergyGnn.js";
-import { SYNERGY_DECISIONS, splitSynergyGraphs } from "../../../lib/models/synergy/trainSynergyModel.js";
 import { selectRows } from "../../../lib/models/tableInput.js";
 import { TELEMETRY_FEATURES } from "../../../lib/pipeline/storage/tables.js";
 import { runCliInProcess } from "../../helpers/cliInProcess.js";
 import { dropVersionFile, forgeVersionFile } from "../../helpers/forgeVersion.js";
-import { makeSynergyGraphs } from "../../helpers/synergyGraphFixture.js";
+import { registerFixtureSynergyModel } from "../../helpers/synergyModelFixture.js";
 import { makeTelemetryFixture, writeTelemetryDataset } from "../../helpers/telemetryFixture.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
@@ -86,42 +82,9 @@ function shifted(table: ColumnTable, feature: string, shift: number): ColumnTabl
   return { ...table, columns: { ...table.columns, [feature]: values } };
 }
 
-async function trainSynergy(): Promise<void> {
-  const graphs = makeSynergyGraphs({
-    task: "pair",
-    homes: 24,
-    seed: 4,
-    nodeWidth: NODE_FEATURE_NAMES.length,
-    pairWidth: PAIR_FEATURE_NAMES.length,
-    nodes: [4, 6],
-    pairs: [3, 6],
-  });
-  const parts = splitSynergyGraphs(graphs, { seed: 3 });
-  const gnn = await new SynergyGnn({ hidden: 8, layers: 1, epochs: 2, seed: 3 }).fit(parts.train, {
-    validation: parts.validation,
-    featureNames: { node: NODE_FEATURE_NAMES, pair: PAIR_FEATURE_NAMES },
-  });
-  const evaluation = evaluateSynergyScorers(
-    [{ graphs: parts.test, scorers: [{ scorer: gnn, threshold: gnn.threshold }] }],
-    { reference: gnn.name, resamples: 50, seed: 3 },
-  );
-  await registerSynergyModel(gnn, {
-    modelsDir,
-    split: parts.split,
-    validation: parts.validation,
-    evaluation,
-    claims: null,
-    decisions: SYNERGY_DECISIONS,
-    lineageRunId: null,
-    trainingDurationMs: 0,
-    policy: { values: [], changes: [] }, // a 2-epoch model: promote it whatever it scores
-  });
-  gnn.dispose();
-}
-
 test.before(async () => {
   await trainHomeTypes(fixture, { modelsDir, seed: 5, epochs: 2, bootstrapResamples: 20 });
-  await trainSynergy();
+  await registerFixtureSynergyModel(modelsDir, { homes: 24, resamples: 50 });
   await saveSnapshotCandidate();
   const unseen = makeTelemetryFixture({ seed: 77, homes: 24, days: 20, devicesPerHome: 5, homeTypes: TYPES });
   writeTelemetryDataset(stableDir, unseen, "ds_stable");
