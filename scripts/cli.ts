@@ -10,6 +10,7 @@ import * as generate from "./commands/generate.js";
 import * as info from "./commands/info.js";
 import * as lineage from "./commands/lineage.js";
 import * as predict from "./commands/predict.js";
+import * as report from "./commands/report.js";
 import * as retrain from "./commands/retrain.js";
 import * as serve from "./commands/serve.js";
 import * as synergies from "./commands/synergies.js";
@@ -31,6 +32,7 @@ export function buildCli(): Command {
     lineage,
     predict,
     synergies,
+    report,
     retrain,
     ab,
     serve,

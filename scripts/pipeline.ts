@@ -57,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       "--no-verify",
       "read the generated dataset's telemetry without checking it against the manifest's sha256 (damaged data goes through)",
     )
+    .option("--no-reports", "skip the HTML reports of the dataset and the new models")
     .option("--quiet", "print only the summary");
   applyCliConventions(program, "homeforge pipeline");
   let lineage: LineageStore | undefined;
@@ -128,6 +129,27 @@ export async function main(argv: string[]): Promise<number> {
       onReady: ({ graphs, homes }) => say(`    ${graphs} graphs of ${homes} homes`),
     });
 
+    const reports: [string, string][] = [];
+    if (opts.reports) {
+      say("    reports: the dataset, the failure router and the synergy model (HTML, offline)");
+      const { writeDatasetReport, writeModelReport } = await import("../lib/reports/index.js");
+      reports.push([
+        "dataset report:",
+        (await writeDatasetReport(generated.dir, { verify: opts.verify })).path,
+      ]);
+      const router = result.registered.find((r) => r.name === "failure-router");
+      for (const [label, model] of [
+        ["model report:", router],
+        ["synergy report:", synergy.result.registered],
+      ] as const) {
+        if (model)
+          reports.push([
+            label,
+            (await writeModelReport(`${model.name}@${model.version}`, { modelsDir })).path,
+          ]);
+      }
+    }
+
     say("4/4 summary");
     console.log(formatComparisonTable(result));
     for (const r of result.registered) {
@@ -149,6 +171,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`comparison:  ${result.comparison_file}`);
     console.log(`synergy:     ${synergy.result.results_file}`);
     console.log(`lineage:     ${lineage.path} (runs ${runId}, ${synergy.runId})`);
+    for (const [label, path] of reports) console.log(`${label.padEnd(16)} ${path}`);
     console.log(`done in ${seconds} s`);
     return 0;
   } catch (e) {

@@ -369,6 +369,26 @@ export const BAD_INPUTS: BadInputRow[] = [
   },
   { args: ["pipeline", "--bootstrap-resamples", "0x64"], error: NOT_WHOLE("--bootstrap-resamples", "0x64") },
 
+  // ── report (one of --dataset and --model; the destination is checked before any work)
+  {
+    args: ["report"],
+    error:
+      /^error: --dataset: nothing to report on; homeforge report --dataset ID\|DIR, or homeforge report --model/,
+  },
+  {
+    args: ["report", "--dataset", "{dataset}", "--model", "failure-router"],
+    error: /^error: --model: pass one of --dataset and --model, not both/,
+  },
+  { args: ["report", "--dataset", "nope"], error: /^error: --dataset: no dataset "nope"/ },
+  {
+    args: ["report", "--dataset", "{dataset}", "--out", "{dir}"],
+    error: /^error: --out: .*a-dir is a directory/,
+  },
+  { args: ["report", "--model", "nope"], error: /^error: --model: no model named "nope"/ },
+  {
+    args: ["report", "--model", "failure-router@latest"],
+    error: /^error: --model: "latest" .*is not a version reference/,
+  },
   // ── predict (destination, registry, dataset and model are checked before the data is read)
   {
     args: pr("--models", "{cwd}/models"),

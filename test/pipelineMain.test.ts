@@ -77,6 +77,17 @@ test("the main job end to end: routed per-type models beat the fixed rule on PR-
     /^claim "GNN beats every baseline at 3 days": (holds|does NOT hold) \(same_area_rule /m,
   );
   assert.ok(existsSync(join(root, "models", "synergy_results.json")));
+  // the three reports are written and their paths printed
+  for (const [label, chart] of [
+    ["dataset report:", "hour-of-day-activity"],
+    ["model report:", "roc"],
+    ["synergy report:", "synergy-ap-by-history"],
+  ]) {
+    const line = lines.find((l) => l.startsWith(label));
+    assert.ok(line, `${label} printed`);
+    const html = readFileSync(line.slice(label.length).trim(), "utf8");
+    assert.ok(html.includes(`data-chart="${chart}"`), `${label} has a ${chart} chart`);
+  }
   const lineage = LineageStore.open(join(root, "data", "lineage.sqlite"));
   try {
     const runs = lineage.runs({ job: "pipeline:train-home-types" });
