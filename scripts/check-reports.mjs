@@ -5,16 +5,21 @@
 // error or page error occurs. A full-page screenshot of each is kept in artifacts/reports/.
 //
 //   node scripts/check-reports.mjs REPORT.html …
+//   node scripts/check-reports.mjs --pipeline   (npm run test:reports) runs the main job on a small
+//       population in a temp directory and checks the three reports it writes
 //
 // Chromium: $CHROMIUM_PATH, else /usr/bin/chromium (apt-get install chromium).
-import { existsSync, mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const artifacts = join(root, "artifacts", "reports");
-const files = process.argv.slice(2);
+const args = process.argv.slice(2);
+const files = args.includes("--pipeline") ? reportsOfSmallPipeline() : args;
 if (files.length === 0) {
   console.error(
     "check-reports: name the report files, e.g. node scripts/check-reports.mjs data/ds_…/report.html",
@@ -27,6 +32,49 @@ if (!existsSync(executablePath)) {
     `check-reports: no Chromium at ${executablePath}; apt-get install chromium, or set CHROMIUM_PATH`,
   );
   process.exit(1);
+}
+
+/** Runs `npm run pipeline` on 24 homes × 14 days in a temp dir; returns the report paths it printed. */
+function reportsOfSmallPipeline() {
+  const work = mkdtempSync(join(tmpdir(), "homeforge-reports-"));
+  const size = ["--homes", "24", "--days", "14", "--epochs", "3", "--synergy-epochs", "5"];
+  console.log(`check-reports: the main job on ${size.join(" ")} in ${work}`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(root, "scripts", "pipeline.ts"),
+      ...size,
+      "--bootstrap-resamples",
+      "100",
+      "--quiet",
+    ],
+    {
+      cwd: root,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        HOMEFORGE_DATA_DIR: join(work, "data"),
+        HOMEFORGE_MODELS_DIR: join(work, "models"),
+      },
+    },
+  );
+  if (r.status !== 0) {
+    console.error(`${r.stdout}\n${r.stderr}\ncheck-reports: the pipeline failed (exit ${r.status})`);
+    process.exit(1);
+  }
+  const paths = r.stdout
+    .split("\n")
+    .map((l) => /^(dataset|model|synergy) report:\s+(.+)$/.exec(l)?.[2])
+    .filter(Boolean);
+  if (paths.length !== 3) {
+    console.error(
+      `${r.stdout}\ncheck-reports: expected 3 report paths from the pipeline, got ${paths.length}`,
+    );
+    process.exit(1);
+  }
+  return paths;
 }
 
 // what the page must show, measured inside Chromium
