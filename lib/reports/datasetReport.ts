@@ -208,7 +208,11 @@ export async function datasetReportContent(
 
   if (ds.has("events")) {
     log(`report: ${rowsOf(ds, "events").toLocaleString("en-US")} events on local clocks`);
-    const activity = await aggregateLocalActivity(await ds.table("homes"), ds.chunks("events"), horizon);
+    const activity = await aggregateLocalActivity(
+      await ds.table("homes"),
+      ds.chunks("events", undefined, ["home_id", "entity_id", "time"]),
+      horizon,
+    );
     sections.push(activitySection(activity, horizon));
   } else sections.push(missingTable("Activity in local time", "events"));
 

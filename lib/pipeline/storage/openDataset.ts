@@ -22,9 +22,13 @@ export interface OpenDataset {
   /**
    * Reads a table a row group at a time, in row order: for aggregations over big tables. With
    * `keep`, Parquet row groups whose statistics rule out every wanted value are skipped (still
-   * counted against the manifest's rows).
+   * counted against the manifest's rows). With `columns`, only those columns are decoded.
    */
-  chunks(name: string, keep?: Omit<RowGroupFilter, "onSkip">): AsyncGenerator<ColumnTable>;
+  chunks(
+    name: string,
+    keep?: Omit<RowGroupFilter, "onSkip">,
+    columns?: readonly string[],
+  ): AsyncGenerator<ColumnTable>;
   /** The raw bytes of each file of a table, verified like every other read (for Arrow IPC as is). */
   fileBytes(name: string): { path: string; bytes: Buffer; read: ReadTableOptions }[];
   /**
@@ -176,13 +180,14 @@ export function openDataset(dir: string, field = "--dataset", options: OpenDatas
       );
       return parts.length === 1 ? parts[0] : concatTables(schema, parts);
     },
-    async *chunks(name, keep) {
+    async *chunks(name, keep, columns) {
       const { entry, schema } = tableEntry(name);
       for (const f of entry.files) {
         let rows = 0;
         const options: ReadTableOptions = {
           ...readOptions(f),
           ...(keep ? { keep: { ...keep, onSkip: (n: number) => (rows += n) } } : {}),
+          ...(columns ? { columns } : {}),
         };
         for await (const chunk of readTableChunks(join(dir, f.path), schema, options)) {
           rows += chunk.rows;

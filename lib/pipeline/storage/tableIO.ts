@@ -169,6 +169,8 @@ export interface ReadTableOptions {
    * group's row count to `onSkip`. Files without statistics are read whole.
    */
   keep?: RowGroupFilter;
+  /** Decode only these columns (chunked reads); the chunks' schema holds just them, in schema order. */
+  columns?: readonly string[];
 }
 
 /** Which row groups a chunked Parquet read decodes: those that may hold one of `values` in `column`. */
@@ -243,6 +245,7 @@ export async function* readTableChunks(
   schema: TableSchema,
   options: ReadTableOptions = {},
 ): AsyncGenerator<ColumnTable> {
+  if (options.columns) schema = projectSchema(schema, options.columns, options);
   if (path.endsWith(".arrow")) {
     const bytes = readFileSync(path);
     options.onHash?.(sha256(bytes));
@@ -309,6 +312,24 @@ export async function* readTableChunks(
     yield chunk;
     rowStart = rowEnd;
   }
+}
+
+/** The schema's columns named in `columns`, in schema order; an unknown name is an error. */
+function projectSchema(
+  schema: TableSchema,
+  columns: readonly string[],
+  options: ReadTableOptions,
+): TableSchema {
+  for (const name of columns) {
+    if (!schema.columns.some((c) => c.name === name)) {
+      throw new HomeforgeError(
+        options.field ?? "columns",
+        `${schema.name} has no column "${name}"`,
+        `use some of ${schema.columns.map((c) => c.name).join(", ")}`,
+      );
+    }
+  }
+  return { ...schema, columns: schema.columns.filter((c) => columns.includes(c.name)) };
 }
 
 type RowGroup = Awaited<ReturnType<typeof parquetMetadataAsync>>["row_groups"][number];
