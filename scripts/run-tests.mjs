@@ -54,7 +54,7 @@ const steps = skipStatic
 const SHARDS = serial ? 1 : 2;
 /** Measured wall seconds of the slow files (npm test -- --times); the rest count 1. */
 const SLOW = {
-  "pipelineMain.test.ts": 50,
+  "pipelineMain.test.ts": 30,
   "pipeline/generation/manager.test.ts": 30,
   "models/lifecycle/retrainScenario.test.ts": 14,
   "models/failure/failureClassifier.test.ts": 13,

