@@ -81,7 +81,10 @@ test("the main job end to end: routed per-type models beat the fixed rule on PR-
   assert.ok(existsSync(join(root, "models", "synergy_results.json")));
   // the reports (--no-reports here: `npm run test:reports` runs the main job with them and
   // checks each in headless Chromium)
-  assert.not.ok(lines.some((l) => / report: /.test(l)), "no report paths with --no-reports");
+  assert.not.ok(
+    lines.some((l) => / report: /.test(l)),
+    "no report paths with --no-reports",
+  );
   const lineage = LineageStore.open(join(root, "data", "lineage.sqlite"));
   try {
     const runs = lineage.runs({ job: "pipeline:train-home-types" });
