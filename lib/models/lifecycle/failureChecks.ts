@@ -7,7 +7,13 @@ import { FAILURE_ROUTER_KIND } from "../failure/routerKind.js";
 import { ModelRegistry } from "../registry/registry.js";
 import { selectRows } from "../tableInput.js";
 import { freshHomes, homeIdentity } from "./freshHomes.js";
-import { type CheckContext, type GatheredChecks, servedVersion, unscored } from "./servedChecks.js";
+import {
+  type CheckContext,
+  type GatheredChecks,
+  nothingServed,
+  servedVersion,
+  unscored,
+} from "./servedChecks.js";
 import { telemetryFeatureColumns } from "./snapshotColumns.js";
 import { type FailureSufficiencyThresholds, failureSufficiency } from "./sufficiency.js";
 import { readTrainingSnapshot, snapshotDrift } from "./trainingSnapshot.js";
@@ -42,20 +48,12 @@ export async function failureChecks(
   const registry = new ModelRegistry(ctx.modelsDir);
   const served = servedVersion(registry, name);
   if (!served) {
-    return {
-      served: null,
-      sufficiency,
-      drift: [],
-      newData: {
-        servedDatasetId: null,
-        datasetId: ctx.dataset.id,
-        newHomes: homes.size,
-        newRows: table.rows,
-      },
-      floor: unscored(METRIC, null),
-      notes: [`nothing served as ${name} yet`],
-      sameHomes: true,
-    };
+    return nothingServed(name, METRIC, sufficiency, {
+      servedDatasetId: null,
+      datasetId: ctx.dataset.id,
+      newHomes: homes.size,
+      newRows: table.rows,
+    });
   }
   const router = (await registry.load<FailureRouter>(name, served.version, FAILURE_ROUTER_KIND)).model;
   const classifiers = router

@@ -46,6 +46,24 @@ export function unscored(metric: string, reference: number | null): MetricFloorI
   return { metric, interval: null, homes: 0, reference };
 }
 
+/** What a check gathers when nothing is served as `name` yet: only sufficiency and the new data. */
+export function nothingServed(
+  name: string,
+  metric: string,
+  sufficiency: SufficiencyReport,
+  newData: NewDataInput,
+): GatheredChecks {
+  return {
+    served: null,
+    sufficiency,
+    drift: [],
+    newData,
+    floor: unscored(metric, null),
+    notes: [`nothing served as ${name} yet`],
+    sameHomes: true,
+  };
+}
+
 /** The production version of `name` with what the triggers read from its meta; null when none. */
 export function servedVersion(registry: ModelRegistry, name: string): ServedVersion | null {
   if (registry.versions(name).length === 0 || !registry.aliases(name).production) return null;

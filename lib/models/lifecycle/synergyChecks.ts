@@ -6,7 +6,13 @@ import type { SynergyGnn } from "../synergy/synergyGnn.js";
 import { SYNERGY_GNN_KIND } from "../synergy/synergyGnnKind.js";
 import type { SynergyGraph } from "../synergy/synergyTypes.js";
 import { freshHomes, homeIdentity } from "./freshHomes.js";
-import { type CheckContext, type GatheredChecks, servedVersion, unscored } from "./servedChecks.js";
+import {
+  type CheckContext,
+  type GatheredChecks,
+  nothingServed,
+  servedVersion,
+  unscored,
+} from "./servedChecks.js";
 import { candidatePairColumns } from "./snapshotColumns.js";
 import { type SynergySufficiencyThresholds, synergyHomeCounts, synergySufficiency } from "./sufficiency.js";
 import { readTrainingSnapshot, snapshotDrift } from "./trainingSnapshot.js";
@@ -40,21 +46,13 @@ export async function synergyChecks(
   const registry = new ModelRegistry(ctx.modelsDir);
   const served = servedVersion(registry, name);
   if (!served) {
-    return {
-      served: null,
-      sufficiency,
-      drift: [],
-      newData: {
-        servedDatasetId: null,
-        datasetId: ctx.dataset.id,
-        newHomes: homes.size,
-        newRows: pairs,
-        rowUnit: "candidate pairs",
-      },
-      floor: unscored(METRIC, null),
-      notes: [`nothing served as ${name} yet`],
-      sameHomes: true,
-    };
+    return nothingServed(name, METRIC, sufficiency, {
+      servedDatasetId: null,
+      datasetId: ctx.dataset.id,
+      newHomes: homes.size,
+      newRows: pairs,
+      rowUnit: "candidate pairs",
+    });
   }
   const identity = homeIdentity({ datasetId: served.dataset_id }, ctx.dataset, ctx.dataRoots);
   const snapshot = readTrainingSnapshot(served.dir);
