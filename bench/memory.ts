@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { parseGenerationConfig } from "../lib/pipeline/generation/config.js";
 import { DataGenerationManager } from "../lib/pipeline/generation/manager.js";
 
-interface Measurement {
+export interface Measurement {
   homes: number;
   days: number;
   workers: number;
@@ -81,32 +81,41 @@ async function child(homes: number, days: number, workers: number | undefined, l
   }
 }
 
+/** Generates homes × days in a fresh child process (seed 1, no cache) and returns what it measured. */
+export function measureGeneration(
+  homes: number,
+  days: number,
+  workers: number | undefined,
+  live = false,
+): Measurement {
+  const args = [
+    ...(live ? ["--expose-gc"] : []),
+    "--import",
+    "tsx",
+    fileURLToPath(import.meta.url),
+    "--child",
+    String(homes),
+    "--days",
+    String(days),
+  ];
+  if (workers !== undefined) args.push("--workers", String(workers));
+  if (live) args.push("--live");
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr);
+    process.exit(r.status ?? 1);
+  }
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Measurement;
+}
+
 function parent(): void {
   const sizes = flag("homes", "200,2000").split(",").map(Number);
   const days = Number(flag("days", "180"));
   const workers = flag("workers", "");
   const withLive = process.argv.includes("--live");
   const results: Measurement[] = [];
-  const run = (homes: number, live: boolean): Measurement => {
-    const args = [
-      ...(live ? ["--expose-gc"] : []),
-      "--import",
-      "tsx",
-      fileURLToPath(import.meta.url),
-      "--child",
-      String(homes),
-      "--days",
-      String(days),
-    ];
-    if (workers) args.push("--workers", workers);
-    if (live) args.push("--live");
-    const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 24 });
-    if (r.status !== 0) {
-      process.stderr.write(r.stderr);
-      process.exit(r.status ?? 1);
-    }
-    return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Measurement;
-  };
+  const run = (homes: number, live: boolean): Measurement =>
+    measureGeneration(homes, days, workers ? Number(workers) : undefined, live);
   for (const homes of sizes) {
     const m = run(homes, false);
     if (withLive) m.liveHeapMb = run(homes, true).liveHeapMb;
