@@ -18,6 +18,7 @@ import { count, firstOfEachKey, maxLengthFilter, rowMask } from "./collectFilter
 import { countValues, type DerivedSet } from "./derivedSets.js";
 import {
   automatable,
+  CANDIDATE_KEY_COLUMNS,
   evidenceFilters,
   evidenceThresholds,
   suggestionCandidates,
@@ -35,13 +36,7 @@ export const automationThresholdsSchema = z
 export type AutomationThresholds = z.output<typeof automationThresholdsSchema>;
 
 export const AUTOMATION_PAIRS_SCHEMA = exportSchema("automations", [
-  column("home_id", "string", { role: "key" }),
-  column("home_type", "string"),
-  column("source", "string", { description: "synergy (a candidate pair) | pattern (a mined sequence)" }),
-  column("source_id", "string", {
-    role: "key",
-    description: "the row it came from: synergies#12, patterns#40",
-  }),
+  ...CANDIDATE_KEY_COLUMNS,
   column("automation_id", "string"),
   column("trigger_entity", "string"),
   column("trigger_domain", "string"),

@@ -12,11 +12,23 @@ import { HomeforgeError } from "../../core/errors.js";
 import { RELATIONSHIP_BY_KEY } from "../../synth/catalog/relationships.js";
 import type { AutomationPair } from "../exports/automationYaml.js";
 import { type DeviceInfo, deviceKey, indexDevices } from "../exports/devices.js";
+import { column } from "../exports/spec.js";
 import { count, type Filter, nonNegative, rowMask, share } from "./collectFilters.js";
 import { evidenceRef, homeTypes, need, rowIndex, type SourceTables } from "./derivedSets.js";
 
 /** The relationship written for a mined sequence (no catalog relationship). */
 export const MINED_SEQUENCE = "mined_sequence";
+
+/** The leading columns of every set built from suggestion candidates: the home and the row it came from. */
+export const CANDIDATE_KEY_COLUMNS = [
+  column("home_id", "string", { role: "key" }),
+  column("home_type", "string"),
+  column("source", "string", { description: "synergy (a candidate pair) | pattern (a mined sequence)" }),
+  column("source_id", "string", {
+    role: "key",
+    description: "the row it came from: synergies#12, patterns#40",
+  }),
+];
 
 export interface SuggestionCandidate {
   pair: AutomationPair & { triggerState: string; actionState: string };

@@ -10,6 +10,7 @@ import { column, exportSchema } from "../exports/spec.js";
 import { count, firstOfEachKey, maxLengthFilter } from "./collectFilters.js";
 import { countValues, type DerivedSet } from "./derivedSets.js";
 import {
+  CANDIDATE_KEY_COLUMNS,
   evidenceFilters,
   evidenceThresholds,
   type SuggestionCandidate,
@@ -26,13 +27,7 @@ export const suggestionThresholdsSchema = z
 export type SuggestionThresholds = z.output<typeof suggestionThresholdsSchema>;
 
 export const SUGGESTIONS_SCHEMA = exportSchema("suggestions", [
-  column("home_id", "string", { role: "key" }),
-  column("home_type", "string"),
-  column("source", "string", { description: "synergy (a candidate pair) | pattern (a mined sequence)" }),
-  column("source_id", "string", {
-    role: "key",
-    description: "the row it came from: synergies#12, patterns#40",
-  }),
+  ...CANDIDATE_KEY_COLUMNS,
   column("trigger_entity", "string"),
   column("trigger_state", "string"),
   column("action_entity", "string"),
