@@ -45,7 +45,12 @@ const JOB_SPEC = declared("batch/v1/JobSpec");
 const POD_SPEC = declared("v1/PodSpec");
 const CONTAINER = declared("v1/Container");
 
-function unknownFields(job: Record<string, any>): string[] {
+type Fields = Record<string, unknown>;
+interface JobShape {
+  spec: Fields & { template: { spec: Fields & { containers: Fields[] } } };
+}
+
+function unknownFields(job: JobShape): string[] {
   const extra = (o: Record<string, unknown>, known: Set<string>, at: string) =>
     Object.keys(o)
       .filter((k) => !known.has(k))
@@ -54,7 +59,7 @@ function unknownFields(job: Record<string, any>): string[] {
   return [
     ...extra(job.spec, JOB_SPEC, "spec"),
     ...extra(pod, POD_SPEC, "spec.template.spec"),
-    ...pod.containers.flatMap((c: Record<string, unknown>) => extra(c, CONTAINER, "containers[]")),
+    ...pod.containers.flatMap((c) => extra(c, CONTAINER, "containers[]")),
   ];
 }
 
