@@ -159,7 +159,10 @@ async function runGenerate(
     if (opts.quiet) return;
     const { manifest, dir } = result;
     if (result.cached) {
-      console.log(`dataset ${manifest.dataset_id} reused from the cache at ${dir}`);
+      const what = opts.shard
+        ? `shard ${opts.shard.index} of ${opts.shard.count} of dataset ${manifest.dataset_id}`
+        : `dataset ${manifest.dataset_id}`;
+      console.log(`${what} reused from the cache at ${dir}`);
     } else {
       const check = result.cacheCheck;
       const why =
