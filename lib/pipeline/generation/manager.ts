@@ -8,7 +8,7 @@
  * with the number of homes.
  */
 import { statfsSync, writeFileSync } from "node:fs";
-import { availableParallelism, totalmem } from "node:os";
+import { availableParallelism } from "node:os";
 import { extname, join, resolve } from "node:path";
 import type { ResourceLimits, Worker } from "node:worker_threads";
 import { HomeforgeError } from "../../core/errors.js";
@@ -23,6 +23,7 @@ import {
   SHARD_MANIFEST_FORMAT,
   tableSha256,
 } from "../../core/manifest.js";
+import { availableMemoryBytes } from "../../core/memoryLimit.js";
 import { defaultDataRoot } from "../../core/paths.js";
 import { GENERATOR_VERSION } from "../../core/version.js";
 import { LineageStore } from "../lineage/lineageStore.js";
@@ -247,7 +248,7 @@ export class DataGenerationManager {
     const { options } = this;
     const config = this.runConfig;
     const workers = this.workerCount;
-    const totalMb = Math.floor((options.resources?.totalMemoryBytes ?? totalmem()) / 2 ** 20);
+    const totalMb = Math.floor((options.resources?.totalMemoryBytes ?? availableMemoryBytes()) / 2 ** 20);
     if (config.workerHeapMb !== undefined) {
       const maxMb = maxWorkerHeapMb(totalMb, workers);
       if (config.workerHeapMb > maxMb) {
