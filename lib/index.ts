@@ -52,6 +52,10 @@ export { resolveDatasetDir } from "./pipeline/storage/openDataset.js";
 export type { OpenDataset, OpenDatasetOptions } from "./pipeline/storage/openDataset.js";
 /** Checks every file of a dataset against its manifest (size and sha256). */
 export { verifyDataset } from "./pipeline/storage/cache.js";
+/** Merge the shard directories of `generate --shard I/N` into one dataset (nothing copied). */
+export { mergeShards } from "./pipeline/shards/mergeShards.js";
+export type { MergedManifest, MergeOptions, MergeResult } from "./pipeline/shards/mergeShards.js";
+export type { ShardSpec } from "./pipeline/shards/shardSpec.js";
 export type { DatasetCheck } from "./pipeline/storage/cache.js";
 /** The schema of every dataset table (homes, areas, devices, events, telemetry, synergies, patterns). */
 export { TABLE_SCHEMAS } from "./pipeline/storage/tables.js";

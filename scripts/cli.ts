@@ -9,6 +9,7 @@ import * as exportCommand from "./commands/export.js";
 import * as generate from "./commands/generate.js";
 import * as info from "./commands/info.js";
 import * as lineage from "./commands/lineage.js";
+import * as merge from "./commands/merge.js";
 import * as predict from "./commands/predict.js";
 import * as report from "./commands/report.js";
 import * as retrain from "./commands/retrain.js";
@@ -27,6 +28,7 @@ export function buildCli(): Command {
     .version(packageVersion());
   for (const command of [
     generate,
+    merge,
     exportCommand,
     collect,
     lineage,

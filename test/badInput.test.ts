@@ -93,8 +93,33 @@ export const BAD_INPUTS: BadInputRow[] = [
   // ── top level
   { args: ["nosuch"], error: /^error: homeforge: unknown command 'nosuch'; see `homeforge --help`$/ },
   { args: ["generat"], error: /^error: homeforge: unknown command 'generat' \(Did you mean generate\?\)/ },
-  { args: [], error: /^error: homeforge: no command given; pass one of generate, export/ },
+  { args: [], error: /^error: homeforge: no command given; pass one of generate, merge, export/ },
   { args: ["--nope"], error: UNKNOWN_OPTION("homeforge", "--nope") },
+
+  // ── generate --shard and the Indexed Job's variables; merge
+  {
+    args: g(...SMALL, "--shard", "4/4"),
+    error: /^error: --shard: --shard 4\/4: shard index 4 is not below the count 4/,
+  },
+  { args: g(...SMALL, "--shard", "x"), error: /^error: --shard: "x" is not INDEX\/COUNT/ },
+  {
+    args: g(...SMALL),
+    env: { JOB_COMPLETION_INDEX: "1" },
+    error: /^error: JOB_COMPLETIONS: is unset while JOB_COMPLETION_INDEX is set/,
+  },
+  {
+    args: g(...SMALL),
+    env: { JOB_COMPLETION_INDEX: "2", JOB_COMPLETIONS: "2" },
+    error: /^error: JOB_COMPLETION_INDEX: .*shard index 2 is not below the count 2/,
+  },
+  {
+    args: ["merge", "{cwd}/merged", "{dataset}"],
+    error: /^error: SHARD_DIR: .* is not a homeforge shard manifest/,
+  },
+  {
+    args: ["merge", "{cwd}/merged", "{cwd}/nosuch-*"],
+    error: /^error: SHARD_DIR: .*nosuch-\* matches no directory/,
+  },
 
   // ── generate: numbers (plain digits only; range checks name the config field)
   { args: g("--homes", "0x10"), error: NOT_WHOLE("--homes", "0x10") },

@@ -25,6 +25,7 @@ const ROOT = [
   "openDataset",
   "resolveDatasetDir",
   "verifyDataset",
+  "mergeShards",
   "TABLE_SCHEMAS",
   "loadTable",
   "loadDataFrame",

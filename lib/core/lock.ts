@@ -8,8 +8,10 @@ import { HomeforgeError } from "./errors.js";
  * Shared by the model registry and the pipeline's output directories (dataset and export).
  *
  * A lock file (created with O_EXCL, so exactly one process wins) holding the owner's pid and
- * host. A lock whose owner on this host is no longer running is stale (a killed save) and
- * is broken, with a message through `onWarning`.
+ * host, and the owner's start time where the system tells it (Linux). A lock whose owner on
+ * this host is no longer running is stale (a killed save) and is broken, with a message
+ * through `onWarning`. The start time tells a restarted container apart from its dead
+ * predecessor: a retried pod keeps its host name and, as pid 1, its pid.
  */
 export interface LockOptions {
   /** Give up after this long. Default 60 s. */
@@ -27,10 +29,24 @@ interface LockOwner {
   pid: number;
   host: string;
   token: string;
+  /** The owner's start time (clock ticks since boot, /proc/<pid>/stat), where known. */
+  started?: string;
 }
 
 /** A lock file that never got its owner written is stale after this long. */
 const UNREADABLE_STALE_MS = 10_000;
+
+/** A process's start time as /proc/<pid>/stat gives it (field 22), or null where there is none. */
+export function processStartTime(pid: number | "self"): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // the command name (field 2) may hold spaces and parentheses: count from its closing one
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
 
 export function pidAlive(pid: number): boolean {
   try {
@@ -60,7 +76,13 @@ async function acquire(path: string, options: LockOptions): Promise<string> {
   const pollMs = options.pollMs ?? 25;
   const started = performance.now();
   let waited = false;
-  const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomBytes(8).toString("hex") };
+  const startTime = processStartTime("self");
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    token: randomBytes(8).toString("hex"),
+    ...(startTime ? { started: startTime } : {}),
+  };
   for (;;) {
     try {
       const fd = openSync(path, "wx");
@@ -143,6 +165,15 @@ function staleReason(path: string, known?: string): { reason: string; raw: strin
   if (owner) {
     if (owner.host === hostname() && !pidAlive(owner.pid)) {
       return { reason: `its owner, process ${owner.pid}, is no longer running`, raw };
+    }
+    if (owner.host === hostname() && owner.started !== undefined) {
+      const now = processStartTime(owner.pid);
+      if (now !== null && now !== owner.started) {
+        return {
+          reason: `its owner, process ${owner.pid}, is no longer running (pid ${owner.pid} is now a process started later, as in a restarted container)`,
+          raw,
+        };
+      }
     }
     return null;
   }

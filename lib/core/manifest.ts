@@ -6,9 +6,17 @@ export type TableFormat = "parquet" | "arrow";
 
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_FORMAT = "homeforge-dataset";
+/** What a single-machine run writes. */
 export const MANIFEST_FORMAT_VERSION = 1;
+/** What `homeforge merge` writes: file paths may lead out of the directory (`../<shard>/…`). */
+export const MERGED_MANIFEST_FORMAT_VERSION = 2;
+/** The dataset manifest versions this homeforge reads. */
+export const READABLE_MANIFEST_VERSIONS: readonly number[] = [1, 2];
+/** A shard directory's manifest (`manifest.json` too): one slice of homes, read only through a merge. */
+export const SHARD_MANIFEST_FORMAT = "homeforge-shard";
 
 export interface ManifestFile {
+  /** Relative to the dataset directory; in a merged (version 2) manifest, `../<shard dir>/<file>`. */
   path: string;
   rows: number;
   bytes: number;
@@ -27,7 +35,8 @@ export interface ManifestTable {
  * give a byte-identical manifest. Wall-clock facts belong to lineage.
  */
 export interface Manifest {
-  format: typeof MANIFEST_FORMAT;
+  /** A shard directory's manifest says "homeforge-shard"; readers take only "homeforge-dataset". */
+  format: typeof MANIFEST_FORMAT | typeof SHARD_MANIFEST_FORMAT;
   format_version: number;
   dataset_id: string;
   generator: { name: "homeforge"; version: string };

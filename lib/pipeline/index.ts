@@ -33,6 +33,8 @@ export * from "./generation/synergiesTable.js";
 export * from "./generation/telemetryTable.js";
 export * from "./generation/validate.js";
 export * from "./lineage/lineageStore.js";
+export * from "./shards/mergeShards.js";
+export * from "./shards/shardSpec.js";
 export * from "./storage/cache.js";
 export * from "./storage/openDataset.js";
 export * from "./storage/outputDir.js";

@@ -3,6 +3,8 @@ import { DEFAULTS } from "../../lib/core/defaults.js";
 import { defaultLineagePath } from "../../lib/core/paths.js";
 import { createProgress } from "../../lib/core/progress.js";
 import type { GenerationConfig } from "../../lib/pipeline/generation/config.js";
+import type { ShardSpec } from "../../lib/pipeline/shards/shardSpec.js";
+import { shardHomeRange } from "../../lib/pipeline/shards/shardSpec.js";
 import { DEFAULT_SIZE_MIX, SIZE_CATEGORIES } from "../../lib/synth/catalog/homeTypes.js";
 import { LINEAGE_DB_HELP } from "../cliSupport.js";
 import type { LineageOptions } from "./shared.js";
@@ -44,6 +46,10 @@ export function register(program: Command): Command {
     .option(
       "--worker-heap-mb <mb>",
       "heap cap per worker thread in MB, at least 64 and at most total memory / (workers + 1) (default: estimated from the batch size); bounds peak memory",
+    )
+    .option(
+      "--shard <I/N>",
+      "generate only shard I of N (homes [floor(I·homes/N), floor((I+1)·homes/N))) into <dataset-id>-shard-0000I-of-0000N, for `homeforge merge`; default from JOB_COMPLETION_INDEX and JOB_COMPLETIONS (a Kubernetes Indexed Job) when both are set",
     )
     .option("--no-cache", "regenerate even when a valid cached dataset exists")
     .option(
@@ -95,7 +101,8 @@ export function register(program: Command): Command {
             Object.keys(validationFlags).length > 0 ? { ...fileValidation, ...validationFlags } : undefined,
         },
       });
-      await runGenerate(config, opts);
+      const { resolveShard } = await import("../../lib/pipeline/shards/shardSpec.js");
+      await runGenerate(config, { ...opts, shard: resolveShard(opts.shard, process.env) });
     });
 }
 
@@ -111,7 +118,7 @@ function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
 
 async function runGenerate(
   config: GenerationConfig,
-  opts: LineageOptions & { out?: string; quiet?: boolean; cache?: boolean },
+  opts: LineageOptions & { out?: string; quiet?: boolean; cache?: boolean; shard?: ShardSpec },
 ): Promise<void> {
   // loaded here, not at the top: the generator (Arrow, Parquet, the synthetic world) takes a
   // while to import, and `--help` needs none of it
@@ -120,7 +127,8 @@ async function runGenerate(
     import("../../lib/pipeline/generation/sizeEstimate.js"),
     import("../../lib/pipeline/generation/validate.js"),
   ]);
-  const progress = createProgress("homes", config.homes, { quiet: opts.quiet });
+  const [firstHome, endHome] = opts.shard ? shardHomeRange(opts.shard, config.homes) : [0, config.homes];
+  const progress = createProgress("homes", endHome - firstHome, { quiet: opts.quiet });
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
   process.once("SIGINT", onSignal);
@@ -136,10 +144,11 @@ async function runGenerate(
     onProgress: progress.update,
     signal: interrupt.signal,
     onNote: note,
+    shard: opts.shard,
     onStart: (estimate, workers) => {
       if (!opts.quiet)
         console.error(
-          `generating ${config.homes} homes × ${config.days} days on ${workers} worker(s): ${describeEstimate(estimate)}`,
+          `generating ${opts.shard ? `shard ${opts.shard.index} of ${opts.shard.count}, homes ${firstHome}–${endHome - 1} of ${config.homes}` : `${config.homes} homes`} × ${config.days} days on ${workers} worker(s): ${describeEstimate(estimate)}`,
         );
     },
     lineage: opts.lineage === false ? false : (opts.lineageDb ?? defaultLineagePath()),
@@ -150,12 +159,18 @@ async function runGenerate(
     if (opts.quiet) return;
     const { manifest, dir } = result;
     if (result.cached) {
-      console.log(`dataset ${manifest.dataset_id} reused from the cache at ${dir}`);
+      const what = opts.shard
+        ? `shard ${opts.shard.index} of ${opts.shard.count} of dataset ${manifest.dataset_id}`
+        : `dataset ${manifest.dataset_id}`;
+      console.log(`${what} reused from the cache at ${dir}`);
     } else {
       const check = result.cacheCheck;
       const why =
         check && !check.hit && check.reason !== "absent" ? ` (cache ${check.reason}: ${check.detail})` : "";
-      console.log(`dataset ${manifest.dataset_id} written to ${dir} by ${result.workers} worker(s)${why}`);
+      const what = opts.shard
+        ? `shard ${opts.shard.index} of ${opts.shard.count} of dataset ${manifest.dataset_id}`
+        : `dataset ${manifest.dataset_id}`;
+      console.log(`${what} written to ${dir} by ${result.workers} worker(s)${why}`);
     }
     if (result.invalidHomes.length > 0) {
       console.log(

@@ -8,7 +8,7 @@
  * with the number of homes.
  */
 import { statfsSync, writeFileSync } from "node:fs";
-import { availableParallelism, totalmem } from "node:os";
+import { availableParallelism } from "node:os";
 import { extname, join, resolve } from "node:path";
 import type { ResourceLimits, Worker } from "node:worker_threads";
 import { HomeforgeError } from "../../core/errors.js";
@@ -20,11 +20,20 @@ import {
   type Manifest,
   type ManifestTable,
   manifestJson,
+  SHARD_MANIFEST_FORMAT,
   tableSha256,
 } from "../../core/manifest.js";
+import { availableMemoryBytes } from "../../core/memoryLimit.js";
 import { defaultDataRoot } from "../../core/paths.js";
 import { GENERATOR_VERSION } from "../../core/version.js";
 import { LineageStore } from "../lineage/lineageStore.js";
+import {
+  assertShardFits,
+  batchHomeRange,
+  type ShardSpec,
+  shardDirName,
+  shardHomeRange,
+} from "../shards/shardSpec.js";
 import { type CacheCheck, checkCache, removeCacheEntry, writeCacheEntry } from "../storage/cache.js";
 import {
   assertPathGiven,
@@ -33,7 +42,7 @@ import {
   withOutputDir,
   writeDirAtomically,
 } from "../storage/outputDir.js";
-import { batchRange, type PackedBatch, produceBatch } from "./batch.js";
+import { type PackedBatch, produceBatch } from "./batch.js";
 import { localSink, type ProducedBatch, workerSink } from "./batchSink.js";
 import type { GenerationConfig } from "./config.js";
 import { type PipelineWorkerRole, workerFailure, workerResourceLimits } from "./heapLimits.js";
@@ -97,12 +106,29 @@ export interface ManagerOptions {
   onStart?: (estimate: SizeEstimate, workers: number) => void;
   /** How long to wait for another run writing the same directory (default 10 min). */
   lockTimeoutMs?: number;
+  /**
+   * Generate only this shard's homes (see shards/shardSpec.ts) into a shard directory
+   * (default `<dataRoot>/<dataset-id>-shard-0000I-of-0000N`), for `homeforge merge`.
+   */
+  shard?: ShardSpec;
   /** Free bytes and total memory the size guard checks against; injectable for tests. */
   resources?: { freeBytes?: (dir: string) => number; totalMemoryBytes?: number; cores?: number };
 }
 
-/** The manifest plus what validation left out. */
+/** Which homes a shard manifest covers. */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  /** Home indices [start, end). */
+  homes: [number, number];
+}
+
+/**
+ * The manifest plus what validation left out. A shard directory's manifest has format
+ * "homeforge-shard" and a `shard`; readers refuse it until `homeforge merge` covers it.
+ */
 export interface DatasetManifest extends Manifest {
+  shard?: ShardInfo;
   validation?: {
     min_devices: number;
     min_events: number;
@@ -147,7 +173,8 @@ export class DataGenerationManager {
   get dir(): string {
     const o = this.options;
     assertPathGiven(o.outDir, "--out");
-    return resolve(o.outDir ?? join(o.dataRoot ?? defaultDataRoot(), this.datasetId));
+    const name = o.shard ? shardDirName(this.datasetId, o.shard) : this.datasetId;
+    return resolve(o.outDir ?? join(o.dataRoot ?? defaultDataRoot(), name));
   }
 
   private get cores(): number {
@@ -162,7 +189,7 @@ export class DataGenerationManager {
    * never depends on the worker count).
    */
   get workerCount(): number {
-    const auto = Math.min(this.cores, Math.ceil(this.config.homes / HOMES_PER_AUTO_WORKER));
+    const auto = Math.min(this.cores, Math.ceil(this.homeCount / HOMES_PER_AUTO_WORKER));
     const wanted = this.options.workers ?? this.config.workers ?? auto;
     return Math.max(1, Math.min(wanted, this.batchCount, this.cores));
   }
@@ -170,7 +197,7 @@ export class DataGenerationManager {
   /** The size estimate of this run (rows, bytes, memory bound for its workers and heap caps). */
   get estimate(): SizeEstimate {
     const workers = this.workerCount;
-    return estimateDatasetSize(this.config, {
+    return estimateDatasetSize(this.runConfig, {
       workers,
       generationHeapMb: this.heapLimits("generation").maxOldGenerationSizeMb ?? 0,
       writerHeapMb: this.heapLimits("writer").maxOldGenerationSizeMb ?? 0,
@@ -182,7 +209,23 @@ export class DataGenerationManager {
   }
 
   private get batchCount(): number {
-    return Math.ceil(this.config.homes / this.batchHomes);
+    return Math.ceil(this.homeCount / this.batchHomes);
+  }
+
+  /** The home indices [start, end) this run generates: every home, or its shard's. */
+  get homeRange(): [number, number] {
+    const { shard } = this.options;
+    return shard ? shardHomeRange(shard, this.config.homes) : [0, this.config.homes];
+  }
+
+  private get homeCount(): number {
+    const [start, end] = this.homeRange;
+    return end - start;
+  }
+
+  /** The config with this run's home count: what sizes and memory are estimated for. */
+  private get runConfig(): GenerationConfig {
+    return this.options.shard ? { ...this.config, homes: this.homeCount } : this.config;
   }
 
   private get field(): string {
@@ -195,15 +238,17 @@ export class DataGenerationManager {
    * for the estimate, a heap cap out of bounds. Creates nothing; returns the estimate.
    */
   checkDestination(): SizeEstimate {
+    if (this.options.shard) assertShardFits(this.options.shard, this.config.homes);
     const dir = this.dir;
     assertWritableDatasetDir(dir, this.field);
     return this.checkResources(dir);
   }
 
   private checkResources(dir: string): SizeEstimate {
-    const { config, options } = this;
+    const { options } = this;
+    const config = this.runConfig;
     const workers = this.workerCount;
-    const totalMb = Math.floor((options.resources?.totalMemoryBytes ?? totalmem()) / 2 ** 20);
+    const totalMb = Math.floor((options.resources?.totalMemoryBytes ?? availableMemoryBytes()) / 2 ** 20);
     if (config.workerHeapMb !== undefined) {
       const maxMb = maxWorkerHeapMb(totalMb, workers);
       if (config.workerHeapMb > maxMb) {
@@ -269,7 +314,11 @@ export class DataGenerationManager {
         try {
           let cacheCheck: CacheCheck | null = null;
           if (options.cache !== false) {
-            cacheCheck = await checkCache(dir, id, { ttlHours: config.cacheTtlHours, now });
+            cacheCheck = await checkCache(dir, id, {
+              ttlHours: config.cacheTtlHours,
+              now,
+              shard: options.shard,
+            });
             if (cacheCheck.hit) return this.reuse(id, dir, cacheCheck, lineage);
           }
           options.onStart?.(this.estimate, this.workerCount);
@@ -340,7 +389,7 @@ export class DataGenerationManager {
               const failing = invalid.length > 0 && config.validation.failOnInvalidHome;
               if (!failing) await sink.append(produced);
               done += result.homes;
-              options.onProgress?.(done, config.homes);
+              options.onProgress?.(done, this.homeCount);
             });
             this.assertValid(invalid);
             tables = await sink.finish();
@@ -348,11 +397,13 @@ export class DataGenerationManager {
             await sink.abort();
             throw e;
           }
-          const kept = config.homes - invalid.length;
+          const kept = this.homeCount - invalid.length;
+          const { shard } = options;
           const m: DatasetManifest = {
-            format: MANIFEST_FORMAT,
+            format: shard ? SHARD_MANIFEST_FORMAT : MANIFEST_FORMAT,
             format_version: MANIFEST_FORMAT_VERSION,
             dataset_id: id,
+            ...(shard ? { shard: { index: shard.index, count: shard.count, homes: this.homeRange } } : {}),
             generator: { name: "homeforge", version: GENERATOR_VERSION },
             seed: config.seed,
             reference_date: config.start,
@@ -361,7 +412,7 @@ export class DataGenerationManager {
             validation: {
               min_devices: config.validation.minDevices,
               min_events: config.validation.minEvents,
-              homes_generated: config.homes,
+              homes_generated: this.homeCount,
               homes_kept: kept,
               excluded: invalid.map((h) => ({ home_id: h.homeId, reasons: h.reasons })),
             },
@@ -398,7 +449,7 @@ export class DataGenerationManager {
     const { config } = this;
     if (invalid.length === 0) return;
     invalid.sort((a, b) => a.index - b.index);
-    const summary = `${invalid.length} of ${config.homes} homes failed validation: ${describeInvalidHomes(invalid)}`;
+    const summary = `${invalid.length} of ${this.homeCount} homes failed validation: ${describeInvalidHomes(invalid)}`;
     if (config.validation.failOnInvalidHome) {
       throw new HomeforgeError(
         "validation",
@@ -406,7 +457,8 @@ export class DataGenerationManager {
         "lower validation.minDevices / validation.minEvents (--min-devices, --min-events), or drop --fail-on-invalid-home to leave such homes out",
       );
     }
-    if (invalid.length === config.homes) {
+    // a shard may lose all its homes; `homeforge merge` checks that some home is left overall
+    if (invalid.length === this.homeCount && !this.options.shard) {
       throw new HomeforgeError(
         "validation",
         summary,
@@ -417,7 +469,7 @@ export class DataGenerationManager {
 
   /** Heap caps for this run's worker threads (see heapLimits.ts). */
   heapLimits(role: PipelineWorkerRole): ResourceLimits {
-    const batchHomeDays = Math.min(this.batchHomes, this.config.homes) * this.config.days;
+    const batchHomeDays = Math.min(this.batchHomes, this.homeCount) * this.config.days;
     return workerResourceLimits(role, batchHomeDays, this.config.workerHeapMb);
   }
 
@@ -433,14 +485,20 @@ export class DataGenerationManager {
       const producer = await loadHomeProducer(producerModule);
       for (let batch = 0; batch < this.batchCount; batch++) {
         throwIfAborted(options.signal);
-        const [start, end] = batchRange(batch, this.batchHomes, config.homes);
+        const [start, end] = batchHomeRange(batch, this.batchHomes, this.homeRange);
         await write({ packed: false, result: produceBatch(producer, config, rules, batch, start, end) });
         // yield to the event loop, so signals and progress redraws get through
         await new Promise((r) => setImmediate(r));
       }
       return;
     }
-    const init: WorkerInit = { config, rules, producerModule, batchHomes: this.batchHomes };
+    const init: WorkerInit = {
+      config,
+      rules,
+      producerModule,
+      batchHomes: this.batchHomes,
+      homeRange: this.homeRange,
+    };
     await runOnWorkers(workers, this.batchCount, init, this.heapLimits("generation"), write, options.signal);
   }
 }

@@ -5,7 +5,8 @@
  * out the same on any worker.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { batchRange, type PackedBatch, packBatch, produceBatch } from "./batch.js";
+import { batchHomeRange } from "../shards/shardSpec.js";
+import { type PackedBatch, packBatch, produceBatch } from "./batch.js";
 import type { GenerationConfig } from "./config.js";
 import { loadHomeProducer } from "./producerModule.js";
 import type { ValidationRules } from "./validate.js";
@@ -15,6 +16,8 @@ export interface WorkerInit {
   rules: ValidationRules;
   producerModule: string;
   batchHomes: number;
+  /** The home indices [start, end) of this run: all homes, or a shard's. */
+  homeRange: [number, number];
 }
 
 export type WorkerRequest = { type: "batch"; batch: number } | { type: "stop" };
@@ -36,7 +39,7 @@ async function serve(): Promise<void> {
         return;
       }
       try {
-        const [start, end] = batchRange(request.batch, init.batchHomes, init.config.homes);
+        const [start, end] = batchHomeRange(request.batch, init.batchHomes, init.homeRange);
         const result = produceBatch(producer, init.config, init.rules, request.batch, start, end);
         const { packed, transfer } = packBatch(result);
         port.postMessage({ type: "result", ...packed } satisfies WorkerReply, transfer);

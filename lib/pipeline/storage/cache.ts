@@ -28,6 +28,8 @@ export type CacheCheck =
 
 export interface CacheOptions {
   ttlHours: number;
+  /** The directory is this shard's (its manifest must be a shard manifest of the same slice). */
+  shard?: { index: number; count: number };
   /** Wall clock, epoch ms; injectable so tests can expire entries without sleeping. */
   now?: () => number;
 }
@@ -75,11 +77,14 @@ export type DatasetCheck =
   | { ok: false; problem: string };
 
 /** Whether every file of a dataset directory matches its manifest (size and sha256). */
-export async function verifyDataset(dir: string): Promise<DatasetCheck> {
+export async function verifyDataset(
+  dir: string,
+  expected: "dataset" | "shard" = "dataset",
+): Promise<DatasetCheck> {
   const manifestPath = join(dir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) return { ok: false, problem: `${MANIFEST_FILE} is missing` };
   const manifestBytes = readFileSync(manifestPath);
-  const parsed = parseManifestBytes(manifestBytes);
+  const parsed = parseManifestBytes(manifestBytes, expected);
   if ("problem" in parsed) return { ok: false, problem: parsed.problem };
   const { manifest } = parsed;
   for (const table of Object.values(manifest.tables)) {
@@ -117,8 +122,16 @@ export async function checkCache(dir: string, datasetId: string, options: CacheO
       detail: `written ${ageHours.toFixed(1)} h ago, the TTL is ${options.ttlHours} h`,
     };
   }
-  const check = await verifyDataset(dir);
+  const check = await verifyDataset(dir, options.shard ? "shard" : "dataset");
   if (!check.ok) return { hit: false, reason: "corrupt", detail: check.problem };
+  const shard = (check.manifest as { shard?: { index: number; count: number } }).shard;
+  if (options.shard && (shard?.index !== options.shard.index || shard?.count !== options.shard.count)) {
+    return {
+      hit: false,
+      reason: "other-dataset",
+      detail: `the directory holds shard ${String(shard?.index)} of ${String(shard?.count)}`,
+    };
+  }
   if (sha256(check.manifestBytes) !== entry.manifest_sha256) {
     return {
       hit: false,

@@ -7,7 +7,18 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest, type ManifestFile } from "../../core/manifest.js";
+import {
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  type Manifest,
+  type ManifestFile,
+  READABLE_MANIFEST_VERSIONS,
+  SHARD_MANIFEST_FORMAT,
+} from "../../core/manifest.js";
+
+/** How to act on a shard directory given where a dataset was expected. */
+export const MERGE_SHARDS_FIX =
+  "merge the shards with `homeforge merge OUT SHARD_DIR…` and read the merged dataset";
 
 /** sha256 of a file, read in 1 MiB chunks. */
 export async function hashFile(path: string): Promise<string> {
@@ -26,13 +37,33 @@ export async function hashFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** A manifest from its bytes, or what is wrong with them (not JSON, not a homeforge manifest, no tables). */
-export function parseManifestBytes(bytes: Uint8Array): { problem: string } | { manifest: Manifest } {
+/**
+ * A manifest from its bytes, or what is wrong with them (not JSON, not a homeforge manifest, a
+ * version this homeforge does not read, no tables). A shard's manifest is refused (`shard` set)
+ * unless `expected` is "shard".
+ */
+export function parseManifestBytes(
+  bytes: Uint8Array,
+  expected: "dataset" | "shard" = "dataset",
+): { problem: string; shard?: true } | { manifest: Manifest } {
   let manifest: Manifest;
   try {
     manifest = JSON.parse(Buffer.from(bytes).toString("utf8")) as Manifest;
   } catch (e) {
     return { problem: `${MANIFEST_FILE} is not valid JSON (${(e as Error).message})` };
+  }
+  const shard = (manifest as { shard?: { index?: unknown; count?: unknown } } | null)?.shard;
+  if (expected === "shard") {
+    if (manifest?.format !== SHARD_MANIFEST_FORMAT || !shard || typeof manifest.tables !== "object") {
+      return { problem: `${MANIFEST_FILE} is not a homeforge shard manifest` };
+    }
+    return { manifest };
+  }
+  if (manifest?.format === SHARD_MANIFEST_FORMAT && shard) {
+    return {
+      problem: `this is shard ${String(shard.index)} of ${String(shard.count)} of ${String(manifest.dataset_id)}, not a whole dataset`,
+      shard: true,
+    };
   }
   if (manifest === null || typeof manifest !== "object" || manifest.format !== MANIFEST_FORMAT) {
     const format = manifest && typeof manifest === "object" ? JSON.stringify(manifest.format) : "none";
@@ -40,6 +71,11 @@ export function parseManifestBytes(bytes: Uint8Array): { problem: string } | { m
   }
   if (typeof manifest.tables !== "object" || manifest.tables === null || Array.isArray(manifest.tables)) {
     return { problem: `${MANIFEST_FILE} lists no tables` };
+  }
+  if (!READABLE_MANIFEST_VERSIONS.includes(manifest.format_version)) {
+    return {
+      problem: `${MANIFEST_FILE} has format_version ${JSON.stringify(manifest.format_version)}, which this homeforge does not read (${READABLE_MANIFEST_VERSIONS.join(" or ")})`,
+    };
   }
   if (typeof manifest.dataset_id !== "string") {
     return { problem: `${MANIFEST_FILE} has no dataset_id` };

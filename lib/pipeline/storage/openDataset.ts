@@ -5,7 +5,7 @@ import { HomeforgeError } from "../../core/errors.js";
 import { MANIFEST_FILE, type ManifestFile, sha256, tableSha256 } from "../../core/manifest.js";
 import type { DatasetManifest } from "../generation/manager.js";
 import { readCacheEntry } from "./cache.js";
-import { fileSizeProblem, hashMismatch, parseManifestBytes } from "./integrity.js";
+import { fileSizeProblem, hashMismatch, MERGE_SHARDS_FIX, parseManifestBytes } from "./integrity.js";
 import { type ReadTableOptions, type RowGroupFilter, readTableChunks, readTableFile } from "./tableIO.js";
 
 /** A dataset directory opened for reading: its manifest and a way to load its tables. */
@@ -96,7 +96,7 @@ export function openDataset(dir: string, field = "--dataset", options: OpenDatas
     throw new HomeforgeError(
       field,
       `${parsed.problem} in ${dir}`,
-      "regenerate the dataset with `homeforge generate`",
+      parsed.shard ? MERGE_SHARDS_FIX : "regenerate the dataset with `homeforge generate`",
     );
   }
   const manifest = parsed.manifest as DatasetManifest;

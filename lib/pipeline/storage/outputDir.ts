@@ -26,7 +26,7 @@ import {
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
 import { HomeforgeError } from "../../core/errors.js";
 import { type LockOptions, pidAlive, withLock } from "../../core/lock.js";
-import { MANIFEST_FILE, MANIFEST_FORMAT } from "../../core/manifest.js";
+import { MANIFEST_FILE, MANIFEST_FORMAT, SHARD_MANIFEST_FORMAT } from "../../core/manifest.js";
 
 /** What kind of directory homeforge writes, and how to tell one of ours from anything else. */
 export interface OwnedDirKind {
@@ -65,12 +65,15 @@ export const DATASET_DIR: OwnedDirKind = {
   manifestFile: MANIFEST_FILE,
   listedFiles(manifest) {
     const m = manifest as { format?: unknown; format_version?: unknown; tables?: unknown } | null;
-    if (!m || m.format !== MANIFEST_FORMAT || !Number.isInteger(m.format_version)) return null;
+    const ours = m?.format === MANIFEST_FORMAT || m?.format === SHARD_MANIFEST_FORMAT;
+    if (!m || !ours || !Number.isInteger(m.format_version)) return null;
     if (!m.tables || typeof m.tables !== "object") return null;
     const files: string[] = [];
     for (const table of Object.values(m.tables as Record<string, { files?: { path?: unknown }[] }>)) {
       for (const f of table?.files ?? []) {
         if (typeof f?.path !== "string") return null;
+        // a merged dataset lists its shards' files (`../<shard>/…`): they are not in it, so never removed with it
+        if (normalize(f.path).startsWith("..")) continue;
         files.push(f.path);
       }
     }
