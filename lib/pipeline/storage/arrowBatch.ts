@@ -181,7 +181,13 @@ function columnData(spec: ColumnSpec, field: arrow.Field, segments: readonly Col
       const data = gather(Float64Array, segments, name, rows);
       // NaN is our in-memory "missing": a null in nullable columns, kept as NaN otherwise
       const { bitmap, nulls } = spec.nullable ? validity(rows, (i) => !Number.isNaN(data[i])) : { nulls: 0 };
-      return arrow.makeData({ type: type as arrow.Float64, length: rows, nullCount: nulls, nullBitmap: bitmap, data });
+      return arrow.makeData({
+        type: type as arrow.Float64,
+        length: rows,
+        nullCount: nulls,
+        nullBitmap: bitmap,
+        data,
+      });
     }
     case "timestamp_ms": {
       const ms = gather(Float64Array, segments, name, rows);
@@ -209,6 +215,11 @@ export function recordBatchOf(
   const children = tableSchema.columns.map(
     (spec, i) => columnData(spec, schema.fields[i], segments, rows) as arrow.Data,
   );
-  const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: rows, nullCount: 0, children });
+  const data = arrow.makeData({
+    type: new arrow.Struct(schema.fields),
+    length: rows,
+    nullCount: 0,
+    children,
+  });
   return new arrow.RecordBatch(schema, data);
 }

@@ -21,6 +21,7 @@ import { arrowSchema, RowRegrouper, recordBatchOf, sliceTable } from "./arrowBat
 import { ParquetStreamWriter } from "./parquetStream.js";
 
 export { arrowSchema, sliceTable };
+
 import { TABLE_SCHEMAS, type TableName } from "./tables.js";
 
 /**

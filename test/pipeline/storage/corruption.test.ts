@@ -73,7 +73,13 @@ async function silentlyDamagedCopy(): Promise<string> {
   const schema = TABLE_SCHEMAS.telemetry;
   for (let offset = readFileSync(path).length >> 1; ; offset++) {
     flipByte(path, offset);
-    if (await readTableFile(path, schema).then(() => true, () => false)) return dir;
+    if (
+      await readTableFile(path, schema).then(
+        () => true,
+        () => false,
+      )
+    )
+      return dir;
     flipByte(path, offset);
   }
 }
