@@ -54,7 +54,7 @@ test("parquet-wasm stream: round trip, one row group per batch, delta-coded time
   const b = await write(join(root, "b.parquet"));
   assert.ok(a.equals(b), "second write gives identical bytes");
 
-  const meta = parquetMetadata(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+  const meta = parquetMetadata(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength) as ArrayBuffer);
   assert.equal(
     meta.row_groups.map((g) => Number(g.num_rows)),
     [1024, 1024, 952],
