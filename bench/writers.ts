@@ -51,7 +51,10 @@ function groups(table: ColumnTable): ColumnTable[] {
 }
 
 /** Values as hyparquet-writer takes them (what tableWriter.ts did before parquet-wasm). */
-function hyparquetValues(spec: ColumnSpec, data: ColumnTable["columns"][string]): unknown[] | ArrayLike<unknown> {
+function hyparquetValues(
+  spec: ColumnSpec,
+  data: ColumnTable["columns"][string],
+): unknown[] | ArrayLike<unknown> {
   switch (spec.type) {
     case "string":
     case "int32":
@@ -111,7 +114,12 @@ function arrowBuilders(table: ColumnTable): number {
             : Array.from(data as ArrayLike<unknown>);
       return arrow.vectorFromArray(values, schema.fields[i].type).data[0];
     });
-    const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: g.rows, nullCount: 0, children });
+    const data = arrow.makeData({
+      type: new arrow.Struct(schema.fields),
+      length: g.rows,
+      nullCount: 0,
+      children,
+    });
     return new arrow.RecordBatch(schema, data);
   });
   return arrow.tableToIPC(new arrow.Table(batches), "file").byteLength;
@@ -156,7 +164,10 @@ function flechette(table: ColumnTable): number {
       return [spec.name, values];
     }),
   );
-  const t = fl.tableFromArrays(columns as never, { types, maxBatchRows: groupRowsFor(table.schema) } as never);
+  const t = fl.tableFromArrays(
+    columns as never,
+    { types, maxBatchRows: groupRowsFor(table.schema) } as never,
+  );
   return (fl.tableToIPC(t, { format: "file" }) as Uint8Array).byteLength;
 }
 
@@ -164,7 +175,11 @@ export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
   const root = join(process.env.TMPDIR ?? "/tmp", `homeforge-bench-writers-${process.pid}`);
   mkdirSync(root, { recursive: true });
   const config = parseGenerationConfig({ homes, days, validation: { minDevices: 0, minEvents: 0 } });
-  const { dir } = await new DataGenerationManager(config, { workers: 1, outDir: join(root, "ds"), lineage: false }).run();
+  const { dir } = await new DataGenerationManager(config, {
+    workers: 1,
+    outDir: join(root, "ds"),
+    lineage: false,
+  }).run();
   const tables = [
     await readTableFile(join(dir, "events.parquet"), TABLE_SCHEMAS.events),
     await readTableFile(join(dir, "telemetry.parquet"), TABLE_SCHEMAS.telemetry),
@@ -183,12 +198,10 @@ export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
   const variants: [string, () => Promise<number>][] = [
     ["hyparquet-writer (before)", () => each((t) => hyparquet(t, false))],
     ["hyparquet-writer tuned (no stats, 8 MB pages, PLAIN numbers)", () => each((t) => hyparquet(t, true))],
-    ...(["snappy", "lz4_raw", "zstd", "none"] as const).map(
-      (c): [string, () => Promise<number>] => [
-        `parquet-wasm ${c}${c === "snappy" ? " (chosen)" : ""}`,
-        () => each((t, i) => wasm(t, join(root, `w${i}-${c}.parquet`), c)),
-      ],
-    ),
+    ...(["snappy", "lz4_raw", "zstd", "none"] as const).map((c): [string, () => Promise<number>] => [
+      `parquet-wasm ${c}${c === "snappy" ? " (chosen)" : ""}`,
+      () => each((t, i) => wasm(t, join(root, `w${i}-${c}.parquet`), c)),
+    ]),
     [
       "DuckDB COPY TO parquet (snappy, its threads)",
       () =>
@@ -211,10 +224,15 @@ export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
   db.closeSync();
   instance.closeSync();
   rmSync(root, { recursive: true, force: true });
-  console.log(`writers: ${homes} homes × ${days} days, ${rows} rows (events ${tables[0].rows}, telemetry ${tables[1].rows}), CPU best of ${ROUNDS}`);
+  console.log(
+    `writers: ${homes} homes × ${days} days, ${rows} rows (events ${tables[0].rows}, telemetry ${tables[1].rows}), CPU best of ${ROUNDS}`,
+  );
   console.log("| writer | rows/s (CPU) | MB |");
   console.log("|---|---:|---:|");
-  for (const r of results) console.log(`| ${r.writer} | ${r.rowsPerSecond.toLocaleString("en")} | ${(r.bytes / 2 ** 20).toFixed(1)} |`);
+  for (const r of results)
+    console.log(
+      `| ${r.writer} | ${r.rowsPerSecond.toLocaleString("en")} | ${(r.bytes / 2 ** 20).toFixed(1)} |`,
+    );
   return results;
 }
 
