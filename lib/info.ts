@@ -22,6 +22,7 @@ const REPORTED_PACKAGES = [
   "apache-arrow",
   "better-sqlite3",
   "hyparquet-writer",
+  "parquet-wasm",
 ];
 
 /**

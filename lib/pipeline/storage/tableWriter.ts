@@ -5,11 +5,10 @@
  * rows were batched, so a file's bytes do not depend on the worker count or batch size.
  */
 
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as arrow from "apache-arrow";
 import type { SchemaElement } from "hyparquet";
-import { fileWriter, ParquetWriter } from "hyparquet-writer";
 import type { ManifestFile, ManifestTable } from "../../core/manifest.js";
 import type { HomeTables } from "../generation/producers.js";
 import { hashFile } from "./integrity.js";
@@ -17,13 +16,12 @@ import { FORMAT_EXTENSION, type TableFormat } from "./tableIO.js";
 
 export { hashFile };
 
-import {
-  type ColumnData,
-  type ColumnSpec,
-  type ColumnTable,
-  concatTables,
-  type TableSchema,
-} from "../../core/columnTable.js";
+import type { ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
+import { arrowSchema, RowRegrouper, recordBatchOf, sliceTable } from "./arrowBatch.js";
+import { ParquetStreamWriter } from "./parquetStream.js";
+
+export { arrowSchema, sliceTable };
+
 import { TABLE_SCHEMAS, type TableName } from "./tables.js";
 
 /**
@@ -59,7 +57,6 @@ export function groupRowsFor(schema: TableSchema, budgetBytes = GROUP_BUDGET_BYT
  * a dataset has (DuckDB's COPY … ROW_GROUPS_PER_FILE does the same).
  */
 export const FILE_ROW_GROUPS = 64;
-const DAY_MS = 86_400_000;
 
 export interface WrittenFile {
   path: string;
@@ -84,53 +81,6 @@ export interface TableWriterOptions {
   fileRows?: number;
   /** Parquet only: key-value pairs for the file footer (what the file is, where it came from). */
   metadata?: Record<string, string>;
-}
-
-/** Rows [start, end) of a table; typed columns are views, not copies. */
-export function sliceTable(table: ColumnTable, start: number, end: number): ColumnTable {
-  const columns: Record<string, ColumnData> = {};
-  for (const spec of table.schema.columns) {
-    const data = table.columns[spec.name];
-    columns[spec.name] = (
-      ArrayBuffer.isView(data) ? (data as Float64Array).subarray(start, end) : data.slice(start, end)
-    ) as ColumnData;
-  }
-  return { schema: table.schema, rows: end - start, columns };
-}
-
-/** Regroups appended tables into groups of exactly `groupRows` rows (the last may be shorter). */
-class RowRegrouper {
-  private parts: ColumnTable[] = [];
-  private rows = 0;
-  constructor(
-    private readonly schema: TableSchema,
-    private readonly groupRows: number,
-  ) {}
-
-  /** Full groups now ready. */
-  push(table: ColumnTable): ColumnTable[] {
-    if (table.rows === 0) return [];
-    this.parts.push(table);
-    this.rows += table.rows;
-    const groups: ColumnTable[] = [];
-    while (this.rows >= this.groupRows) {
-      const all = this.parts.length === 1 ? this.parts[0] : concatTables(this.schema, this.parts);
-      groups.push(sliceTable(all, 0, this.groupRows));
-      const rest = sliceTable(all, this.groupRows, all.rows);
-      this.parts = rest.rows > 0 ? [rest] : [];
-      this.rows = rest.rows;
-    }
-    return groups;
-  }
-
-  /** The last, partial group, if any. */
-  drain(): ColumnTable | null {
-    if (this.rows === 0) return null;
-    const last = this.parts.length === 1 ? this.parts[0] : concatTables(this.schema, this.parts);
-    this.parts = [];
-    this.rows = 0;
-    return last;
-  }
 }
 
 export function parquetSchema(schema: TableSchema): SchemaElement[] {
@@ -170,29 +120,13 @@ function parquetSchemaElement(spec: ColumnSpec): SchemaElement {
   }
 }
 
-/** Column values as hyparquet-writer takes them for the schema element above. */
-export function parquetValues(spec: ColumnSpec, data: ColumnData): unknown[] | ArrayLike<unknown> {
-  switch (spec.type) {
-    case "string":
-    case "int32":
-      return data;
-    case "float64":
-      // Parquet has real nulls: NaN (our in-memory "missing") is written as null
-      return spec.nullable ? Array.from(data as Float64Array, (v) => (Number.isNaN(v) ? null : v)) : data;
-    case "bool":
-      return Array.from(data as Uint8Array, (v) => v === 1);
-    case "timestamp_ms":
-      return Array.from(data as Float64Array, (v) => (Number.isNaN(v) ? null : BigInt(v)));
-    case "date":
-      return Array.from(data as ArrayLike<number | null>, (v) => (v === null ? null : new Date(v * DAY_MS)));
-  }
-}
-
+/** Streams row groups to a Parquet file through parquet-wasm (see parquetStream.ts). */
 class ParquetTableWriter implements TableFileWriter {
   private readonly regroup: RowRegrouper;
-  private readonly writer: ParquetWriter;
+  private readonly arrowSchema: arrow.Schema;
+  private readonly stream: ParquetStreamWriter;
   private rows = 0;
-  private bytesWritten: () => number;
+  private started = false;
 
   constructor(
     readonly path: string,
@@ -200,102 +134,44 @@ class ParquetTableWriter implements TableFileWriter {
     groupRows: number,
     metadata: Record<string, string> = {},
   ) {
-    this.regroup = new RowRegrouper(schema, groupRows);
-    const file = fileWriter(path);
-    this.bytesWritten = () => file.offset;
-    const kvMetadata = Object.entries(metadata).map(([key, value]) => ({ key, value }));
-    this.writer = new ParquetWriter({
-      writer: file,
-      schema: parquetSchema(schema),
-      createdBy: "homeforge",
-      ...(kvMetadata.length > 0 ? { kvMetadata } : {}),
-    });
+    this.regroup = new RowRegrouper(groupRows);
+    this.arrowSchema = arrowSchema(schema);
+    this.stream = new ParquetStreamWriter(path, schema, { groupRows, metadata });
   }
 
-  private writeGroup(group: ColumnTable): void {
-    const columnData = this.schema.columns.map((spec) => ({
-      name: spec.name,
-      data: parquetValues(spec, group.columns[spec.name]) as never,
-    }));
-    this.writer.write({ columnData, rowGroupSize: group.rows });
-    this.rows += group.rows;
+  private async writeGroup(group: ColumnTable[]): Promise<void> {
+    await this.stream.write(recordBatchOf(this.schema, group, this.arrowSchema));
+    this.started = true;
+    this.rows += group.reduce((n, g) => n + g.rows, 0);
   }
 
   async append(table: ColumnTable): Promise<void> {
-    for (const group of this.regroup.push(table)) this.writeGroup(group);
+    for (const group of this.regroup.push(table)) await this.writeGroup(group);
   }
 
   async finish(): Promise<WrittenFile> {
     const last = this.regroup.drain();
-    if (last) this.writeGroup(last);
-    await this.writer.finish();
-    return {
-      path: this.path,
-      rows: this.rows,
-      bytes: this.bytesWritten(),
-      sha256: await hashFile(this.path),
-    };
+    if (last) await this.writeGroup(last);
+    // an empty table still gets a schema, so readers see its columns
+    if (!this.started) await this.writeGroup([emptyTable(this.schema)]);
+    const bytes = await this.stream.finish();
+    return { path: this.path, rows: this.rows, bytes, sha256: await hashFile(this.path) };
   }
 
   abort(): void {
+    this.stream.abort();
     rmSync(this.path, { force: true });
   }
 }
 
-function arrowType(spec: ColumnSpec): arrow.DataType {
-  switch (spec.type) {
-    case "string":
-      // plain UTF8, not dictionaries: an IPC *file* cannot replace a dictionary between
-      // record batches, and each streamed batch would bring its own
-      return new arrow.Utf8();
-    case "int32":
-      return new arrow.Int32();
-    case "float64":
-      return new arrow.Float64();
-    case "bool":
-      return new arrow.Bool();
-    case "timestamp_ms":
-      return new arrow.TimestampMillisecond("UTC");
-    case "date":
-      return new arrow.DateDay();
-  }
+function emptyTable(schema: TableSchema): ColumnTable {
+  const columns = Object.fromEntries(schema.columns.map((c) => [c.name, [] as string[]]));
+  return { schema, rows: 0, columns };
 }
 
-export function arrowSchema(schema: TableSchema): arrow.Schema {
-  return new arrow.Schema(
-    schema.columns.map((spec) => new arrow.Field(spec.name, arrowType(spec), spec.nullable ?? false)),
-  );
-}
-
-function arrowValues(spec: ColumnSpec, data: ColumnData): unknown[] {
-  switch (spec.type) {
-    case "string":
-      return data as (string | null)[];
-    case "int32":
-      return Array.from(data as ArrayLike<number | null>);
-    case "float64":
-      return Array.from(data as Float64Array, (v) => (Number.isNaN(v) && spec.nullable ? null : v));
-    case "bool":
-      return Array.from(data as Uint8Array, (v) => v === 1);
-    case "timestamp_ms":
-      return Array.from(data as Float64Array);
-    case "date":
-      return Array.from(data as ArrayLike<number | null>, (v) => (v === null ? null : new Date(v * DAY_MS)));
-  }
-}
-
+/** Kept for callers with a whole table in hand: one record batch of its rows. */
 export function toRecordBatch(table: ColumnTable, schema: arrow.Schema): arrow.RecordBatch {
-  const children = table.schema.columns.map(
-    (spec, i) =>
-      arrow.vectorFromArray(arrowValues(spec, table.columns[spec.name]), schema.fields[i].type).data[0],
-  );
-  const data = arrow.makeData({
-    type: new arrow.Struct(schema.fields),
-    length: table.rows,
-    nullCount: 0,
-    children,
-  });
-  return new arrow.RecordBatch(schema, data);
+  return recordBatchOf(table.schema, [table], schema);
 }
 
 class ArrowTableWriter implements TableFileWriter {
@@ -313,7 +189,7 @@ class ArrowTableWriter implements TableFileWriter {
     readonly schema: TableSchema,
     groupRows: number,
   ) {
-    this.regroup = new RowRegrouper(schema, groupRows);
+    this.regroup = new RowRegrouper(groupRows);
     this.arrowSchema = arrowSchema(schema);
     const fd = openSync(path, "w");
     this.fd = fd;
@@ -326,26 +202,24 @@ class ArrowTableWriter implements TableFileWriter {
     })();
   }
 
-  private writeGroup(group: ColumnTable): void {
-    this.writer.write(toRecordBatch(group, this.arrowSchema));
+  private writeGroup(group: ColumnTable[]): void {
+    this.writer.write(recordBatchOf(this.schema, group, this.arrowSchema));
     this.started = true;
-    this.rows += group.rows;
+    this.rows += group.reduce((n, g) => n + g.rows, 0);
   }
 
   async append(table: ColumnTable): Promise<void> {
-    for (const group of this.regroup.push(table)) this.writeGroup(group);
+    const groups = this.regroup.push(table);
+    for (const group of groups) this.writeGroup(group);
     // let the pump write what is queued before more rows arrive
-    await new Promise((resolve) => setImmediate(resolve));
+    if (groups.length > 0) await new Promise((resolve) => setImmediate(resolve));
   }
 
   async finish(): Promise<WrittenFile> {
     const last = this.regroup.drain();
     if (last) this.writeGroup(last);
     // an empty table still gets a schema and one empty batch, so readers see its columns
-    if (!this.started) {
-      const columns = Object.fromEntries(this.schema.columns.map((c) => [c.name, [] as string[]]));
-      this.writer.write(toRecordBatch({ schema: this.schema, rows: 0, columns }, this.arrowSchema));
-    }
+    if (!this.started) this.writeGroup([emptyTable(this.schema)]);
     this.writer.finish();
     await this.pump;
     closeSync(this.fd);

@@ -19,6 +19,8 @@ import { DataGenerationManager, type DatasetManifest } from "../../../lib/pipeli
 import { LineageStore } from "../../../lib/pipeline/lineage/lineageStore.js";
 import { cacheEntryPath, checkCache } from "../../../lib/pipeline/storage/cache.js";
 import { openDataset } from "../../../lib/pipeline/storage/openDataset.js";
+import { readTableFile } from "../../../lib/pipeline/storage/tableIO.js";
+import { TABLE_SCHEMAS } from "../../../lib/pipeline/storage/tables.js";
 import { main as cliMain } from "../../../scripts/cli.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
@@ -51,11 +53,35 @@ function copyDataset(): string {
 /** A copy with one byte in the middle of `file` flipped. */
 function damagedCopy(file: string): string {
   const dir = copyDataset();
-  const path = join(dir, file);
-  const bytes = readFileSync(path);
-  bytes[bytes.length >> 1] ^= 0xff;
-  writeFileSync(path, bytes);
+  flipByte(join(dir, file), readFileSync(join(dir, file)).length >> 1);
   return dir;
+}
+
+function flipByte(path: string, offset: number): void {
+  const bytes = readFileSync(path);
+  bytes[offset] ^= 0xff;
+  writeFileSync(path, bytes);
+}
+
+/**
+ * A copy of the telemetry file with one flipped byte that still decodes (a changed value,
+ * not a broken page): the first such byte from the middle on, a deterministic choice.
+ */
+async function silentlyDamagedCopy(): Promise<string> {
+  const dir = copyDataset();
+  const path = join(dir, "telemetry.parquet");
+  const schema = TABLE_SCHEMAS.telemetry;
+  for (let offset = readFileSync(path).length >> 1; ; offset++) {
+    flipByte(path, offset);
+    if (
+      await readTableFile(path, schema).then(
+        () => true,
+        () => false,
+      )
+    )
+      return dir;
+    flipByte(path, offset);
+  }
 }
 
 /** The error `run` rejects with: a HomeforgeError of one line naming `file`. */
@@ -146,7 +172,7 @@ test("generate regenerates over a damaged dataset, restoring every byte", async 
 });
 
 test("the CLI: collect and export on a damaged dataset exit 2 with exactly one error line", async () => {
-  const dir = damagedCopy("telemetry.parquet");
+  const dir = await silentlyDamagedCopy();
   const runs = [
     ["collect", "--dataset", dir, "--for", "failure", "--no-lineage", "--quiet"],
     [
@@ -176,7 +202,7 @@ test("the CLI: collect and export on a damaged dataset exit 2 with exactly one e
 });
 
 test("verify: false reads a damaged file anyway, and lineage records no hash for it", async () => {
-  const dir = damagedCopy("telemetry.parquet");
+  const dir = await silentlyDamagedCopy();
   const clean = await readTelemetryDataset(original);
   const read = await readTelemetryDataset(dir, "--dataset", { verify: false });
   assert.is(read.table.rows, clean.table.rows);

@@ -1,0 +1,225 @@
+/**
+ * Arrow record batches built straight from column-table typed arrays (no per-value builders,
+ * no concatenation): a group of rows may arrive as several segments of incoming tables, and
+ * each column's buffers are filled from the segments in one pass.
+ */
+
+import * as arrow from "apache-arrow";
+import type { ColumnData, ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
+
+function arrowType(spec: ColumnSpec): arrow.DataType {
+  switch (spec.type) {
+    case "string":
+      // plain UTF8, not dictionaries: an IPC *file* cannot replace a dictionary between
+      // record batches, and each streamed batch would bring its own
+      return new arrow.Utf8();
+    case "int32":
+      return new arrow.Int32();
+    case "float64":
+      return new arrow.Float64();
+    case "bool":
+      return new arrow.Bool();
+    case "timestamp_ms":
+      return new arrow.TimestampMillisecond("UTC");
+    case "date":
+      return new arrow.DateDay();
+  }
+}
+
+export function arrowSchema(schema: TableSchema): arrow.Schema {
+  return new arrow.Schema(
+    schema.columns.map((spec) => new arrow.Field(spec.name, arrowType(spec), spec.nullable ?? false)),
+  );
+}
+
+/** Rows [start, end) of a table; typed columns are views, not copies. */
+export function sliceTable(table: ColumnTable, start: number, end: number): ColumnTable {
+  const columns: Record<string, ColumnData> = {};
+  for (const spec of table.schema.columns) {
+    const data = table.columns[spec.name];
+    columns[spec.name] = (
+      ArrayBuffer.isView(data) ? (data as Float64Array).subarray(start, end) : data.slice(start, end)
+    ) as ColumnData;
+  }
+  return { schema: table.schema, rows: end - start, columns };
+}
+
+/**
+ * Regroups appended tables into groups of exactly `groupRows` rows (the last may be shorter).
+ * A group is the list of table segments (views) that make it up; nothing is copied here.
+ */
+export class RowRegrouper {
+  private parts: ColumnTable[] = [];
+  private rows = 0;
+  constructor(private readonly groupRows: number) {}
+
+  /** Full groups now ready. */
+  push(table: ColumnTable): ColumnTable[][] {
+    const groups: ColumnTable[][] = [];
+    let start = 0;
+    while (start < table.rows) {
+      const take = Math.min(table.rows - start, this.groupRows - this.rows);
+      this.parts.push(start === 0 && take === table.rows ? table : sliceTable(table, start, start + take));
+      this.rows += take;
+      start += take;
+      if (this.rows === this.groupRows) groups.push(this.takeAll());
+    }
+    return groups;
+  }
+
+  /** The last, partial group, if any. */
+  drain(): ColumnTable[] | null {
+    return this.rows === 0 ? null : this.takeAll();
+  }
+
+  private takeAll(): ColumnTable[] {
+    const parts = this.parts;
+    this.parts = [];
+    this.rows = 0;
+    return parts;
+  }
+}
+
+/** Validity bitmap from a per-row "present" test, or undefined when every row is present. */
+function validity(rows: number, present: (i: number) => boolean): { bitmap?: Uint8Array; nulls: number } {
+  let bitmap: Uint8Array | undefined;
+  let nulls = 0;
+  for (let i = 0; i < rows; i++) {
+    if (present(i)) continue;
+    if (!bitmap) bitmap = new Uint8Array((rows + 7) >> 3).fill(0xff);
+    bitmap[i >> 3] &= ~(1 << (i & 7));
+    nulls++;
+  }
+  return { bitmap, nulls };
+}
+
+/** One column's values over all segments, as a flat array (typed where the data is). */
+function gather<T extends Float64Array | Int32Array | Uint8Array>(
+  Ctor: new (n: number) => T,
+  segments: readonly ColumnTable[],
+  name: string,
+  rows: number,
+): T {
+  const out = new Ctor(rows);
+  let offset = 0;
+  for (const s of segments) {
+    const data = s.columns[name];
+    if (ArrayBuffer.isView(data)) out.set(data as unknown as ArrayLike<number>, offset);
+    else for (let i = 0; i < s.rows; i++) out[offset + i] = (data[i] as number | null) ?? 0;
+    offset += s.rows;
+  }
+  return out;
+}
+
+function nullsOf(segments: readonly ColumnTable[], name: string, rows: number): (i: number) => boolean {
+  // only plain arrays (nullable int32/date) hold nulls; typed arrays cannot
+  if (segments.every((s) => ArrayBuffer.isView(s.columns[name]))) return () => true;
+  const flags = new Uint8Array(rows);
+  let offset = 0;
+  for (const s of segments) {
+    const data = s.columns[name];
+    for (let i = 0; i < s.rows; i++) flags[offset + i] = data[i] === null ? 0 : 1;
+    offset += s.rows;
+  }
+  return (i) => flags[i] === 1;
+}
+
+const encoder = new TextEncoder();
+
+function utf8Data(type: arrow.Utf8, segments: readonly ColumnTable[], name: string, rows: number) {
+  // strings repeat heavily (ids, kinds): encode each distinct one once per group
+  const encoded = new Map<string, Uint8Array>();
+  const values: (Uint8Array | null)[] = new Array(rows);
+  let bytes = 0;
+  let i = 0;
+  for (const s of segments) {
+    const data = s.columns[name] as (string | null)[];
+    for (let r = 0; r < s.rows; r++, i++) {
+      const v = data[r];
+      if (v === null || v === undefined) {
+        values[i] = null;
+        continue;
+      }
+      let e = encoded.get(v);
+      if (!e) {
+        e = encoder.encode(v);
+        encoded.set(v, e);
+      }
+      values[i] = e;
+      bytes += e.byteLength;
+    }
+  }
+  const valueOffsets = new Int32Array(rows + 1);
+  const data = new Uint8Array(bytes);
+  let at = 0;
+  for (let r = 0; r < rows; r++) {
+    const e = values[r];
+    if (e) {
+      data.set(e, at);
+      at += e.byteLength;
+    }
+    valueOffsets[r + 1] = at;
+  }
+  const { bitmap, nulls } = validity(rows, (r) => values[r] !== null);
+  return arrow.makeData({ type, length: rows, nullCount: nulls, nullBitmap: bitmap, valueOffsets, data });
+}
+
+function columnData(spec: ColumnSpec, field: arrow.Field, segments: readonly ColumnTable[], rows: number) {
+  const name = spec.name;
+  const type = field.type;
+  switch (spec.type) {
+    case "string":
+      return utf8Data(type as arrow.Utf8, segments, name, rows);
+    case "int32":
+    case "date": {
+      const present = nullsOf(segments, name, rows);
+      const data = gather(Int32Array, segments, name, rows);
+      const { bitmap, nulls } = validity(rows, present);
+      return arrow.makeData({ type, length: rows, nullCount: nulls, nullBitmap: bitmap, data } as never);
+    }
+    case "float64": {
+      const data = gather(Float64Array, segments, name, rows);
+      // NaN is our in-memory "missing": a null in nullable columns, kept as NaN otherwise
+      const { bitmap, nulls } = spec.nullable ? validity(rows, (i) => !Number.isNaN(data[i])) : { nulls: 0 };
+      return arrow.makeData({
+        type: type as arrow.Float64,
+        length: rows,
+        nullCount: nulls,
+        nullBitmap: bitmap,
+        data,
+      });
+    }
+    case "timestamp_ms": {
+      const ms = gather(Float64Array, segments, name, rows);
+      const data = new BigInt64Array(rows);
+      for (let i = 0; i < rows; i++) data[i] = Number.isNaN(ms[i]) ? 0n : BigInt(ms[i]);
+      const { bitmap, nulls } = validity(rows, (i) => !Number.isNaN(ms[i]));
+      return arrow.makeData({ type, length: rows, nullCount: nulls, nullBitmap: bitmap, data } as never);
+    }
+    case "bool": {
+      const flags = gather(Uint8Array, segments, name, rows);
+      const data = new Uint8Array((rows + 7) >> 3);
+      for (let i = 0; i < rows; i++) if (flags[i] === 1) data[i >> 3] |= 1 << (i & 7);
+      return arrow.makeData({ type: type as arrow.Bool, length: rows, nullCount: 0, data });
+    }
+  }
+}
+
+/** One record batch holding the segments' rows in order. */
+export function recordBatchOf(
+  tableSchema: TableSchema,
+  segments: readonly ColumnTable[],
+  schema: arrow.Schema = arrowSchema(tableSchema),
+): arrow.RecordBatch {
+  const rows = segments.reduce((n, s) => n + s.rows, 0);
+  const children = tableSchema.columns.map(
+    (spec, i) => columnData(spec, schema.fields[i], segments, rows) as arrow.Data,
+  );
+  const data = arrow.makeData({
+    type: new arrow.Struct(schema.fields),
+    length: rows,
+    nullCount: 0,
+    children,
+  });
+  return new arrow.RecordBatch(schema, data);
+}
