@@ -254,12 +254,18 @@ function numericLevels(
   const reading = new Float64Array(n).fill(Number.NaN);
   const numericRows = new Uint32Array(entities);
   const rows = new Uint32Array(entities);
+  // states repeat (a sensor's readings are a few hundred strings): parse each distinct one once
+  const parsed = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const e = coded.entityOf[i];
     rows[e]++;
     const s = cols.state[i];
     if (s === null || s === "") continue;
-    const x = Number(s);
+    let x = parsed.get(s);
+    if (x === undefined) {
+      x = Number(s);
+      if (parsed.size < MAX_PARSED_STATES) parsed.set(s, x);
+    }
     if (!Number.isFinite(x)) continue;
     const v = cols.value[i];
     reading[i] = v !== null && Number.isFinite(v) ? v : x;
@@ -315,6 +321,9 @@ function numericLevels(
   }
   return level;
 }
+
+/** Bound on numericLevels' parsed-state memo, so a table of all-distinct readings cannot grow it without limit. */
+const MAX_PARSED_STATES = 100_000;
 
 function quantileSorted(sorted: Float64Array, q: number): number {
   return sorted[Math.round(q * (sorted.length - 1))];
@@ -445,17 +454,37 @@ function localHourOf(timeZone: string): (utcMs: number) => number {
   if (timeZone === "UTC") return (t) => Math.floor(t / HOUR_MS) % 24;
   let day = Number.NaN;
   let dayOffset = 0;
-  let changesToday = false;
+  let laterOffset = 0;
+  /** First UTC second of the day on the later offset; Infinity on a day without a change. */
+  let switchSecond = Number.POSITIVE_INFINITY;
   return (t) => {
     const d = Math.floor(t / DAY_MS);
     if (d !== day) {
       day = d;
       dayOffset = zoneOffsetMs(d * DAY_MS, timeZone);
-      changesToday = zoneOffsetMs((d + 1) * DAY_MS - 1, timeZone) !== dayOffset;
+      laterOffset = zoneOffsetMs((d + 1) * DAY_MS - 1, timeZone);
+      switchSecond =
+        laterOffset === dayOffset ? Number.POSITIVE_INFINITY : firstSecondOnOffset(d, dayOffset, timeZone);
     }
-    const offset = changesToday ? zoneOffsetMs(t, timeZone) : dayOffset;
+    const offset = Math.floor(t / 1000) >= switchSecond ? laterOffset : dayOffset;
     return (((Math.floor((t + offset) / HOUR_MS) % 24) + 24) % 24) as number;
   };
+}
+
+/**
+ * The first UTC second of day `d` whose offset differs from `dayOffset` (the day's one
+ * change), by bisection: zoneOffsetMs depends only on the UTC second, so per-instant
+ * lookups on a DST day become one comparison.
+ */
+function firstSecondOnOffset(d: number, dayOffset: number, timeZone: string): number {
+  let lo = (d * DAY_MS) / 1000; // on dayOffset
+  let hi = ((d + 1) * DAY_MS) / 1000 - 1; // on the later offset
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (zoneOffsetMs(mid * 1000, timeZone) === dayOffset) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 function sequencesAndCoOccurrences(
