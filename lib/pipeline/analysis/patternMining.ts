@@ -1,5 +1,6 @@
 import { type ColumnTable, columnTable } from "../../core/columnTable.js";
 import { HomeforgeError } from "../../core/errors.js";
+import { selectKth } from "../../core/select.js";
 import { DAY_MS, zoneOffsetMs } from "../../synth/localTime.js";
 import { PATTERNS_SCHEMA } from "../storage/tables.js";
 
@@ -298,11 +299,17 @@ function numericLevels(
     const diffs = new Float64Array(Math.max(series.length - 1, 0));
     for (let k = 1; k < series.length; k++) diffs[k - 1] = Math.abs(series[k] - series[k - 1]);
     // median |difference| of iid normal noise is 0.6745·√2·sd
-    const noiseSd = diffs.length > 0 ? quantileSorted(diffs.sort(), 0.5) / 0.9539 : 0;
-    const sorted = Float64Array.from(series).sort();
-    const mid = quantileSorted(sorted, 0.5);
-    enterHigh[e] = Math.max(quantileSorted(sorted, levels.qHigh), mid + levels.noiseZ * noiseSd);
-    enterLow[e] = Math.min(quantileSorted(sorted, levels.qLow), mid - levels.noiseZ * noiseSd);
+    const noiseSd = diffs.length > 0 ? quantileOf(diffs, 0.5) / 0.9539 : 0;
+    // the three order statistics a sort would give, by selection (the series is consumed)
+    const scratch = Float64Array.from(series);
+    const iMid = quantileIndex(scratch.length, 0.5);
+    const mid = selectKth(scratch, iMid);
+    const iLow = quantileIndex(scratch.length, levels.qLow);
+    const iHigh = quantileIndex(scratch.length, levels.qHigh);
+    const low = iLow < iMid ? selectKth(scratch, iLow, 0, iMid) : mid;
+    const high = iHigh > iMid ? selectKth(scratch, iHigh, iMid + 1, scratch.length) : mid;
+    enterHigh[e] = Math.max(high, mid + levels.noiseZ * noiseSd);
+    enterLow[e] = Math.min(low, mid - levels.noiseZ * noiseSd);
     exitHigh[e] = Math.max(mid, enterHigh[e] - 2 * noiseSd);
     exitLow[e] = Math.min(mid, enterLow[e] + 2 * noiseSd);
   }
@@ -325,8 +332,14 @@ function numericLevels(
 /** Bound on numericLevels' parsed-state memo, so a table of all-distinct readings cannot grow it without limit. */
 const MAX_PARSED_STATES = 100_000;
 
-function quantileSorted(sorted: Float64Array, q: number): number {
-  return sorted[Math.round(q * (sorted.length - 1))];
+/** Index of the q-quantile in a sorted array of n values (nearest rank). */
+function quantileIndex(n: number, q: number): number {
+  return Math.round(q * (n - 1));
+}
+
+/** The q-quantile a sort would give (`xs` is reordered). */
+function quantileOf(xs: Float64Array, q: number): number {
+  return selectKth(xs, quantileIndex(xs.length, q));
 }
 
 const LEVEL_NAMES = ["low", "normal", "high"];
