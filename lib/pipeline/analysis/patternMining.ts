@@ -500,6 +500,39 @@ function firstSecondOnOffset(d: number, dayOffset: number, timeZone: string): nu
   return hi;
 }
 
+/** Above this many (token, token) pairs in one home, pair counts live in a Map instead of an array. */
+const MAX_DENSE_PAIRS = 1 << 22;
+
+/** Counts of (a, b) pairs by key a·size + b: a dense array for small homes, a Map for huge ones. */
+class PairCounts {
+  private readonly dense: Uint32Array | null;
+  private readonly sparse: Map<number, number> | null;
+  /** Keys in order of their first count. */
+  readonly keys: number[] = [];
+  constructor(readonly size: number) {
+    const dense = size * size <= MAX_DENSE_PAIRS;
+    this.dense = dense ? new Uint32Array(size * size) : null;
+    this.sparse = dense ? null : new Map();
+  }
+  add(key: number): void {
+    let n: number;
+    if (this.dense) n = ++this.dense[key];
+    else {
+      n = (this.sparse!.get(key) ?? 0) + 1;
+      this.sparse!.set(key, n);
+    }
+    if (n === 1) this.keys.push(key);
+  }
+  get(key: number): number {
+    return this.dense ? this.dense[key] : (this.sparse!.get(key) ?? 0);
+  }
+}
+
+/**
+ * Sequences and co-occurrences, home by home: tokens and entities get home-local indices so
+ * the pair counts are arrays, and each sequence hit's lag is appended to one flat list,
+ * gathered per reported pair only for the median.
+ */
 function sequencesAndCoOccurrences(
   changes: Changes,
   coded: Coded,
@@ -515,22 +548,42 @@ function sequencesAndCoOccurrences(
     tokenChanges[changes.token[c]]++;
     entityChanges[changes.tokenEntity[changes.token[c]]]++;
   }
-  const seqCount = new Map<number, number>();
-  const seqLags = new Map<number, number[]>();
-  const followCount = new Map<number, number>();
+  // a token or an entity belongs to one home, so its local index is set once
+  const localToken = new Int32Array(tokens).fill(-1);
+  const localEntity = new Int32Array(entities).fill(-1);
   const tokenStamp = new Int32Array(tokens).fill(-1);
   const entityStamp = new Int32Array(entities).fill(-1);
   // chance that an entity changes in a random window, from its rate over its home's span
   const hitChance = new Float64Array(entities);
-  const spans = new Float64Array(coded.homeIds.length);
+  let hitKey = new Float64Array(1024);
+  let hitLag = new Float64Array(1024);
   for (let h = 0; h < coded.homeIds.length; h++) {
     const a = changes.homeStart[h];
     const b = changes.homeStart[h + 1];
     const span = b > a ? Math.max(changes.time[b - 1] - changes.time[a], windowMs) : windowMs;
+    const homeTokens: number[] = [];
+    const homeEntities: number[] = [];
     for (let c = a; c < b; c++) {
-      const i = c;
+      const tok = changes.token[c];
+      if (localToken[tok] >= 0) continue;
+      localToken[tok] = homeTokens.length;
+      homeTokens.push(tok);
+      const e = changes.tokenEntity[tok];
+      if (localEntity[e] < 0) {
+        localEntity[e] = homeEntities.length;
+        homeEntities.push(e);
+      }
+    }
+    const T = homeTokens.length;
+    const E = homeEntities.length;
+    const seqCount = new PairCounts(T);
+    const followCount = new PairCounts(E);
+    let hits = 0;
+    for (let i = a; i < b; i++) {
       const tokA = changes.token[i];
       const entA = changes.tokenEntity[tokA];
+      const rowA = localToken[tokA] * T;
+      const entRowA = localEntity[entA] * E;
       const tA = changes.time[i];
       for (let j = i + 1; j < b && changes.time[j] - tA <= windowMs; j++) {
         const tokB = changes.token[j];
@@ -538,81 +591,123 @@ function sequencesAndCoOccurrences(
         if (entB === entA) continue;
         if (tokenStamp[tokB] !== i) {
           tokenStamp[tokB] = i;
-          const key = tokA * tokens + tokB;
-          seqCount.set(key, (seqCount.get(key) ?? 0) + 1);
-          const lags = seqLags.get(key);
-          if (lags) lags.push(changes.time[j] - tA);
-          else seqLags.set(key, [changes.time[j] - tA]);
+          const key = rowA + localToken[tokB];
+          seqCount.add(key);
+          if (hits === hitKey.length) {
+            hitKey = grow(hitKey);
+            hitLag = grow(hitLag);
+          }
+          hitKey[hits] = key;
+          hitLag[hits++] = changes.time[j] - tA;
         }
         if (entityStamp[entB] !== i) {
           entityStamp[entB] = i;
-          const key = entA * entities + entB;
-          followCount.set(key, (followCount.get(key) ?? 0) + 1);
+          followCount.add(entRowA + localEntity[entB]);
         }
       }
     }
-    spans[h] = span;
-  }
-  for (let e = 0; e < entities; e++) {
-    hitChance[e] = 1 - Math.exp(-(entityChanges[e] * windowMs) / spans[coded.entityHome[e]]);
-  }
+    for (const e of homeEntities) hitChance[e] = 1 - Math.exp(-(entityChanges[e] * windowMs) / span);
 
-  for (const [key, n] of seqCount) {
-    const tokA = Math.floor(key / tokens);
-    const tokB = key - tokA * tokens;
-    const confidence = n / tokenChanges[tokA];
-    if (n < opts.minOccurrences || confidence < opts.minConfidence) continue;
-    const entA = changes.tokenEntity[tokA];
-    const entB = changes.tokenEntity[tokB];
-    out.push(
-      coded.homeIds[coded.entityHome[entA]],
-      coded.entityIds[entA],
-      "sequence",
-      JSON.stringify({
-        state: changes.tokenState[tokA],
-        target: coded.entityIds[entB],
-        target_state: changes.tokenState[tokB],
-        window_ms: windowMs,
-        median_lag_ms: median(seqLags.get(key)!),
-        lift: round4(confidence / hitChance[entB]),
-      }),
-      confidence,
-      n,
-    );
-  }
+    const reported: number[] = [];
+    for (const key of seqCount.keys) {
+      const n = seqCount.get(key);
+      const tokA = homeTokens[Math.floor(key / T)];
+      if (n < opts.minOccurrences || n / tokenChanges[tokA] < opts.minConfidence) continue;
+      reported.push(key);
+    }
+    const lags = lagsOf(reported, hitKey, hitLag, hits);
+    for (let r = 0; r < reported.length; r++) {
+      const key = reported[r];
+      const n = seqCount.get(key);
+      const la = Math.floor(key / T);
+      const tokA = homeTokens[la];
+      const tokB = homeTokens[key - la * T];
+      const confidence = n / tokenChanges[tokA];
+      const entA = changes.tokenEntity[tokA];
+      const entB = changes.tokenEntity[tokB];
+      out.push(
+        coded.homeIds[coded.entityHome[entA]],
+        coded.entityIds[entA],
+        "sequence",
+        JSON.stringify({
+          state: changes.tokenState[tokA],
+          target: coded.entityIds[entB],
+          target_state: changes.tokenState[tokB],
+          window_ms: windowMs,
+          median_lag_ms: medianOf(lags.values.subarray(lags.start[r], lags.start[r + 1])),
+          lift: round4(confidence / hitChance[entB]),
+        }),
+        confidence,
+        n,
+      );
+    }
 
-  for (const [key, nAB] of followCount) {
-    const entA = Math.floor(key / entities);
-    const entB = key - entA * entities;
-    const nameA = coded.entityIds[entA];
-    const nameB = coded.entityIds[entB];
-    const reverse = followCount.get(entB * entities + entA) ?? 0;
-    // each unordered pair once: from the lexically smaller entity (or the only direction seen)
-    if (nameA > nameB && reverse > 0) continue;
-    const [first, second] = nameA < nameB ? [entA, entB] : [entB, entA];
-    const occurrences = nAB + reverse;
-    const nA = entityChanges[entA];
-    const nB = entityChanges[entB];
-    const confidence = occurrences / (nA + nB);
-    if (occurrences < opts.minOccurrences || confidence < opts.minConfidence) continue;
-    const expected = (nA * hitChance[entB] + nB * hitChance[entA]) / (nA + nB);
-    out.push(
-      coded.homeIds[coded.entityHome[entA]],
-      coded.entityIds[first],
-      "co_occurrence",
-      JSON.stringify({
-        other: coded.entityIds[second],
-        window_ms: windowMs,
-        lift: round4(confidence / expected),
-      }),
-      confidence,
-      occurrences,
-    );
+    for (const key of followCount.keys) {
+      const nAB = followCount.get(key);
+      const la = Math.floor(key / E);
+      const lb = key - la * E;
+      const entA = homeEntities[la];
+      const entB = homeEntities[lb];
+      const nameA = coded.entityIds[entA];
+      const nameB = coded.entityIds[entB];
+      const reverse = followCount.get(lb * E + la);
+      // each unordered pair once: from the lexically smaller entity (or the only direction seen)
+      if (nameA > nameB && reverse > 0) continue;
+      const [first, second] = nameA < nameB ? [entA, entB] : [entB, entA];
+      const occurrences = nAB + reverse;
+      const nA = entityChanges[entA];
+      const nB = entityChanges[entB];
+      const confidence = occurrences / (nA + nB);
+      if (occurrences < opts.minOccurrences || confidence < opts.minConfidence) continue;
+      const expected = (nA * hitChance[entB] + nB * hitChance[entA]) / (nA + nB);
+      out.push(
+        coded.homeIds[coded.entityHome[entA]],
+        coded.entityIds[first],
+        "co_occurrence",
+        JSON.stringify({
+          other: coded.entityIds[second],
+          window_ms: windowMs,
+          lift: round4(confidence / expected),
+        }),
+        confidence,
+        occurrences,
+      );
+    }
   }
 }
 
-function median(xs: number[]): number {
-  const s = Float64Array.from(xs).sort();
+function grow(xs: Float64Array): Float64Array {
+  const bigger = new Float64Array(xs.length * 2);
+  bigger.set(xs);
+  return bigger;
+}
+
+/** The lags of each key in `keys`, as segments [start[r], start[r + 1]) of one array. */
+function lagsOf(
+  keys: readonly number[],
+  hitKey: Float64Array,
+  hitLag: Float64Array,
+  hits: number,
+): { values: Float64Array; start: Uint32Array } {
+  const slot = new Map<number, number>();
+  for (let r = 0; r < keys.length; r++) slot.set(keys[r], r);
+  const start = new Uint32Array(keys.length + 1);
+  for (let k = 0; k < hits; k++) {
+    const r = slot.get(hitKey[k]);
+    if (r !== undefined) start[r + 1]++;
+  }
+  for (let r = 0; r < keys.length; r++) start[r + 1] += start[r];
+  const fill = start.slice(0, keys.length);
+  const values = new Float64Array(start[keys.length]);
+  for (let k = 0; k < hits; k++) {
+    const r = slot.get(hitKey[k]);
+    if (r !== undefined) values[fill[r]++] = hitLag[k];
+  }
+  return { values, start };
+}
+
+function medianOf(xs: Float64Array): number {
+  const s = xs.sort();
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
