@@ -67,10 +67,16 @@ function coreRound(config: GenerationConfig): () => number {
   const spec = homeGenerationSpec(config);
   const generated: GeneratedHome[] = Array.from({ length: config.homes }, (_, i) => generateHome(spec, i));
   const planted = generated.map((g) => plantSynergies(g, config.seed));
-  const ctx: EventGenerationContext = { seed: config.seed, start: config.start, days: config.days, faults: config.faults };
+  const ctx: EventGenerationContext = {
+    seed: config.seed,
+    start: config.start,
+    days: config.days,
+    faults: config.faults,
+  };
   return () => {
     let events = 0;
-    for (let i = 0; i < generated.length; i++) events += generateHomeEvents(generated[i], ctx, planted[i]).length;
+    for (let i = 0; i < generated.length; i++)
+      events += generateHomeEvents(generated[i], ctx, planted[i]).length;
     return events;
   };
 }
@@ -91,7 +97,11 @@ function productionRound(config: GenerationConfig): number {
 async function writeRound(config: GenerationConfig): Promise<number> {
   const root = mkdtempSync(join(tmpdir(), "homeforge-throughput-"));
   try {
-    const result = await new DataGenerationManager(config, { outDir: join(root, "ds"), cache: false, workers: 1 }).run();
+    const result = await new DataGenerationManager(config, {
+      outDir: join(root, "ds"),
+      cache: false,
+      workers: 1,
+    }).run();
     return result.manifest.tables.events?.rows ?? 0;
   } finally {
     rmSync(root, { recursive: true, force: true });

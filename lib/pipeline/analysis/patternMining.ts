@@ -555,8 +555,8 @@ function sequencesAndCoOccurrences(
   const entityStamp = new Int32Array(entities).fill(-1);
   // chance that an entity changes in a random window, from its rate over its home's span
   const hitChance = new Float64Array(entities);
-  let hitKey = new Float64Array(1024);
-  let hitLag = new Float64Array(1024);
+  let hitKey: Float64Array = new Float64Array(1024);
+  let hitLag: Float64Array = new Float64Array(1024);
   for (let h = 0; h < coded.homeIds.length; h++) {
     const a = changes.homeStart[h];
     const b = changes.homeStart[h + 1];
