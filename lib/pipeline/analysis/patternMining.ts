@@ -1,5 +1,6 @@
 import { type ColumnTable, columnTable } from "../../core/columnTable.js";
 import { HomeforgeError } from "../../core/errors.js";
+import { selectKth } from "../../core/select.js";
 import { DAY_MS, zoneOffsetMs } from "../../synth/localTime.js";
 import { PATTERNS_SCHEMA } from "../storage/tables.js";
 
@@ -254,12 +255,18 @@ function numericLevels(
   const reading = new Float64Array(n).fill(Number.NaN);
   const numericRows = new Uint32Array(entities);
   const rows = new Uint32Array(entities);
+  // states repeat (a sensor's readings are a few hundred strings): parse each distinct one once
+  const parsed = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const e = coded.entityOf[i];
     rows[e]++;
     const s = cols.state[i];
     if (s === null || s === "") continue;
-    const x = Number(s);
+    let x = parsed.get(s);
+    if (x === undefined) {
+      x = Number(s);
+      if (parsed.size < MAX_PARSED_STATES) parsed.set(s, x);
+    }
     if (!Number.isFinite(x)) continue;
     const v = cols.value[i];
     reading[i] = v !== null && Number.isFinite(v) ? v : x;
@@ -292,11 +299,17 @@ function numericLevels(
     const diffs = new Float64Array(Math.max(series.length - 1, 0));
     for (let k = 1; k < series.length; k++) diffs[k - 1] = Math.abs(series[k] - series[k - 1]);
     // median |difference| of iid normal noise is 0.6745·√2·sd
-    const noiseSd = diffs.length > 0 ? quantileSorted(diffs.sort(), 0.5) / 0.9539 : 0;
-    const sorted = Float64Array.from(series).sort();
-    const mid = quantileSorted(sorted, 0.5);
-    enterHigh[e] = Math.max(quantileSorted(sorted, levels.qHigh), mid + levels.noiseZ * noiseSd);
-    enterLow[e] = Math.min(quantileSorted(sorted, levels.qLow), mid - levels.noiseZ * noiseSd);
+    const noiseSd = diffs.length > 0 ? quantileOf(diffs, 0.5) / 0.9539 : 0;
+    // the three order statistics a sort would give, by selection (the series is consumed)
+    const scratch = Float64Array.from(series);
+    const iMid = quantileIndex(scratch.length, 0.5);
+    const mid = selectKth(scratch, iMid);
+    const iLow = quantileIndex(scratch.length, levels.qLow);
+    const iHigh = quantileIndex(scratch.length, levels.qHigh);
+    const low = iLow < iMid ? selectKth(scratch, iLow, 0, iMid) : mid;
+    const high = iHigh > iMid ? selectKth(scratch, iHigh, iMid + 1, scratch.length) : mid;
+    enterHigh[e] = Math.max(high, mid + levels.noiseZ * noiseSd);
+    enterLow[e] = Math.min(low, mid - levels.noiseZ * noiseSd);
     exitHigh[e] = Math.max(mid, enterHigh[e] - 2 * noiseSd);
     exitLow[e] = Math.min(mid, enterLow[e] + 2 * noiseSd);
   }
@@ -316,8 +329,17 @@ function numericLevels(
   return level;
 }
 
-function quantileSorted(sorted: Float64Array, q: number): number {
-  return sorted[Math.round(q * (sorted.length - 1))];
+/** Bound on numericLevels' parsed-state memo, so a table of all-distinct readings cannot grow it without limit. */
+const MAX_PARSED_STATES = 100_000;
+
+/** Index of the q-quantile in a sorted array of n values (nearest rank). */
+function quantileIndex(n: number, q: number): number {
+  return Math.round(q * (n - 1));
+}
+
+/** The q-quantile a sort would give (`xs` is reordered). */
+function quantileOf(xs: Float64Array, q: number): number {
+  return selectKth(xs, quantileIndex(xs.length, q));
 }
 
 const LEVEL_NAMES = ["low", "normal", "high"];
@@ -445,19 +467,72 @@ function localHourOf(timeZone: string): (utcMs: number) => number {
   if (timeZone === "UTC") return (t) => Math.floor(t / HOUR_MS) % 24;
   let day = Number.NaN;
   let dayOffset = 0;
-  let changesToday = false;
+  let laterOffset = 0;
+  /** First UTC second of the day on the later offset; Infinity on a day without a change. */
+  let switchSecond = Number.POSITIVE_INFINITY;
   return (t) => {
     const d = Math.floor(t / DAY_MS);
     if (d !== day) {
       day = d;
       dayOffset = zoneOffsetMs(d * DAY_MS, timeZone);
-      changesToday = zoneOffsetMs((d + 1) * DAY_MS - 1, timeZone) !== dayOffset;
+      laterOffset = zoneOffsetMs((d + 1) * DAY_MS - 1, timeZone);
+      switchSecond =
+        laterOffset === dayOffset ? Number.POSITIVE_INFINITY : firstSecondOnOffset(d, dayOffset, timeZone);
     }
-    const offset = changesToday ? zoneOffsetMs(t, timeZone) : dayOffset;
+    const offset = Math.floor(t / 1000) >= switchSecond ? laterOffset : dayOffset;
     return (((Math.floor((t + offset) / HOUR_MS) % 24) + 24) % 24) as number;
   };
 }
 
+/**
+ * The first UTC second of day `d` whose offset differs from `dayOffset` (the day's one
+ * change), by bisection: zoneOffsetMs depends only on the UTC second, so per-instant
+ * lookups on a DST day become one comparison.
+ */
+function firstSecondOnOffset(d: number, dayOffset: number, timeZone: string): number {
+  let lo = (d * DAY_MS) / 1000; // on dayOffset
+  let hi = ((d + 1) * DAY_MS) / 1000 - 1; // on the later offset
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (zoneOffsetMs(mid * 1000, timeZone) === dayOffset) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** Above this many (token, token) pairs in one home, pair counts live in a Map instead of an array. */
+const MAX_DENSE_PAIRS = 1 << 22;
+
+/** Counts of (a, b) pairs by key a·size + b: a dense array for small homes, a Map for huge ones. */
+class PairCounts {
+  private readonly dense: Uint32Array | null;
+  private readonly sparse: Map<number, number> | null;
+  /** Keys in order of their first count. */
+  readonly keys: number[] = [];
+  constructor(readonly size: number) {
+    const dense = size * size <= MAX_DENSE_PAIRS;
+    this.dense = dense ? new Uint32Array(size * size) : null;
+    this.sparse = dense ? null : new Map();
+  }
+  add(key: number): void {
+    let n: number;
+    if (this.dense) n = ++this.dense[key];
+    else {
+      n = (this.sparse!.get(key) ?? 0) + 1;
+      this.sparse!.set(key, n);
+    }
+    if (n === 1) this.keys.push(key);
+  }
+  get(key: number): number {
+    return this.dense ? this.dense[key] : (this.sparse!.get(key) ?? 0);
+  }
+}
+
+/**
+ * Sequences and co-occurrences, home by home: tokens and entities get home-local indices so
+ * the pair counts are arrays, and each sequence hit's lag is appended to one flat list,
+ * gathered per reported pair only for the median.
+ */
 function sequencesAndCoOccurrences(
   changes: Changes,
   coded: Coded,
@@ -473,22 +548,42 @@ function sequencesAndCoOccurrences(
     tokenChanges[changes.token[c]]++;
     entityChanges[changes.tokenEntity[changes.token[c]]]++;
   }
-  const seqCount = new Map<number, number>();
-  const seqLags = new Map<number, number[]>();
-  const followCount = new Map<number, number>();
+  // a token or an entity belongs to one home, so its local index is set once
+  const localToken = new Int32Array(tokens).fill(-1);
+  const localEntity = new Int32Array(entities).fill(-1);
   const tokenStamp = new Int32Array(tokens).fill(-1);
   const entityStamp = new Int32Array(entities).fill(-1);
   // chance that an entity changes in a random window, from its rate over its home's span
   const hitChance = new Float64Array(entities);
-  const spans = new Float64Array(coded.homeIds.length);
+  let hitKey: Float64Array = new Float64Array(1024);
+  let hitLag: Float64Array = new Float64Array(1024);
   for (let h = 0; h < coded.homeIds.length; h++) {
     const a = changes.homeStart[h];
     const b = changes.homeStart[h + 1];
     const span = b > a ? Math.max(changes.time[b - 1] - changes.time[a], windowMs) : windowMs;
+    const homeTokens: number[] = [];
+    const homeEntities: number[] = [];
     for (let c = a; c < b; c++) {
-      const i = c;
+      const tok = changes.token[c];
+      if (localToken[tok] >= 0) continue;
+      localToken[tok] = homeTokens.length;
+      homeTokens.push(tok);
+      const e = changes.tokenEntity[tok];
+      if (localEntity[e] < 0) {
+        localEntity[e] = homeEntities.length;
+        homeEntities.push(e);
+      }
+    }
+    const T = homeTokens.length;
+    const E = homeEntities.length;
+    const seqCount = new PairCounts(T);
+    const followCount = new PairCounts(E);
+    let hits = 0;
+    for (let i = a; i < b; i++) {
       const tokA = changes.token[i];
       const entA = changes.tokenEntity[tokA];
+      const rowA = localToken[tokA] * T;
+      const entRowA = localEntity[entA] * E;
       const tA = changes.time[i];
       for (let j = i + 1; j < b && changes.time[j] - tA <= windowMs; j++) {
         const tokB = changes.token[j];
@@ -496,81 +591,123 @@ function sequencesAndCoOccurrences(
         if (entB === entA) continue;
         if (tokenStamp[tokB] !== i) {
           tokenStamp[tokB] = i;
-          const key = tokA * tokens + tokB;
-          seqCount.set(key, (seqCount.get(key) ?? 0) + 1);
-          const lags = seqLags.get(key);
-          if (lags) lags.push(changes.time[j] - tA);
-          else seqLags.set(key, [changes.time[j] - tA]);
+          const key = rowA + localToken[tokB];
+          seqCount.add(key);
+          if (hits === hitKey.length) {
+            hitKey = grow(hitKey);
+            hitLag = grow(hitLag);
+          }
+          hitKey[hits] = key;
+          hitLag[hits++] = changes.time[j] - tA;
         }
         if (entityStamp[entB] !== i) {
           entityStamp[entB] = i;
-          const key = entA * entities + entB;
-          followCount.set(key, (followCount.get(key) ?? 0) + 1);
+          followCount.add(entRowA + localEntity[entB]);
         }
       }
     }
-    spans[h] = span;
-  }
-  for (let e = 0; e < entities; e++) {
-    hitChance[e] = 1 - Math.exp(-(entityChanges[e] * windowMs) / spans[coded.entityHome[e]]);
-  }
+    for (const e of homeEntities) hitChance[e] = 1 - Math.exp(-(entityChanges[e] * windowMs) / span);
 
-  for (const [key, n] of seqCount) {
-    const tokA = Math.floor(key / tokens);
-    const tokB = key - tokA * tokens;
-    const confidence = n / tokenChanges[tokA];
-    if (n < opts.minOccurrences || confidence < opts.minConfidence) continue;
-    const entA = changes.tokenEntity[tokA];
-    const entB = changes.tokenEntity[tokB];
-    out.push(
-      coded.homeIds[coded.entityHome[entA]],
-      coded.entityIds[entA],
-      "sequence",
-      JSON.stringify({
-        state: changes.tokenState[tokA],
-        target: coded.entityIds[entB],
-        target_state: changes.tokenState[tokB],
-        window_ms: windowMs,
-        median_lag_ms: median(seqLags.get(key)!),
-        lift: round4(confidence / hitChance[entB]),
-      }),
-      confidence,
-      n,
-    );
-  }
+    const reported: number[] = [];
+    for (const key of seqCount.keys) {
+      const n = seqCount.get(key);
+      const tokA = homeTokens[Math.floor(key / T)];
+      if (n < opts.minOccurrences || n / tokenChanges[tokA] < opts.minConfidence) continue;
+      reported.push(key);
+    }
+    const lags = lagsOf(reported, hitKey, hitLag, hits);
+    for (let r = 0; r < reported.length; r++) {
+      const key = reported[r];
+      const n = seqCount.get(key);
+      const la = Math.floor(key / T);
+      const tokA = homeTokens[la];
+      const tokB = homeTokens[key - la * T];
+      const confidence = n / tokenChanges[tokA];
+      const entA = changes.tokenEntity[tokA];
+      const entB = changes.tokenEntity[tokB];
+      out.push(
+        coded.homeIds[coded.entityHome[entA]],
+        coded.entityIds[entA],
+        "sequence",
+        JSON.stringify({
+          state: changes.tokenState[tokA],
+          target: coded.entityIds[entB],
+          target_state: changes.tokenState[tokB],
+          window_ms: windowMs,
+          median_lag_ms: medianOf(lags.values.subarray(lags.start[r], lags.start[r + 1])),
+          lift: round4(confidence / hitChance[entB]),
+        }),
+        confidence,
+        n,
+      );
+    }
 
-  for (const [key, nAB] of followCount) {
-    const entA = Math.floor(key / entities);
-    const entB = key - entA * entities;
-    const nameA = coded.entityIds[entA];
-    const nameB = coded.entityIds[entB];
-    const reverse = followCount.get(entB * entities + entA) ?? 0;
-    // each unordered pair once: from the lexically smaller entity (or the only direction seen)
-    if (nameA > nameB && reverse > 0) continue;
-    const [first, second] = nameA < nameB ? [entA, entB] : [entB, entA];
-    const occurrences = nAB + reverse;
-    const nA = entityChanges[entA];
-    const nB = entityChanges[entB];
-    const confidence = occurrences / (nA + nB);
-    if (occurrences < opts.minOccurrences || confidence < opts.minConfidence) continue;
-    const expected = (nA * hitChance[entB] + nB * hitChance[entA]) / (nA + nB);
-    out.push(
-      coded.homeIds[coded.entityHome[entA]],
-      coded.entityIds[first],
-      "co_occurrence",
-      JSON.stringify({
-        other: coded.entityIds[second],
-        window_ms: windowMs,
-        lift: round4(confidence / expected),
-      }),
-      confidence,
-      occurrences,
-    );
+    for (const key of followCount.keys) {
+      const nAB = followCount.get(key);
+      const la = Math.floor(key / E);
+      const lb = key - la * E;
+      const entA = homeEntities[la];
+      const entB = homeEntities[lb];
+      const nameA = coded.entityIds[entA];
+      const nameB = coded.entityIds[entB];
+      const reverse = followCount.get(lb * E + la);
+      // each unordered pair once: from the lexically smaller entity (or the only direction seen)
+      if (nameA > nameB && reverse > 0) continue;
+      const [first, second] = nameA < nameB ? [entA, entB] : [entB, entA];
+      const occurrences = nAB + reverse;
+      const nA = entityChanges[entA];
+      const nB = entityChanges[entB];
+      const confidence = occurrences / (nA + nB);
+      if (occurrences < opts.minOccurrences || confidence < opts.minConfidence) continue;
+      const expected = (nA * hitChance[entB] + nB * hitChance[entA]) / (nA + nB);
+      out.push(
+        coded.homeIds[coded.entityHome[entA]],
+        coded.entityIds[first],
+        "co_occurrence",
+        JSON.stringify({
+          other: coded.entityIds[second],
+          window_ms: windowMs,
+          lift: round4(confidence / expected),
+        }),
+        confidence,
+        occurrences,
+      );
+    }
   }
 }
 
-function median(xs: number[]): number {
-  const s = Float64Array.from(xs).sort();
+function grow(xs: Float64Array): Float64Array {
+  const bigger = new Float64Array(xs.length * 2);
+  bigger.set(xs);
+  return bigger;
+}
+
+/** The lags of each key in `keys`, as segments [start[r], start[r + 1]) of one array. */
+function lagsOf(
+  keys: readonly number[],
+  hitKey: Float64Array,
+  hitLag: Float64Array,
+  hits: number,
+): { values: Float64Array; start: Uint32Array } {
+  const slot = new Map<number, number>();
+  for (let r = 0; r < keys.length; r++) slot.set(keys[r], r);
+  const start = new Uint32Array(keys.length + 1);
+  for (let k = 0; k < hits; k++) {
+    const r = slot.get(hitKey[k]);
+    if (r !== undefined) start[r + 1]++;
+  }
+  for (let r = 0; r < keys.length; r++) start[r + 1] += start[r];
+  const fill = start.slice(0, keys.length);
+  const values = new Float64Array(start[keys.length]);
+  for (let k = 0; k < hits; k++) {
+    const r = slot.get(hitKey[k]);
+    if (r !== undefined) values[fill[r]++] = hitLag[k];
+  }
+  return { values, start };
+}
+
+function medianOf(xs: Float64Array): number {
+  const s = xs.sort();
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

@@ -1,4 +1,4 @@
-import { type ColumnData, type ColumnTable, concatTables } from "../../core/columnTable.js";
+import type { ColumnData, ColumnTable } from "../../core/columnTable.js";
 import { generateHome } from "../../synth/homes.js";
 import { TABLE_SCHEMAS, type TableName } from "../storage/tables.js";
 import type { GenerationConfig } from "./config.js";
@@ -52,9 +52,42 @@ export function produceBatch(
     const shape = shapes.get(name);
     if (!shape) continue;
     const list = parts.get(name) ?? [];
-    tables[name] = list.length === 0 ? emptyLike(shape) : concatTables(shape.schema, list);
+    tables[name] = list.length === 0 ? emptyLike(shape) : list.length === 1 ? list[0] : concatParts(list);
   }
   return { batch, homes: end - start, tables, invalid };
+}
+
+/**
+ * The homes' tables of one schema as one table, each column allocated once at its final
+ * length (concatTables' push-per-value was a quarter of the production CPU).
+ */
+function concatParts(parts: readonly ColumnTable[]): ColumnTable {
+  const { schema } = parts[0];
+  let rows = 0;
+  for (const p of parts) rows += p.rows;
+  const columns: Record<string, ColumnData> = {};
+  for (const { name } of schema.columns) {
+    const first = parts[0].columns[name];
+    if (ArrayBuffer.isView(first)) {
+      const out = new (first.constructor as new (n: number) => Float64Array)(rows);
+      let offset = 0;
+      for (const p of parts) {
+        out.set(p.columns[name] as Float64Array, offset);
+        offset += p.rows;
+      }
+      columns[name] = out;
+      continue;
+    }
+    const out = new Array<string | number | null>(rows);
+    let offset = 0;
+    for (const p of parts) {
+      const values = p.columns[name] as (string | number | null)[];
+      for (let i = 0; i < p.rows; i++) out[offset + i] = values[i];
+      offset += p.rows;
+    }
+    columns[name] = out as ColumnData;
+  }
+  return { schema, rows, columns };
 }
 
 function emptyLike(table: ColumnTable): ColumnTable {

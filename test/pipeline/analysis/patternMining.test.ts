@@ -10,7 +10,7 @@ import { homeGenerationSpec } from "../../../lib/pipeline/generation/generate.js
 import { EVENTS_SCHEMA, HOMES_SCHEMA } from "../../../lib/pipeline/storage/tables.js";
 import { eventStateText, generateHomeEvents } from "../../../lib/synth/events.js";
 import { generateHome } from "../../../lib/synth/homes.js";
-import { addDaysIso } from "../../../lib/synth/localTime.js";
+import { addDaysIso, zoneOffsetMs } from "../../../lib/synth/localTime.js";
 import { plantSynergies } from "../../../lib/synth/synergies.js";
 import type { PlantedSynergy } from "../../../lib/synth/synergyTypes.js";
 
@@ -248,6 +248,30 @@ test("peak hours use each home's time zone, across a DST change", () => {
   assert.equal(nyPeak.detail.hours, [7, 19]);
   const counts = nyPeak.detail.hour_counts as number[];
   assert.is(counts[6] + counts[8], 25 * 2, "no event leaks into a neighbouring hour around the DST change");
+});
+
+test("peak hour counts on DST days match the zone offset of every instant", () => {
+  // toggles every 7 minutes 13 seconds through both 2025 DST days of each zone (whole, half-hour and 30-min-shift zones)
+  for (const [zone, days] of [
+    ["America/New_York", ["2025-03-09", "2025-11-02"]],
+    ["Europe/Berlin", ["2025-03-30", "2025-10-26"]],
+    ["Australia/Lord_Howe", ["2025-04-06", "2025-10-05"]],
+  ] as const) {
+    const ev: Ev[] = [];
+    const expected = new Array<number>(24).fill(0);
+    for (const day of days) {
+      const start = Date.parse(`${day}T00:00:00Z`) - DAY;
+      for (let t = start; t < start + 3 * DAY; t += 7 * MINUTE + 13 * SECOND) {
+        ev.push({ home: "h", entity: "light.hall", time: t, state: ev.length % 2 ? "on" : "off" });
+        expected[((Math.floor((t + zoneOffsetMs(t, zone)) / HOUR) % 24) + 24) % 24]++;
+      }
+    }
+    const peak = patterns(extractPatterns(eventsTable(ev), { timeZones: { h: zone }, peakFactor: 1 })).find(
+      (p) => p.kind === "peak_hours",
+    );
+    assert.ok(peak, zone);
+    assert.equal(peak.detail.hour_counts, expected, zone);
+  }
 });
 
 test("numeric sensors: the onset of a high reading is a state that can lead a sequence", () => {

@@ -1,0 +1,178 @@
+/**
+ * End-to-end throughput benchmark (issue 16): in one run and one config, events per
+ * CPU-second of
+ *   (a) the event core (`generateHomeEvents`, as bench/events.ts measures it),
+ *   (b) production in this thread without writing: generateHome + every producer +
+ *       validation (produceBatch) + packBatch, batch by batch as a worker does it,
+ *   (c) the library's generate entry writing Parquet, workers=1, no cache, into a temp
+ *       directory — CPU of the whole process (process.cpuUsage counts every thread, so the
+ *       writer thread too) — and per wall-second,
+ *   (d) the same writing Arrow,
+ * and the ratios (c)/(a), (d)/(a) the issue judges (target (c)/(a) ≥ 0.5). Best of ROUNDS
+ * interleaved rounds by CPU time.
+ *
+ *   npx tsx bench/throughput.ts [homes=16] [days=90] [rounds=2]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { batchRange, packBatch, produceBatch } from "../lib/pipeline/generation/batch.js";
+import { type GenerationConfig, parseGenerationConfig } from "../lib/pipeline/generation/config.js";
+import { homeGenerationSpec } from "../lib/pipeline/generation/homeSpec.js";
+import { DataGenerationManager, defaultBatchHomes } from "../lib/pipeline/generation/manager.js";
+import { produceHomeTables } from "../lib/pipeline/generation/producers.js";
+import { validationRules } from "../lib/pipeline/generation/validate.js";
+import { type EventGenerationContext, generateHomeEvents } from "../lib/synth/events.js";
+import { type GeneratedHome, generateHome } from "../lib/synth/homes.js";
+import { plantSynergies } from "../lib/synth/synergies.js";
+
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+export interface ThroughputStage {
+  events: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  /** Events per CPU-second. */
+  eventsPerCpuSecond: number;
+  eventsPerWallSecond: number;
+}
+
+export interface ThroughputBenchResult {
+  homes: number;
+  days: number;
+  core: ThroughputStage;
+  production: ThroughputStage;
+  parquet: ThroughputStage;
+  arrow: ThroughputStage;
+  /** production / core, parquet / core, arrow / core (events per CPU-second). */
+  productionRatio: number;
+  parquetRatio: number;
+  arrowRatio: number;
+}
+
+async function measure(work: () => unknown): Promise<Timing> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await work();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+function coreRound(config: GenerationConfig): () => number {
+  const spec = homeGenerationSpec(config);
+  const generated: GeneratedHome[] = Array.from({ length: config.homes }, (_, i) => generateHome(spec, i));
+  const planted = generated.map((g) => plantSynergies(g, config.seed));
+  const ctx: EventGenerationContext = {
+    seed: config.seed,
+    start: config.start,
+    days: config.days,
+    faults: config.faults,
+  };
+  return () => {
+    let events = 0;
+    for (let i = 0; i < generated.length; i++)
+      events += generateHomeEvents(generated[i], ctx, planted[i]).length;
+    return events;
+  };
+}
+
+function productionRound(config: GenerationConfig): number {
+  const rules = validationRules(config);
+  const size = defaultBatchHomes(config.days);
+  let events = 0;
+  for (let batch = 0; batch * size < config.homes; batch++) {
+    const [start, end] = batchRange(batch, size, config.homes);
+    const result = produceBatch(produceHomeTables, config, rules, batch, start, end);
+    events += result.tables.events?.rows ?? 0;
+    packBatch(result);
+  }
+  return events;
+}
+
+async function writeRound(config: GenerationConfig): Promise<number> {
+  const root = mkdtempSync(join(tmpdir(), "homeforge-throughput-"));
+  try {
+    const result = await new DataGenerationManager(config, {
+      outDir: join(root, "ds"),
+      cache: false,
+      workers: 1,
+    }).run();
+    return result.manifest.tables.events?.rows ?? 0;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function stage(events: number, t: Timing): ThroughputStage {
+  return {
+    events,
+    cpuSeconds: t.cpuMs / 1000,
+    wallSeconds: t.wallMs / 1000,
+    eventsPerCpuSecond: (events / t.cpuMs) * 1000,
+    eventsPerWallSecond: (events / t.wallMs) * 1000,
+  };
+}
+
+export async function run(homes = 16, days = 90, rounds = 2, seed = 42): Promise<ThroughputBenchResult> {
+  const base = { seed, homes, days, workers: 1 };
+  const parquetConfig = parseGenerationConfig({ ...base, format: "parquet" });
+  const arrowConfig = parseGenerationConfig({ ...base, format: "arrow" });
+  const core = coreRound(parquetConfig);
+  // warm-up, so the JIT has compiled every hot loop before the first timed round
+  core();
+  productionRound(parseGenerationConfig({ ...base, homes: Math.min(homes, 8) }));
+  await writeRound(parseGenerationConfig({ ...base, homes: Math.min(homes, 4), format: "parquet" }));
+  await writeRound(parseGenerationConfig({ ...base, homes: Math.min(homes, 4), format: "arrow" }));
+
+  const counts = { core: 0, production: 0, parquet: 0, arrow: 0 };
+  const timings: Record<keyof typeof counts, Timing[]> = { core: [], production: [], parquet: [], arrow: [] };
+  for (let r = 0; r < rounds; r++) {
+    timings.core.push(await measure(() => (counts.core = core())));
+    timings.production.push(await measure(() => (counts.production = productionRound(parquetConfig))));
+    timings.parquet.push(await measure(async () => (counts.parquet = await writeRound(parquetConfig))));
+    timings.arrow.push(await measure(async () => (counts.arrow = await writeRound(arrowConfig))));
+  }
+  const best = (key: keyof typeof counts) =>
+    stage(counts[key], [...timings[key]].sort((x, y) => x.cpuMs - y.cpuMs)[0]);
+  const result: ThroughputBenchResult = {
+    homes,
+    days,
+    core: best("core"),
+    production: best("production"),
+    parquet: best("parquet"),
+    arrow: best("arrow"),
+    productionRatio: 0,
+    parquetRatio: 0,
+    arrowRatio: 0,
+  };
+  const rate = result.core.eventsPerCpuSecond;
+  result.productionRatio = result.production.eventsPerCpuSecond / rate;
+  result.parquetRatio = result.parquet.eventsPerCpuSecond / rate;
+  result.arrowRatio = result.arrow.eventsPerCpuSecond / rate;
+
+  const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
+  console.log(
+    `throughput: ${homes} homes × ${days} days = ${fmt(result.core.events)} events, workers=1, no cache (best of ${rounds} rounds by CPU; CPU of every thread)`,
+  );
+  const line = (name: string, s: ThroughputStage, ratio?: number) =>
+    console.log(
+      `  ${name.padEnd(28)} ${fmt(s.eventsPerCpuSecond).padStart(11)} events/CPU-s ${fmt(s.eventsPerWallSecond).padStart(11)} events/wall-s  (${s.cpuSeconds.toFixed(2)} s CPU, ${s.wallSeconds.toFixed(2)} s wall)${ratio === undefined ? "" : `  ratio ${ratio.toFixed(3)}`}`,
+    );
+  line("(a) event core", result.core);
+  line("(b) production, no writing", result.production, result.productionRatio);
+  line("(c) generate → Parquet", result.parquet, result.parquetRatio);
+  line("(d) generate → Arrow", result.arrow, result.arrowRatio);
+  console.log(
+    `  Arrow vs Parquet             ${(result.arrow.eventsPerCpuSecond / result.parquet.eventsPerCpuSecond).toFixed(2)}× the events per CPU-second (target (c)/(a) ≥ 0.5)`,
+  );
+  return result;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await run(Number(process.argv[2] ?? 16), Number(process.argv[3] ?? 90), Number(process.argv[4] ?? 2));
+}
