@@ -11,9 +11,9 @@
  */
 import * as arrow from "apache-arrow";
 import type { DataFrame } from "#danfo";
+import { arrowSchema, recordBatchOf, sliceTable } from "../storage/arrowBatch.js";
 import { type OpenDatasetOptions, openDataset } from "../storage/openDataset.js";
 import { decodeError } from "../storage/tableIO.js";
-import { arrowSchema, sliceTable, toRecordBatch } from "../storage/tableWriter.js";
 
 /** The danfo.js types, for annotations; `homeforge/danfo` is the whole (bundled) library. */
 export type { DataFrame, Series } from "#danfo";
@@ -46,7 +46,11 @@ export async function loadTable(
   const batches: arrow.RecordBatch[] = [];
   for (let start = 0; start < columns.rows; start += GROUP_ROWS) {
     batches.push(
-      toRecordBatch(sliceTable(columns, start, Math.min(start + GROUP_ROWS, columns.rows)), schema),
+      recordBatchOf(
+        columns.schema,
+        [sliceTable(columns, start, Math.min(start + GROUP_ROWS, columns.rows))],
+        schema,
+      ),
     );
   }
   return batches.length > 0 ? new arrow.Table(batches) : new arrow.Table(schema);

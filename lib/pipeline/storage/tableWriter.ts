@@ -20,8 +20,6 @@ import type { ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTabl
 import { arrowSchema, RowRegrouper, recordBatchOf, sliceTable } from "./arrowBatch.js";
 import { ParquetStreamWriter } from "./parquetStream.js";
 
-export { arrowSchema, sliceTable };
-
 import { TABLE_SCHEMAS, type TableName } from "./tables.js";
 
 /**
@@ -167,11 +165,6 @@ class ParquetTableWriter implements TableFileWriter {
 function emptyTable(schema: TableSchema): ColumnTable {
   const columns = Object.fromEntries(schema.columns.map((c) => [c.name, [] as string[]]));
   return { schema, rows: 0, columns };
-}
-
-/** Kept for callers with a whole table in hand: one record batch of its rows. */
-export function toRecordBatch(table: ColumnTable, schema: arrow.Schema): arrow.RecordBatch {
-  return recordBatchOf(table.schema, [table], schema);
 }
 
 class ArrowTableWriter implements TableFileWriter {

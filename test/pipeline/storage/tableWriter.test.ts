@@ -6,13 +6,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type ColumnTable, columnTable, concatTables } from "../../../lib/core/columnTable.js";
 import { Rng } from "../../../lib/core/random.js";
+import { sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
 import { readTableChunks, readTableFile } from "../../../lib/pipeline/storage/tableIO.js";
 import { EVENTS_SCHEMA, TELEMETRY_FEATURES, TELEMETRY_SCHEMA } from "../../../lib/pipeline/storage/tables.js";
 import {
   hashFile,
   openTableWriter,
   PartitionedTableWriter,
-  sliceTable,
 } from "../../../lib/pipeline/storage/tableWriter.js";
 import { duckdb, duckdbTypes } from "../../helpers/duckdb.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
