@@ -1,3 +1,5 @@
+import { DictionaryColumn } from "./dictionaryColumn.js";
+
 /**
  * Column tables: the in-memory face of every dataset table. Data is passed as columns
  * (typed arrays for numbers, plain arrays for strings), never as an object per row.
@@ -32,13 +34,35 @@ export interface TableSchema {
  */
 export type ColumnData = (string | null)[] | Int32Array | Float64Array | Uint8Array | (number | null)[];
 
-export interface ColumnTable {
+export interface ColumnTable<C = ColumnData> {
   schema: TableSchema;
   rows: number;
-  columns: Record<string, ColumnData>;
+  columns: Record<string, C>;
 }
 
-export function columnTable(schema: TableSchema, columns: Record<string, ColumnData>): ColumnTable {
+/**
+ * Column storage as generation makes it: string columns may be dictionary-coded (see
+ * dictionaryColumn.ts) all the way to the writers. Tables read back from files are plain.
+ */
+export type ProducedColumnData = ColumnData | DictionaryColumn;
+export type ProducedTable = ColumnTable<ProducedColumnData>;
+
+/** A produced column with any dictionary decoded to a plain string array. */
+export function plainColumn(data: ProducedColumnData): ColumnData {
+  return data instanceof DictionaryColumn ? data.toArray() : data;
+}
+
+/** A produced table with every dictionary column decoded (for code that reads plain tables). */
+export function plainTable(table: ProducedTable): ColumnTable {
+  const columns: Record<string, ColumnData> = {};
+  for (const [name, data] of Object.entries(table.columns)) columns[name] = plainColumn(data);
+  return { schema: table.schema, rows: table.rows, columns };
+}
+
+export function columnTable<C extends ProducedColumnData = ColumnData>(
+  schema: TableSchema,
+  columns: Record<string, C>,
+): ColumnTable<C> {
   const rows = columns[schema.columns[0].name]?.length ?? 0;
   for (const spec of schema.columns) {
     const data = columns[spec.name];

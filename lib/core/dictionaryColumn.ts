@@ -1,0 +1,99 @@
+/**
+ * A string column held as dictionary codes: row i is `dictionary[codes[i]]`, or null when
+ * `codes[i] < 0`. The generator makes strings from a few hundred distinct values (entity ids,
+ * states, one home id), so carrying codes from the generator to the file spares building,
+ * hashing and encoding a string per row; writers turn the codes into Parquet dictionary
+ * pages or Arrow UTF-8 buffers without looking at a row's text.
+ *
+ * The dictionary may hold entries no row uses and its order carries no meaning: writers
+ * number the entries a row group uses in order of first use, so files depend on the rows only.
+ */
+export class DictionaryColumn {
+  constructor(
+    readonly dictionary: readonly string[],
+    readonly codes: Int32Array,
+  ) {}
+
+  get length(): number {
+    return this.codes.length;
+  }
+
+  /** Row i's string, or null. */
+  at(i: number): string | null {
+    const code = this.codes[i];
+    return code < 0 ? null : this.dictionary[code];
+  }
+
+  /** Rows [start, end): the codes are a view, the dictionary is shared. */
+  slice(start: number, end: number): DictionaryColumn {
+    return new DictionaryColumn(this.dictionary, this.codes.subarray(start, end));
+  }
+
+  /** Every row's string (or null), as a plain array. */
+  toArray(): (string | null)[] {
+    const out = new Array<string | null>(this.codes.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.at(i);
+    return out;
+  }
+
+  /** Codes a plain string column (entries in order of first appearance). */
+  static encode(values: readonly (string | null)[]): DictionaryColumn {
+    const index = new Map<string, number>();
+    const dictionary: string[] = [];
+    const codes = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) {
+        codes[i] = -1;
+        continue;
+      }
+      let code = index.get(v);
+      if (code === undefined) {
+        code = dictionary.length;
+        index.set(v, code);
+        dictionary.push(v);
+      }
+      codes[i] = code;
+    }
+    return new DictionaryColumn(dictionary, codes);
+  }
+
+  /** One value on every row (e.g. a home's id on each of its events). */
+  static constant(value: string, rows: number): DictionaryColumn {
+    return new DictionaryColumn([value], new Int32Array(rows));
+  }
+
+  /**
+   * The columns one after another, with one merged dictionary: each part's entries are
+   * looked up once, then its codes are remapped row by row.
+   */
+  static concat(parts: readonly DictionaryColumn[]): DictionaryColumn {
+    let rows = 0;
+    for (const p of parts) rows += p.length;
+    const index = new Map<string, number>();
+    const dictionary: string[] = [];
+    const codes = new Int32Array(rows);
+    let offset = 0;
+    for (const part of parts) {
+      const remap = new Int32Array(part.dictionary.length);
+      for (let d = 0; d < part.dictionary.length; d++) {
+        const v = part.dictionary[d];
+        let code = index.get(v);
+        if (code === undefined) {
+          code = dictionary.length;
+          index.set(v, code);
+          dictionary.push(v);
+        }
+        remap[d] = code;
+      }
+      const src = part.codes;
+      for (let i = 0; i < src.length; i++) codes[offset + i] = src[i] < 0 ? -1 : remap[src[i]];
+      offset += src.length;
+    }
+    return new DictionaryColumn(dictionary, codes);
+  }
+}
+
+export function isDictionaryColumn(data: unknown): data is DictionaryColumn {
+  return data instanceof DictionaryColumn;
+}
