@@ -5,7 +5,13 @@
  */
 
 import * as arrow from "apache-arrow";
-import type { ColumnData, ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
+import type {
+  ColumnData,
+  ColumnSpec,
+  ColumnTable,
+  ProducedColumnData,
+  TableSchema,
+} from "../../core/columnTable.js";
 
 function arrowType(spec: ColumnSpec): arrow.DataType {
   switch (spec.type) {
@@ -32,14 +38,18 @@ export function arrowSchema(schema: TableSchema): arrow.Schema {
   );
 }
 
-/** Rows [start, end) of a table; typed columns are views, not copies. */
-export function sliceTable(table: ColumnTable, start: number, end: number): ColumnTable {
-  const columns: Record<string, ColumnData> = {};
+/** Rows [start, end) of a table; typed columns (and dictionary codes) are views, not copies. */
+export function sliceTable<C extends ProducedColumnData = ColumnData>(
+  table: ColumnTable<C>,
+  start: number,
+  end: number,
+): ColumnTable<C> {
+  const columns: Record<string, C> = {};
   for (const spec of table.schema.columns) {
     const data = table.columns[spec.name];
     columns[spec.name] = (
       ArrayBuffer.isView(data) ? (data as Float64Array).subarray(start, end) : data.slice(start, end)
-    ) as ColumnData;
+    ) as C;
   }
   return { schema: table.schema, rows: end - start, columns };
 }
@@ -48,18 +58,18 @@ export function sliceTable(table: ColumnTable, start: number, end: number): Colu
  * Regroups appended tables into groups of exactly `groupRows` rows (the last may be shorter).
  * A group is the list of table segments (views) that make it up; nothing is copied here.
  */
-export class RowRegrouper {
-  private parts: ColumnTable[] = [];
+export class RowRegrouper<T extends ColumnTable<ProducedColumnData> = ColumnTable> {
+  private parts: T[] = [];
   private rows = 0;
   constructor(private readonly groupRows: number) {}
 
   /** Full groups now ready. */
-  push(table: ColumnTable): ColumnTable[][] {
-    const groups: ColumnTable[][] = [];
+  push(table: T): T[][] {
+    const groups: T[][] = [];
     let start = 0;
     while (start < table.rows) {
       const take = Math.min(table.rows - start, this.groupRows - this.rows);
-      this.parts.push(start === 0 && take === table.rows ? table : sliceTable(table, start, start + take));
+      this.parts.push(start === 0 && take === table.rows ? table : (sliceTable(table, start, start + take) as T));
       this.rows += take;
       start += take;
       if (this.rows === this.groupRows) groups.push(this.takeAll());
@@ -68,11 +78,11 @@ export class RowRegrouper {
   }
 
   /** The last, partial group, if any. */
-  drain(): ColumnTable[] | null {
+  drain(): T[] | null {
     return this.rows === 0 ? null : this.takeAll();
   }
 
-  private takeAll(): ColumnTable[] {
+  private takeAll(): T[] {
     const parts = this.parts;
     this.parts = [];
     this.rows = 0;

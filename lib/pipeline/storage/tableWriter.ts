@@ -8,17 +8,23 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as arrow from "apache-arrow";
-import type { SchemaElement } from "hyparquet";
 import type { ManifestFile, ManifestTable } from "../../core/manifest.js";
 import type { HomeTables } from "../generation/producers.js";
 import { hashFile } from "./integrity.js";
 import { FORMAT_EXTENSION, type TableFormat } from "./tableIO.js";
 
-export { hashFile };
+export { hashFile, parquetSchema };
 
-import type { ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
+import {
+  type ColumnSpec,
+  type ColumnTable,
+  type ProducedTable,
+  plainTable,
+  type TableSchema,
+} from "../../core/columnTable.js";
 import { arrowSchema, RowRegrouper, recordBatchOf, sliceTable } from "./arrowBatch.js";
-import { ParquetStreamWriter } from "./parquetStream.js";
+import { ParquetFileWriter } from "./parquet/fileWriter.js";
+import { parquetSchema } from "./parquetSchema.js";
 
 import { TABLE_SCHEMAS, type TableName } from "./tables.js";
 
@@ -66,7 +72,8 @@ export interface WrittenFile {
 export interface TableFileWriter {
   readonly schema: TableSchema;
   readonly path: string;
-  append(table: ColumnTable): Promise<void>;
+  /** Rows to write; string columns may be dictionary-coded. */
+  append(table: ProducedTable): Promise<void>;
   finish(): Promise<WrittenFile>;
   /** Closes and deletes the partial file. */
   abort(): void;
@@ -81,50 +88,11 @@ export interface TableWriterOptions {
   metadata?: Record<string, string>;
 }
 
-export function parquetSchema(schema: TableSchema): SchemaElement[] {
-  return [
-    { name: "root", num_children: schema.columns.length },
-    ...schema.columns.map((spec) => parquetSchemaElement(spec)),
-  ];
-}
-
-function parquetSchemaElement(spec: ColumnSpec): SchemaElement {
-  const repetition_type = spec.nullable ? "OPTIONAL" : "REQUIRED";
-  switch (spec.type) {
-    case "string":
-      return { name: spec.name, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type };
-    case "int32":
-      return { name: spec.name, type: "INT32", repetition_type };
-    case "float64":
-      return { name: spec.name, type: "DOUBLE", repetition_type };
-    case "bool":
-      return { name: spec.name, type: "BOOLEAN", repetition_type };
-    case "timestamp_ms":
-      return {
-        name: spec.name,
-        type: "INT64",
-        converted_type: "TIMESTAMP_MILLIS",
-        logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" },
-        repetition_type,
-      };
-    case "date":
-      return {
-        name: spec.name,
-        type: "INT32",
-        converted_type: "DATE",
-        logical_type: { type: "DATE" },
-        repetition_type,
-      };
-  }
-}
-
-/** Streams row groups to a Parquet file through parquet-wasm (see parquetStream.ts). */
+/** Streams row groups to a Parquet file through our encoder (see parquet/fileWriter.ts). */
 class ParquetTableWriter implements TableFileWriter {
-  private readonly regroup: RowRegrouper;
-  private readonly arrowSchema: arrow.Schema;
-  private readonly stream: ParquetStreamWriter;
+  private readonly regroup: RowRegrouper<ProducedTable>;
+  private readonly file: ParquetFileWriter;
   private rows = 0;
-  private started = false;
 
   constructor(
     readonly path: string,
@@ -132,32 +100,29 @@ class ParquetTableWriter implements TableFileWriter {
     groupRows: number,
     metadata: Record<string, string> = {},
   ) {
-    this.regroup = new RowRegrouper(groupRows);
-    this.arrowSchema = arrowSchema(schema);
-    this.stream = new ParquetStreamWriter(path, schema, { groupRows, metadata });
+    this.regroup = new RowRegrouper<ProducedTable>(groupRows);
+    this.file = new ParquetFileWriter(path, schema, metadata);
   }
 
-  private async writeGroup(group: ColumnTable[]): Promise<void> {
-    await this.stream.write(recordBatchOf(this.schema, group, this.arrowSchema));
-    this.started = true;
+  private writeGroup(group: ProducedTable[]): void {
+    this.file.writeRowGroup(group);
     this.rows += group.reduce((n, g) => n + g.rows, 0);
   }
 
-  async append(table: ColumnTable): Promise<void> {
-    for (const group of this.regroup.push(table)) await this.writeGroup(group);
+  async append(table: ProducedTable): Promise<void> {
+    for (const group of this.regroup.push(table)) this.writeGroup(group);
   }
 
   async finish(): Promise<WrittenFile> {
     const last = this.regroup.drain();
-    if (last) await this.writeGroup(last);
-    // an empty table still gets a schema, so readers see its columns
-    if (!this.started) await this.writeGroup([emptyTable(this.schema)]);
-    const bytes = await this.stream.finish();
+    if (last) this.writeGroup(last);
+    // an empty table is a footer with the schema and no row groups: readers still see its columns
+    const bytes = this.file.finish();
     return { path: this.path, rows: this.rows, bytes, sha256: await hashFile(this.path) };
   }
 
   abort(): void {
-    this.stream.abort();
+    this.file.close();
     rmSync(this.path, { force: true });
   }
 }
@@ -168,7 +133,7 @@ function emptyTable(schema: TableSchema): ColumnTable {
 }
 
 class ArrowTableWriter implements TableFileWriter {
-  private readonly regroup: RowRegrouper;
+  private readonly regroup: RowRegrouper<ProducedTable>;
   private readonly writer = new arrow.RecordBatchFileWriter();
   private readonly arrowSchema: arrow.Schema;
   private readonly fd: number;
@@ -182,7 +147,7 @@ class ArrowTableWriter implements TableFileWriter {
     readonly schema: TableSchema,
     groupRows: number,
   ) {
-    this.regroup = new RowRegrouper(groupRows);
+    this.regroup = new RowRegrouper<ProducedTable>(groupRows);
     this.arrowSchema = arrowSchema(schema);
     const fd = openSync(path, "w");
     this.fd = fd;
@@ -195,13 +160,14 @@ class ArrowTableWriter implements TableFileWriter {
     })();
   }
 
-  private writeGroup(group: ColumnTable[]): void {
-    this.writer.write(recordBatchOf(this.schema, group, this.arrowSchema));
+  private writeGroup(group: ProducedTable[]): void {
+    // recordBatchOf takes plain tables: dictionary columns are decoded here
+    this.writer.write(recordBatchOf(this.schema, group.map(plainTable), this.arrowSchema));
     this.started = true;
     this.rows += group.reduce((n, g) => n + g.rows, 0);
   }
 
-  async append(table: ColumnTable): Promise<void> {
+  async append(table: ProducedTable): Promise<void> {
     const groups = this.regroup.push(table);
     for (const group of groups) this.writeGroup(group);
     // let the pump write what is queued before more rows arrive
@@ -278,7 +244,7 @@ export class PartitionedTableWriter {
     return openTableWriter(path, this.schema, this.format, { groupRows: this.groupRows });
   }
 
-  async append(table: ColumnTable): Promise<void> {
+  async append(table: ProducedTable): Promise<void> {
     let start = 0;
     while (start < table.rows) {
       if (this.rowsInCurrent === this.fileRows) {

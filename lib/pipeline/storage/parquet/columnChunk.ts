@@ -1,0 +1,319 @@
+/**
+ * One column of one row group as Parquet pages: strings (and floats with few distinct values)
+ * as a PLAIN dictionary page plus an RLE_DICTIONARY data page, timestamps as
+ * DELTA_BINARY_PACKED, everything else PLAIN; nullable columns carry RLE definition levels in
+ * a v1 data page. One data page per chunk, uncompressed. The bytes depend only on the values
+ * in row order, never on how the rows were segmented.
+ */
+import type { ColumnSpec, ProducedColumnData } from "../../../core/columnTable.js";
+import { bitWidth, packBits } from "./bitPack.js";
+import { ByteSink } from "./byteSink.js";
+import { writeDeltaBinaryPacked } from "./deltaBinaryPacked.js";
+import { float64Codes } from "./float64Dictionary.js";
+import { writeDefinitionLevels, writeHybrid } from "./rleHybrid.js";
+import {
+  boolStatistics,
+  type ChunkStatistics,
+  float64Statistics,
+  int32Statistics,
+  int64Statistics,
+  stringStatistics,
+} from "./statistics.js";
+import { stringCodes } from "./stringDictionary.js";
+import { CompactWriter } from "./thriftCompact.js";
+
+export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
+export const Encoding = { PLAIN: 0, RLE: 3, DELTA_BINARY_PACKED: 5, RLE_DICTIONARY: 8 } as const;
+const PageType = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
+
+/** A string dictionary above this many bytes is not worth a dictionary page: PLAIN instead. */
+export const MAX_DICTIONARY_BYTES = 1 << 20;
+
+export const PHYSICAL_TYPE: Record<ColumnSpec["type"], number> = {
+  string: PhysicalType.BYTE_ARRAY,
+  int32: PhysicalType.INT32,
+  date: PhysicalType.INT32,
+  float64: PhysicalType.DOUBLE,
+  bool: PhysicalType.BOOLEAN,
+  timestamp_ms: PhysicalType.INT64,
+};
+
+export interface ChunkMeta {
+  /** Ascending, as listed in ColumnMetaData.encodings. */
+  encodings: number[];
+  /** Rows, nulls included. */
+  numValues: number;
+  /** Bytes of the whole chunk (page headers and bodies). */
+  bytes: number;
+  /** Bytes of the dictionary page (header included) before the data page; 0 when none. */
+  dictionaryPageBytes: number;
+  statistics: ChunkStatistics;
+}
+
+/** A column's non-null values, compacted, with a presence flag per row when there are nulls. */
+interface Gathered<T> {
+  values: T;
+  n: number;
+  present: Uint8Array;
+  nulls: number;
+}
+
+function lengthOf(data: ProducedColumnData): number {
+  return data.length;
+}
+
+function gatherInt32(spec: ColumnSpec, segments: readonly ProducedColumnData[], rows: number): Gathered<Int32Array> {
+  const values = new Int32Array(rows);
+  const present = new Uint8Array(rows);
+  let n = 0;
+  let at = 0;
+  for (const data of segments) {
+    if (data instanceof Int32Array) {
+      values.set(data, n);
+      present.fill(1, at, at + data.length);
+      n += data.length;
+      at += data.length;
+      continue;
+    }
+    const src = data as ArrayLike<number | null>;
+    for (let i = 0; i < src.length; i++, at++) {
+      const v = src[i];
+      if (v === null || v === undefined) continue;
+      if (((v as number) | 0) !== v) {
+        throw new Error(`column ${spec.name}: row value ${String(v)} is not a 32-bit integer`);
+      }
+      values[n++] = v;
+      present[at] = 1;
+    }
+  }
+  return checkNulls(spec, { values, n, present, nulls: rows - n });
+}
+
+/** Floats and timestamps: NaN (or null in a plain array) is missing when `nanIsNull`. */
+function gatherFloat64(
+  segments: readonly ProducedColumnData[],
+  rows: number,
+  nanIsNull: boolean,
+): Gathered<Float64Array> {
+  const values = new Float64Array(rows);
+  const present = new Uint8Array(rows);
+  let n = 0;
+  let at = 0;
+  for (const data of segments) {
+    const src = data as ArrayLike<number | null>;
+    const len = src.length;
+    if (!nanIsNull && data instanceof Float64Array) {
+      values.set(data, n);
+      n += len;
+      present.fill(1, at, at + len);
+      at += len;
+      continue;
+    }
+    for (let i = 0; i < len; i++, at++) {
+      const v = src[i];
+      if (v === null || v === undefined || (nanIsNull && v !== v)) continue;
+      values[n++] = v;
+      present[at] = 1;
+    }
+  }
+  return { values, n, present, nulls: rows - n };
+}
+
+function gatherBool(spec: ColumnSpec, segments: readonly ProducedColumnData[], rows: number): Gathered<Uint8Array> {
+  const values = new Uint8Array(rows);
+  const present = new Uint8Array(rows);
+  let n = 0;
+  let at = 0;
+  for (const data of segments) {
+    if (data instanceof Uint8Array) {
+      for (let i = 0; i < data.length; i++) values[n + i] = data[i] === 0 ? 0 : 1;
+      n += data.length;
+      present.fill(1, at, at + data.length);
+      at += data.length;
+      continue;
+    }
+    const src = data as ArrayLike<number | boolean | null>;
+    for (let i = 0; i < src.length; i++, at++) {
+      const v = src[i];
+      if (v === null || v === undefined) continue;
+      values[n++] = v ? 1 : 0;
+      present[at] = 1;
+    }
+  }
+  return checkNulls(spec, { values, n, present, nulls: rows - n });
+}
+
+function checkNulls<T>(spec: ColumnSpec, g: Gathered<T>): Gathered<T> {
+  if (g.nulls > 0 && !spec.nullable) {
+    throw new Error(`column ${spec.name}: ${g.nulls} missing values in a non-nullable column (mark it nullable)`);
+  }
+  return g;
+}
+
+export class ColumnChunkEncoder {
+  /** Page bodies are built here, then copied after their header (reused across groups). */
+  private readonly body = new ByteSink(1 << 16);
+  readonly physicalType: number;
+
+  constructor(readonly spec: ColumnSpec) {
+    this.physicalType = PHYSICAL_TYPE[spec.type];
+  }
+
+  /** Appends the chunk's pages to `out`. */
+  encode(out: ByteSink, segments: readonly ProducedColumnData[], rows: number): ChunkMeta {
+    const start = out.pos;
+    let total = 0;
+    for (const s of segments) total += lengthOf(s);
+    if (total !== rows) throw new Error(`column ${this.spec.name}: segments hold ${total} rows, expected ${rows}`);
+    const chunk = this.encodePages(out, segments, rows);
+    return { ...chunk, numValues: rows, bytes: out.pos - start };
+  }
+
+  private encodePages(
+    out: ByteSink,
+    segments: readonly ProducedColumnData[],
+    rows: number,
+  ): Omit<ChunkMeta, "numValues" | "bytes"> {
+    const spec = this.spec;
+    const body = this.body;
+    const nullable = spec.nullable ?? false;
+    switch (spec.type) {
+      case "string": {
+        const s = stringCodes(spec.name, segments, rows, nullable);
+        const statistics = stringStatistics(s.entries, s.nulls);
+        const n = rows - s.nulls;
+        if (s.entryBytes > MAX_DICTIONARY_BYTES) {
+          this.startData(nullable, s.present, rows, s.nulls);
+          body.ensure(s.entryBytes + 4 * n);
+          for (let i = 0; i < rows; i++) {
+            const c = s.codes[i];
+            if (c < 0) continue;
+            const e = s.entries[c];
+            body.int32(e.length);
+            body.bytesOf(e);
+          }
+          this.page(out, PageType.DATA_PAGE, rows, Encoding.PLAIN);
+          return { encodings: [Encoding.PLAIN, Encoding.RLE], dictionaryPageBytes: 0, statistics };
+        }
+        body.pos = 0;
+        body.ensure(s.entryBytes + 4 * s.entries.length);
+        for (const e of s.entries) {
+          body.int32(e.length);
+          body.bytesOf(e);
+        }
+        const dictionaryPageBytes = this.page(out, PageType.DICTIONARY_PAGE, s.entries.length, Encoding.PLAIN);
+        let codes = s.codes;
+        if (s.nulls > 0) {
+          codes = new Int32Array(n);
+          for (let i = 0, k = 0; i < rows; i++) if (s.codes[i] >= 0) codes[k++] = s.codes[i];
+        }
+        this.startData(nullable, s.present, rows, s.nulls);
+        this.dictionaryCodes(codes, n, s.entries.length);
+        this.page(out, PageType.DATA_PAGE, rows, Encoding.RLE_DICTIONARY);
+        return {
+          encodings: [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY],
+          dictionaryPageBytes,
+          statistics,
+        };
+      }
+      case "int32":
+      case "date": {
+        const g = gatherInt32(spec, segments, rows);
+        this.startData(nullable, g.present, rows, g.nulls);
+        body.bytesOf(new Uint8Array(g.values.buffer, 0, g.n * 4));
+        this.page(out, PageType.DATA_PAGE, rows, Encoding.PLAIN);
+        return {
+          encodings: [Encoding.PLAIN, Encoding.RLE],
+          dictionaryPageBytes: 0,
+          statistics: int32Statistics(g.values, g.n, g.nulls),
+        };
+      }
+      case "float64": {
+        const g = gatherFloat64(segments, rows, nullable);
+        const statistics = float64Statistics(g.values, g.n, g.nulls);
+        const dict = float64Codes(g.values, g.n);
+        if (dict && dictionaryPays(dict.dictionary.length, g.n)) {
+          body.pos = 0;
+          body.bytesOf(new Uint8Array(dict.dictionary.buffer));
+          const dictionaryPageBytes = this.page(
+            out,
+            PageType.DICTIONARY_PAGE,
+            dict.dictionary.length,
+            Encoding.PLAIN,
+          );
+          this.startData(nullable, g.present, rows, g.nulls);
+          this.dictionaryCodes(dict.codes, g.n, dict.dictionary.length);
+          this.page(out, PageType.DATA_PAGE, rows, Encoding.RLE_DICTIONARY);
+          return {
+            encodings: [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY],
+            dictionaryPageBytes,
+            statistics,
+          };
+        }
+        this.startData(nullable, g.present, rows, g.nulls);
+        body.bytesOf(new Uint8Array(g.values.buffer, 0, g.n * 8));
+        this.page(out, PageType.DATA_PAGE, rows, Encoding.PLAIN);
+        return { encodings: [Encoding.PLAIN, Encoding.RLE], dictionaryPageBytes: 0, statistics };
+      }
+      case "timestamp_ms": {
+        const g = checkNulls(spec, gatherFloat64(segments, rows, true));
+        for (let i = 0; i < g.n; i++) {
+          const v = g.values[i];
+          if (!Number.isSafeInteger(v)) {
+            throw new Error(`column ${spec.name}: timestamp ${v} is not a whole number of ms within ±2^53`);
+          }
+        }
+        this.startData(nullable, g.present, rows, g.nulls);
+        writeDeltaBinaryPacked(body, g.values, g.n);
+        this.page(out, PageType.DATA_PAGE, rows, Encoding.DELTA_BINARY_PACKED);
+        return {
+          encodings: [Encoding.RLE, Encoding.DELTA_BINARY_PACKED],
+          dictionaryPageBytes: 0,
+          statistics: int64Statistics(g.values, g.n, g.nulls),
+        };
+      }
+      case "bool": {
+        const g = gatherBool(spec, segments, rows);
+        this.startData(nullable, g.present, rows, g.nulls);
+        packBits(body, g.values, 0, g.n, (g.n + 7) & ~7, 1);
+        this.page(out, PageType.DATA_PAGE, rows, Encoding.PLAIN);
+        return {
+          encodings: [Encoding.PLAIN, Encoding.RLE],
+          dictionaryPageBytes: 0,
+          statistics: boolStatistics(g.values, g.n, g.nulls),
+        };
+      }
+    }
+  }
+
+  /** Resets the body and writes the definition levels of an OPTIONAL column. */
+  private startData(nullable: boolean, present: Uint8Array, rows: number, nulls: number): void {
+    this.body.pos = 0;
+    if (nullable) writeDefinitionLevels(this.body, present, rows, nulls);
+  }
+
+  private dictionaryCodes(codes: Int32Array, n: number, entries: number): void {
+    const width = Math.max(1, bitWidth(entries - 1));
+    this.body.byte(width);
+    writeHybrid(this.body, codes, n, width);
+  }
+
+  /** Writes a page header and the body after it; the page's bytes. */
+  private page(out: ByteSink, type: number, values: number, encoding: number): number {
+    const start = out.pos;
+    const size = this.body.pos;
+    const w = new CompactWriter(out);
+    w.i32(1, type).i32(2, size).i32(3, size);
+    if (type === PageType.DICTIONARY_PAGE) w.struct(7).i32(1, values).i32(2, encoding).end();
+    else w.struct(5).i32(1, values).i32(2, encoding).i32(3, Encoding.RLE).i32(4, Encoding.RLE).end();
+    w.end();
+    out.bytesOf(this.body.bytes());
+    return out.pos - start;
+  }
+}
+
+/** Dictionary page plus codes against PLAIN's 8 bytes a value. */
+function dictionaryPays(entries: number, n: number): boolean {
+  const width = Math.max(1, bitWidth(entries - 1));
+  return entries * 8 + Math.ceil((n * width) / 8) + 16 < n * 8;
+}

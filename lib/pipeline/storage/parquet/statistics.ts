@@ -1,0 +1,77 @@
+/**
+ * Chunk statistics as Parquet stores them: min_value / max_value in the column's plain
+ * encoding, in Parquet's column order (signed for numbers, unsigned bytewise for UTF-8).
+ * Readers prune row groups on them, so they must be exact: a float chunk holding NaN gets
+ * none, and a zero minimum is written as -0 and a zero maximum as +0 (the spec's rule).
+ */
+import { compareBytes } from "./stringDictionary.js";
+
+export interface ChunkStatistics {
+  nullCount: number;
+  min?: Uint8Array;
+  max?: Uint8Array;
+}
+
+export function int32Statistics(values: Int32Array, n: number, nullCount: number): ChunkStatistics {
+  if (n === 0) return { nullCount };
+  let min = values[0];
+  let max = min;
+  for (let i = 1; i < n; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  return { nullCount, min: le32(min), max: le32(max) };
+}
+
+function le32(v: number): Uint8Array {
+  return new Uint8Array(Int32Array.of(v).buffer);
+}
+
+export function int64Statistics(values: Float64Array, n: number, nullCount: number): ChunkStatistics {
+  if (n === 0) return { nullCount };
+  let min = values[0];
+  let max = min;
+  for (let i = 1; i < n; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  const le64 = (v: number) => new Uint8Array(BigInt64Array.of(BigInt(v)).buffer);
+  return { nullCount, min: le64(min), max: le64(max) };
+}
+
+export function float64Statistics(values: Float64Array, n: number, nullCount: number): ChunkStatistics {
+  if (n === 0) return { nullCount };
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== v) return { nullCount };
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min === 0) min = -0;
+  if (max === 0) max = 0;
+  const le = (v: number) => new Uint8Array(Float64Array.of(v).buffer);
+  return { nullCount, min: le(min), max: le(max) };
+}
+
+export function boolStatistics(values: Uint8Array, n: number, nullCount: number): ChunkStatistics {
+  if (n === 0) return { nullCount };
+  let ones = 0;
+  for (let i = 0; i < n; i++) ones += values[i];
+  return { nullCount, min: Uint8Array.of(ones === n ? 1 : 0), max: Uint8Array.of(ones > 0 ? 1 : 0) };
+}
+
+export function stringStatistics(entries: readonly Uint8Array[], nullCount: number): ChunkStatistics {
+  if (entries.length === 0) return { nullCount };
+  let min = entries[0];
+  let max = min;
+  for (let i = 1; i < entries.length; i++) {
+    const e = entries[i];
+    if (compareBytes(e, min) < 0) min = e;
+    else if (compareBytes(e, max) > 0) max = e;
+  }
+  return { nullCount, min, max };
+}
