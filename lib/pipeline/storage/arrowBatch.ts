@@ -69,7 +69,9 @@ export class RowRegrouper<T extends ColumnTable<ProducedColumnData> = ColumnTabl
     let start = 0;
     while (start < table.rows) {
       const take = Math.min(table.rows - start, this.groupRows - this.rows);
-      this.parts.push(start === 0 && take === table.rows ? table : (sliceTable(table, start, start + take) as T));
+      this.parts.push(
+        start === 0 && take === table.rows ? table : (sliceTable(table, start, start + take) as T),
+      );
       this.rows += take;
       start += take;
       if (this.rows === this.groupRows) groups.push(this.takeAll());

@@ -375,8 +375,15 @@ function fromValues(spec: ColumnSpec, values: ArrayLike<unknown>): ColumnData {
     case "bool":
       return Uint8Array.from(values as ArrayLike<boolean>, (v) => (v ? 1 : 0));
     case "timestamp_ms":
-      return Float64Array.from(values as ArrayLike<unknown>, (v) => toMs(v));
+      return Float64Array.from(values as ArrayLike<unknown>, (v) =>
+        v === null || v === undefined ? Number.NaN : toMs(v),
+      );
     case "date": {
+      if (spec.nullable) {
+        return Array.from(values as ArrayLike<unknown>, (v) =>
+          v === null || v === undefined ? null : Math.round(toMs(v) / DAY_MS),
+        );
+      }
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) out[i] = Math.round(toMs(values[i]) / DAY_MS);
       return out;

@@ -62,7 +62,11 @@ function lengthOf(data: ProducedColumnData): number {
   return data.length;
 }
 
-function gatherInt32(spec: ColumnSpec, segments: readonly ProducedColumnData[], rows: number): Gathered<Int32Array> {
+function gatherInt32(
+  spec: ColumnSpec,
+  segments: readonly ProducedColumnData[],
+  rows: number,
+): Gathered<Int32Array> {
   const values = new Int32Array(rows);
   const present = new Uint8Array(rows);
   let n = 0;
@@ -119,7 +123,11 @@ function gatherFloat64(
   return { values, n, present, nulls: rows - n };
 }
 
-function gatherBool(spec: ColumnSpec, segments: readonly ProducedColumnData[], rows: number): Gathered<Uint8Array> {
+function gatherBool(
+  spec: ColumnSpec,
+  segments: readonly ProducedColumnData[],
+  rows: number,
+): Gathered<Uint8Array> {
   const values = new Uint8Array(rows);
   const present = new Uint8Array(rows);
   let n = 0;
@@ -145,7 +153,9 @@ function gatherBool(spec: ColumnSpec, segments: readonly ProducedColumnData[], r
 
 function checkNulls<T>(spec: ColumnSpec, g: Gathered<T>): Gathered<T> {
   if (g.nulls > 0 && !spec.nullable) {
-    throw new Error(`column ${spec.name}: ${g.nulls} missing values in a non-nullable column (mark it nullable)`);
+    throw new Error(
+      `column ${spec.name}: ${g.nulls} missing values in a non-nullable column (mark it nullable)`,
+    );
   }
   return g;
 }
@@ -164,7 +174,8 @@ export class ColumnChunkEncoder {
     const start = out.pos;
     let total = 0;
     for (const s of segments) total += lengthOf(s);
-    if (total !== rows) throw new Error(`column ${this.spec.name}: segments hold ${total} rows, expected ${rows}`);
+    if (total !== rows)
+      throw new Error(`column ${this.spec.name}: segments hold ${total} rows, expected ${rows}`);
     const chunk = this.encodePages(out, segments, rows);
     return { ...chunk, numValues: rows, bytes: out.pos - start };
   }
@@ -201,7 +212,12 @@ export class ColumnChunkEncoder {
           body.int32(e.length);
           body.bytesOf(e);
         }
-        const dictionaryPageBytes = this.page(out, PageType.DICTIONARY_PAGE, s.entries.length, Encoding.PLAIN);
+        const dictionaryPageBytes = this.page(
+          out,
+          PageType.DICTIONARY_PAGE,
+          s.entries.length,
+          Encoding.PLAIN,
+        );
         let codes = s.codes;
         if (s.nulls > 0) {
           codes = new Int32Array(n);

@@ -39,7 +39,10 @@ function schemaElement(w: CompactWriter, e: SchemaElement): void {
     else if (logical.type === "DATE") w.struct(6).end();
     else if (logical.type === "TIMESTAMP") {
       w.struct(8).bool(1, logical.isAdjustedToUTC);
-      w.struct(2).struct(need(TIME_UNIT, logical.unit, e.name)).end().end();
+      w.struct(2)
+        .struct(need(TIME_UNIT, logical.unit, e.name))
+        .end()
+        .end();
       w.end();
     } else throw new Error(`parquet footer: column ${e.name} has unsupported logical type ${logical.type}`);
     w.end();

@@ -74,7 +74,8 @@ export function stringCodes(
           nulls++;
           continue;
         }
-        if (typeof v !== "string") throw new Error(`column ${column}: row value ${String(v)} is not a string`);
+        if (typeof v !== "string")
+          throw new Error(`column ${column}: row value ${String(v)} is not a string`);
         codes[at] = codeOf(v);
         present[at] = 1;
       }
