@@ -13,14 +13,15 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import * as fl from "@uwdata/flechette";
 import * as arrow from "apache-arrow";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import type { ColumnSpec, ColumnTable } from "../lib/core/columnTable.js";
+import type { ColumnSpec, ColumnTable, ProducedTable } from "../lib/core/columnTable.js";
+import { DictionaryColumn } from "../lib/core/dictionaryColumn.js";
 import { parseGenerationConfig } from "../lib/pipeline/generation/config.js";
 import { DataGenerationManager } from "../lib/pipeline/generation/manager.js";
 import { arrowSchema, RowRegrouper, recordBatchOf, sliceTable } from "../lib/pipeline/storage/arrowBatch.js";
-import { type ParquetCompression, ParquetStreamWriter } from "../lib/pipeline/storage/parquetStream.js";
 import { readTableFile } from "../lib/pipeline/storage/tableIO.js";
 import { TABLE_SCHEMAS } from "../lib/pipeline/storage/tables.js";
-import { groupRowsFor, parquetSchema } from "../lib/pipeline/storage/tableWriter.js";
+import { groupRowsFor, openTableWriter, parquetSchema } from "../lib/pipeline/storage/tableWriter.js";
+import { type ParquetCompression, ParquetStreamWriter } from "./parquetWasmWriter.js";
 
 const ROUNDS = 3;
 const DAY_MS = 86_400_000;
@@ -29,18 +30,31 @@ export interface WriterBenchRow {
   writer: string;
   rowsPerSecond: number;
   bytes: number;
+  /** Per table (events, telemetry): rows per CPU-second and bytes, from the best round. */
+  tables: { rowsPerSecond: number; bytes: number }[];
 }
 
-async function cpuMs(work: () => Promise<number>): Promise<{ ms: number; bytes: number }> {
+/** CPU ms and bytes of each table in the round being timed (filled by `each` in run). */
+let perTable: { ms: number; bytes: number }[] = [];
+
+async function cpuMs(
+  work: () => Promise<number>,
+): Promise<{ ms: number; bytes: number; tables: { ms: number; bytes: number }[] }> {
   let best = Number.POSITIVE_INFINITY;
   let bytes = 0;
+  let tables: { ms: number; bytes: number }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
+    perTable = [];
     const cpu0 = process.cpuUsage();
     bytes = await work();
     const cpu = process.cpuUsage(cpu0);
-    best = Math.min(best, (cpu.user + cpu.system) / 1000);
+    const ms = (cpu.user + cpu.system) / 1000;
+    if (ms < best) {
+      best = ms;
+      tables = perTable;
+    }
   }
-  return { ms: best, bytes };
+  return { ms: best, bytes, tables };
 }
 
 function groups(table: ColumnTable): ColumnTable[] {
@@ -99,6 +113,22 @@ async function wasm(table: ColumnTable, path: string, compression: ParquetCompre
   const last = regroup.drain();
   if (last) await writer.write(recordBatchOf(table.schema, last, schema));
   return writer.finish();
+}
+
+/** Our encoder through the dataset path (regrouping included), as `homeforge generate` writes. */
+async function homeforge(table: ProducedTable, path: string): Promise<number> {
+  const writer = openTableWriter(path, table.schema, "parquet");
+  await writer.append(table);
+  return (await writer.finish()).bytes;
+}
+
+/** The table with its string columns dictionary-coded, as the generator hands them over. */
+function dictionaryCoded(table: ColumnTable): ProducedTable {
+  const columns: ProducedTable["columns"] = { ...table.columns };
+  for (const spec of table.schema.columns)
+    if (spec.type === "string")
+      columns[spec.name] = DictionaryColumn.encode(table.columns[spec.name] as string[]);
+  return { ...table, columns };
 }
 
 function arrowBuilders(table: ColumnTable): number {
@@ -185,6 +215,7 @@ export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
     await readTableFile(join(dir, "telemetry.parquet"), TABLE_SCHEMAS.telemetry),
   ];
   const rows = tables.reduce((n, t) => n + t.rows, 0);
+  const coded = tables.map(dictionaryCoded);
   const instance = await DuckDBInstance.create(":memory:");
   const db = await instance.connect();
   for (const t of ["events", "telemetry"]) {
@@ -192,16 +223,30 @@ export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
   }
   const each = async (f: (t: ColumnTable, i: number) => number | Promise<number>) => {
     let bytes = 0;
-    for (let i = 0; i < tables.length; i++) bytes += await f(tables[i], i);
+    for (let i = 0; i < tables.length; i++) {
+      const cpu0 = process.cpuUsage();
+      const b = await f(tables[i], i);
+      const cpu = process.cpuUsage(cpu0);
+      perTable.push({ ms: (cpu.user + cpu.system) / 1000, bytes: b });
+      bytes += b;
+    }
     return bytes;
   };
   const variants: [string, () => Promise<number>][] = [
     ["hyparquet-writer (before)", () => each((t) => hyparquet(t, false))],
     ["hyparquet-writer tuned (no stats, 8 MB pages, PLAIN numbers)", () => each((t) => hyparquet(t, true))],
     ...(["snappy", "lz4_raw", "zstd", "none"] as const).map((c): [string, () => Promise<number>] => [
-      `parquet-wasm ${c}${c === "snappy" ? " (chosen)" : ""}`,
+      `parquet-wasm ${c}${c === "snappy" ? " (before)" : ""}`,
       () => each((t, i) => wasm(t, join(root, `w${i}-${c}.parquet`), c)),
     ]),
+    [
+      "homeforge encoder (plain string arrays in)",
+      () => each((t, i) => homeforge(t, join(root, `hf${i}.parquet`))),
+    ],
+    [
+      "homeforge encoder (DictionaryColumn strings in, chosen)",
+      () => each((_t, i) => homeforge(coded[i], join(root, `hfd${i}.parquet`))),
+    ],
     [
       "DuckDB COPY TO parquet (snappy, its threads)",
       () =>
@@ -218,8 +263,16 @@ export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
   ];
   const results: WriterBenchRow[] = [];
   for (const [writer, work] of variants) {
-    const { ms, bytes } = await cpuMs(work);
-    results.push({ writer, rowsPerSecond: Math.round(rows / (ms / 1000)), bytes });
+    const { ms, bytes, tables: split } = await cpuMs(work);
+    results.push({
+      writer,
+      rowsPerSecond: Math.round(rows / (ms / 1000)),
+      bytes,
+      tables: split.map((t, i) => ({
+        rowsPerSecond: Math.round(tables[i].rows / (t.ms / 1000)),
+        bytes: t.bytes,
+      })),
+    });
   }
   db.closeSync();
   instance.closeSync();
@@ -227,11 +280,14 @@ export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
   console.log(
     `writers: ${homes} homes × ${days} days, ${rows} rows (events ${tables[0].rows}, telemetry ${tables[1].rows}), CPU best of ${ROUNDS}`,
   );
-  console.log("| writer | rows/s (CPU) | MB |");
-  console.log("|---|---:|---:|");
+  const mb = (b: number) => (b / 2 ** 20).toFixed(2);
+  console.log("| writer | rows/s (CPU) | MB | events rows/s | events MB | telemetry rows/s | telemetry MB |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const r of results)
     console.log(
-      `| ${r.writer} | ${r.rowsPerSecond.toLocaleString("en")} | ${(r.bytes / 2 ** 20).toFixed(1)} |`,
+      `| ${r.writer} | ${r.rowsPerSecond.toLocaleString("en")} | ${mb(r.bytes)} | ${r.tables
+        .map((t) => `${t.rowsPerSecond.toLocaleString("en")} | ${mb(t.bytes)}`)
+        .join(" | ")} |`,
     );
   return results;
 }

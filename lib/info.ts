@@ -22,7 +22,6 @@ const REPORTED_PACKAGES = [
   "apache-arrow",
   "better-sqlite3",
   "hyparquet-writer",
-  "parquet-wasm",
 ];
 
 /**

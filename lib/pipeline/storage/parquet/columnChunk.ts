@@ -115,7 +115,7 @@ function gatherFloat64(
     }
     for (let i = 0; i < len; i++, at++) {
       const v = src[i];
-      if (v === null || v === undefined || (nanIsNull && v !== v)) continue;
+      if (v === null || v === undefined || (nanIsNull && Number.isNaN(v))) continue;
       values[n++] = v;
       present[at] = 1;
     }

@@ -47,7 +47,7 @@ export function float64Statistics(values: Float64Array, n: number, nullCount: nu
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v !== v) return { nullCount };
+    if (Number.isNaN(v)) return { nullCount };
     if (v < min) min = v;
     if (v > max) max = v;
   }

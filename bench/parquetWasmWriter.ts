@@ -1,4 +1,8 @@
 /**
+ * Benchmark reference only (bench/writers.ts): the Parquet writer homeforge used before its
+ * own encoder (lib/pipeline/storage/parquet/). parquet-wasm is a devDependency; nothing under
+ * lib/ imports it.
+ *
  * Parquet files streamed through parquet-wasm (Rust arrow/parquet compiled to wasm): each
  * Arrow record batch handed in becomes one row group, and the file's bytes go to disk as
  * row groups are flushed, so memory holds about one group at a time.
@@ -7,7 +11,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
-import type { TableSchema } from "../../core/columnTable.js";
+import type { TableSchema } from "../lib/core/columnTable.js";
 
 export type ParquetCompression = "snappy" | "lz4_raw" | "zstd" | "none";
 
