@@ -183,6 +183,20 @@ test("every column type × nullable reads back equal through hyparquet, DuckDB a
   assert.equal(meta[0], { created_by: "homeforge", num_row_groups: 3n });
 });
 
+test("chunks whose every value is null, and a single-row group", async () => {
+  const table = allTypes(21);
+  for (const spec of SCHEMA.columns) {
+    if (!spec.nullable) continue;
+    table.columns[spec.name] =
+      spec.type === "float64" || spec.type === "timestamp_ms"
+        ? new Float64Array(21).fill(Number.NaN)
+        : Array(21).fill(null);
+  }
+  const path = join(root, "nulls.parquet");
+  await writeFile(path, table, [], 20);
+  await assertReadsBack(path, table);
+});
+
 test("0 rows: a schema-only file every reader opens", async () => {
   const table = allTypes(0);
   const path = join(root, "empty.parquet");
