@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 import { test } from "uvu";
@@ -108,16 +108,12 @@ async function writeFile(path: string, table: ProducedTable, splits: number[], g
   return writer.finish();
 }
 
+let connection: DuckDBConnection | undefined;
 async function duckRows(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  connection ??= await (await DuckDBInstance.create(":memory:")).connect();
+  return (await connection.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
 }
+test.after(() => connection?.closeSync());
 
 async function viaDuckdb(path: string): Promise<Record<string, Canon>> {
   const select = SCHEMA.columns

@@ -246,7 +246,7 @@ export class ColumnChunkEncoder {
       }
       case "float64": {
         const g = gatherFloat64(segments, rows, nullable);
-        const statistics = float64Statistics(g.values, g.n, g.nulls);
+        const statistics = float64Statistics(g.values, g.n, g.nulls, !nullable);
         const dict = float64Codes(g.values, g.n);
         if (dict && dictionaryPays(dict.dictionary.length, g.n)) {
           body.pos = 0;
@@ -273,9 +273,10 @@ export class ColumnChunkEncoder {
       }
       case "timestamp_ms": {
         const g = checkNulls(spec, gatherFloat64(segments, rows, true));
+        const values = g.values;
         for (let i = 0; i < g.n; i++) {
-          const v = g.values[i];
-          if (!Number.isSafeInteger(v)) {
+          const v = values[i];
+          if (!(Math.floor(v) === v && v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER)) {
             throw new Error(`column ${spec.name}: timestamp ${v} is not a whole number of ms within ±2^53`);
           }
         }

@@ -41,16 +41,23 @@ export function int64Statistics(values: Float64Array, n: number, nullCount: numb
   return { nullCount, min: le64(min), max: le64(max) };
 }
 
-export function float64Statistics(values: Float64Array, n: number, nullCount: number): ChunkStatistics {
+/** `mayHoldNaN`: false when NaN values were already taken out as nulls. */
+export function float64Statistics(
+  values: Float64Array,
+  n: number,
+  nullCount: number,
+  mayHoldNaN: boolean,
+): ChunkStatistics {
   if (n === 0) return { nullCount };
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (Number.isNaN(v)) return { nullCount };
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  // a NaN fails both comparisons above, so only a NaN-free chunk's min/max are its extremes
+  if (mayHoldNaN) for (let i = 0; i < n; i++) if (Number.isNaN(values[i])) return { nullCount };
   if (min === 0) min = -0;
   if (max === 0) max = 0;
   const le = (v: number) => new Uint8Array(Float64Array.of(v).buffer);

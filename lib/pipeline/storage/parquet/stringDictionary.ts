@@ -13,7 +13,7 @@ const utf8 = new TextEncoder();
 export interface StringCodes {
   /** Per row: the entry's code, or -1 for null. */
   codes: Int32Array;
-  /** Per row: 1 when present (only filled when nulls > 0). */
+  /** Per row: 1 when present, 0 for null. */
   present: Uint8Array;
   nulls: number;
   /** UTF-8 bytes of each entry, in code order. */
@@ -32,7 +32,6 @@ export function stringCodes(
   const entries: Uint8Array[] = [];
   let entryBytes = 0;
   const codes = new Int32Array(rows);
-  const present = new Uint8Array(rows);
   let nulls = 0;
   const codeOf = (value: string): number => {
     let code = index.get(value);
@@ -63,7 +62,6 @@ export function stringCodes(
           remap[c] = r;
         }
         codes[at] = r;
-        present[at] = 1;
       }
     } else {
       const src = data as readonly (string | null)[];
@@ -77,13 +75,15 @@ export function stringCodes(
         if (typeof v !== "string")
           throw new Error(`column ${column}: row value ${String(v)} is not a string`);
         codes[at] = codeOf(v);
-        present[at] = 1;
       }
     }
   }
   if (nulls > 0 && !nullable) {
     throw new Error(`column ${column}: ${nulls} null strings in a non-nullable column (mark it nullable)`);
   }
+  // presence flags are only read when there are nulls (definition levels)
+  const present = new Uint8Array(nulls > 0 ? rows : 0);
+  if (nulls > 0) for (let i = 0; i < rows; i++) present[i] = codes[i] >= 0 ? 1 : 0;
   return { codes, present, nulls, entries, entryBytes };
 }
 
