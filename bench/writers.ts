@@ -4,7 +4,7 @@
  * pure-JS Parquet writer as used before and tuned, parquet-wasm with each compression, DuckDB's
  * COPY, and Arrow IPC through apache-arrow builders, flechette, or straight from typed arrays.
  *
- *   npx tsx bench/writers.ts [homes=12] [days=60]
+ *   npx tsx bench/writers.ts [homes=12] [days=60] [only=regex of writer names]
  */
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -201,7 +201,7 @@ function flechette(table: ColumnTable): number {
   return (fl.tableToIPC(t, { format: "file" }) as Uint8Array).byteLength;
 }
 
-export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
+export async function run(homes = 12, days = 60, only?: RegExp): Promise<WriterBenchRow[]> {
   const root = join(process.env.TMPDIR ?? "/tmp", `homeforge-bench-writers-${process.pid}`);
   mkdirSync(root, { recursive: true });
   const config = parseGenerationConfig({ homes, days, validation: { minDevices: 0, minEvents: 0 } });
@@ -263,6 +263,7 @@ export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
   ];
   const results: WriterBenchRow[] = [];
   for (const [writer, work] of variants) {
+    if (only && !only.test(writer)) continue;
     const { ms, bytes, tables: split } = await cpuMs(work);
     results.push({
       writer,
@@ -293,6 +294,7 @@ export async function run(homes = 12, days = 60): Promise<WriterBenchRow[]> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const [homes, days] = process.argv.slice(2).map(Number);
-  await run(homes || undefined, days || undefined);
+  const [homes, days] = process.argv.slice(2, 4).map(Number);
+  const only = process.argv[4];
+  await run(homes || undefined, days || undefined, only ? new RegExp(only) : undefined);
 }
