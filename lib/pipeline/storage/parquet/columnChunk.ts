@@ -11,6 +11,7 @@ import { ByteSink } from "./byteSink.js";
 import { writeDeltaBinaryPacked } from "./deltaBinaryPacked.js";
 import { float64Codes } from "./float64Dictionary.js";
 import { writeDefinitionLevels, writeHybrid } from "./rleHybrid.js";
+import { scratchFloat64, scratchInt32, scratchUint8 } from "./scratch.js";
 import {
   boolStatistics,
   type ChunkStatistics,
@@ -67,8 +68,8 @@ function gatherInt32(
   segments: readonly ProducedColumnData[],
   rows: number,
 ): Gathered<Int32Array> {
-  const values = new Int32Array(rows);
-  const present = new Uint8Array(rows);
+  const values = scratchInt32(rows);
+  const present = scratchUint8(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
@@ -99,8 +100,8 @@ function gatherFloat64(
   rows: number,
   nanIsNull: boolean,
 ): Gathered<Float64Array> {
-  const values = new Float64Array(rows);
-  const present = new Uint8Array(rows);
+  const values = scratchFloat64(rows);
+  const present = scratchUint8(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
@@ -218,11 +219,9 @@ export class ColumnChunkEncoder {
           s.entries.length,
           Encoding.PLAIN,
         );
-        let codes = s.codes;
-        if (s.nulls > 0) {
-          codes = new Int32Array(n);
-          for (let i = 0, k = 0; i < rows; i++) if (s.codes[i] >= 0) codes[k++] = s.codes[i];
-        }
+        // the non-null codes, compacted in place (the presence flags are already taken)
+        const codes = s.codes;
+        if (s.nulls > 0) for (let i = 0, k = 0; i < rows; i++) if (codes[i] >= 0) codes[k++] = codes[i];
         this.startData(nullable, s.present, rows, s.nulls);
         this.dictionaryCodes(codes, n, s.entries.length);
         this.page(out, PageType.DATA_PAGE, rows, Encoding.RLE_DICTIONARY);
@@ -236,7 +235,7 @@ export class ColumnChunkEncoder {
       case "date": {
         const g = gatherInt32(spec, segments, rows);
         this.startData(nullable, g.present, rows, g.nulls);
-        body.bytesOf(new Uint8Array(g.values.buffer, 0, g.n * 4));
+        body.bytesOf(new Uint8Array(g.values.buffer, g.values.byteOffset, g.n * 4));
         this.page(out, PageType.DATA_PAGE, rows, Encoding.PLAIN);
         return {
           encodings: [Encoding.PLAIN, Encoding.RLE],
@@ -267,7 +266,7 @@ export class ColumnChunkEncoder {
           };
         }
         this.startData(nullable, g.present, rows, g.nulls);
-        body.bytesOf(new Uint8Array(g.values.buffer, 0, g.n * 8));
+        body.bytesOf(new Uint8Array(g.values.buffer, g.values.byteOffset, g.n * 8));
         this.page(out, PageType.DATA_PAGE, rows, Encoding.PLAIN);
         return { encodings: [Encoding.PLAIN, Encoding.RLE], dictionaryPageBytes: 0, statistics };
       }

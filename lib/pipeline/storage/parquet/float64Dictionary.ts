@@ -5,6 +5,8 @@
  * cost only a few thousand lookups before falling back to PLAIN.
  */
 
+import { scratchInt32 } from "./scratch.js";
+
 export interface Float64Codes {
   codes: Int32Array;
   /** Distinct values in order of first appearance. */
@@ -18,7 +20,7 @@ let keyHi = new Int32Array(1 << 12);
 /** Codes for values[0, n), or null when more than `4096 + processed / 4` values are distinct. */
 export function float64Codes(values: Float64Array, n: number): Float64Codes | null {
   const words = new Int32Array(values.buffer, values.byteOffset, n * 2);
-  const codes = new Int32Array(n);
+  const codes = scratchInt32(n);
   let bits = 13;
   if (slots.length !== 1 << bits) slots = new Int32Array(1 << bits);
   slots.fill(-1);

@@ -7,11 +7,12 @@
  */
 import type { ProducedColumnData } from "../../../core/columnTable.js";
 import { DictionaryColumn } from "../../../core/dictionaryColumn.js";
+import { scratchInt32B, scratchUint8 } from "./scratch.js";
 
 const utf8 = new TextEncoder();
 
 export interface StringCodes {
-  /** Per row: the entry's code, or -1 for null. */
+  /** Per row: the entry's code, or -1 for null (shared work memory: valid until the next chunk). */
   codes: Int32Array;
   /** Per row: 1 when present, 0 for null. */
   present: Uint8Array;
@@ -31,7 +32,7 @@ export function stringCodes(
   const index = new Map<string, number>();
   const entries: Uint8Array[] = [];
   let entryBytes = 0;
-  const codes = new Int32Array(rows);
+  const codes = scratchInt32B(rows);
   let nulls = 0;
   const codeOf = (value: string): number => {
     let code = index.get(value);
@@ -82,7 +83,7 @@ export function stringCodes(
     throw new Error(`column ${column}: ${nulls} null strings in a non-nullable column (mark it nullable)`);
   }
   // presence flags are only read when there are nulls (definition levels)
-  const present = new Uint8Array(nulls > 0 ? rows : 0);
+  const present = scratchUint8(nulls > 0 ? rows : 0);
   if (nulls > 0) for (let i = 0; i < rows; i++) present[i] = codes[i] >= 0 ? 1 : 0;
   return { codes, present, nulls, entries, entryBytes };
 }
