@@ -309,7 +309,7 @@ export class ColumnChunkEncoder {
   }
 
   private dictionaryCodes(codes: Int32Array, n: number, entries: number): void {
-    const width = Math.max(1, bitWidth(entries - 1));
+    const width = Math.max(1, bitWidth(Math.max(0, entries - 1)));
     this.body.byte(width);
     writeHybrid(this.body, codes, n, width);
   }
@@ -330,6 +330,6 @@ export class ColumnChunkEncoder {
 
 /** Dictionary page plus codes against PLAIN's 8 bytes a value. */
 function dictionaryPays(entries: number, n: number): boolean {
-  const width = Math.max(1, bitWidth(entries - 1));
+  const width = Math.max(1, bitWidth(Math.max(0, entries - 1)));
   return entries * 8 + Math.ceil((n * width) / 8) + 16 < n * 8;
 }
