@@ -10,6 +10,8 @@ import { DictionaryColumn } from "../../../core/dictionaryColumn.js";
 import { scratchInt32B, scratchUint8 } from "./scratch.js";
 
 const utf8 = new TextEncoder();
+/** Equal to no row value: the "previous value" before the first row. */
+const NO_STRING = {};
 
 export interface StringCodes {
   /** Per row: the entry's code, or -1 for null (shared work memory: valid until the next chunk). */
@@ -66,8 +68,15 @@ export function stringCodes(
       }
     } else {
       const src = data as readonly (string | null)[];
+      // runs of one value (a home's id on each of its rows) skip the hash lookup
+      let last: unknown = NO_STRING;
+      let lastCode = -1;
       for (let i = 0; i < src.length; i++, at++) {
         const v = src[i];
+        if (v === last) {
+          codes[at] = lastCode;
+          continue;
+        }
         if (v === null || v === undefined) {
           codes[at] = -1;
           nulls++;
@@ -75,7 +84,9 @@ export function stringCodes(
         }
         if (typeof v !== "string")
           throw new Error(`column ${column}: row value ${String(v)} is not a string`);
-        codes[at] = codeOf(v);
+        lastCode = codeOf(v);
+        last = v;
+        codes[at] = lastCode;
       }
     }
   }
