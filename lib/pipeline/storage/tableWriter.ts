@@ -16,7 +16,7 @@ import { FORMAT_EXTENSION, type TableFormat } from "./tableIO.js";
 
 export { hashFile };
 
-import type { ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
+import type { ColumnSpec, ColumnTable, ProducedTable, TableSchema } from "../../core/columnTable.js";
 import { arrowSchema, RowRegrouper, recordBatchOf, sliceTable } from "./arrowBatch.js";
 import { ParquetStreamWriter } from "./parquetStream.js";
 
@@ -66,7 +66,7 @@ export interface WrittenFile {
 export interface TableFileWriter {
   readonly schema: TableSchema;
   readonly path: string;
-  append(table: ColumnTable): Promise<void>;
+  append(table: ProducedTable): Promise<void>;
   finish(): Promise<WrittenFile>;
   /** Closes and deletes the partial file. */
   abort(): void;
@@ -137,13 +137,13 @@ class ParquetTableWriter implements TableFileWriter {
     this.stream = new ParquetStreamWriter(path, schema, { groupRows, metadata });
   }
 
-  private async writeGroup(group: ColumnTable[]): Promise<void> {
+  private async writeGroup(group: ProducedTable[]): Promise<void> {
     await this.stream.write(recordBatchOf(this.schema, group, this.arrowSchema));
     this.started = true;
     this.rows += group.reduce((n, g) => n + g.rows, 0);
   }
 
-  async append(table: ColumnTable): Promise<void> {
+  async append(table: ProducedTable): Promise<void> {
     for (const group of this.regroup.push(table)) await this.writeGroup(group);
   }
 
@@ -195,13 +195,13 @@ class ArrowTableWriter implements TableFileWriter {
     })();
   }
 
-  private writeGroup(group: ColumnTable[]): void {
+  private writeGroup(group: ProducedTable[]): void {
     this.writer.write(recordBatchOf(this.schema, group, this.arrowSchema));
     this.started = true;
     this.rows += group.reduce((n, g) => n + g.rows, 0);
   }
 
-  async append(table: ColumnTable): Promise<void> {
+  async append(table: ProducedTable): Promise<void> {
     const groups = this.regroup.push(table);
     for (const group of groups) this.writeGroup(group);
     // let the pump write what is queued before more rows arrive
@@ -278,7 +278,7 @@ export class PartitionedTableWriter {
     return openTableWriter(path, this.schema, this.format, { groupRows: this.groupRows });
   }
 
-  async append(table: ColumnTable): Promise<void> {
+  async append(table: ProducedTable): Promise<void> {
     let start = 0;
     while (start < table.rows) {
       if (this.rowsInCurrent === this.fileRows) {
