@@ -1,4 +1,10 @@
-import type { ColumnData, ColumnTable, ColumnType, ProducedColumnData, ProducedTable } from "../../core/columnTable.js";
+import type {
+  ColumnData,
+  ColumnTable,
+  ColumnType,
+  ProducedColumnData,
+  ProducedTable,
+} from "../../core/columnTable.js";
 import { DictionaryColumn } from "../../core/dictionaryColumn.js";
 import { generateHome } from "../../synth/homes.js";
 import { TABLE_SCHEMAS, type TableName } from "../storage/tables.js";
@@ -152,7 +158,8 @@ export function packTables(tables: HomeTables): { packed: PackedTables; transfer
   const packed: PackedTables = {};
   for (const [name, table] of Object.entries(tables) as [TableName, ProducedTable][]) {
     const columns: Record<string, ColumnData | PackedColumn> = {};
-    for (const spec of table.schema.columns) columns[spec.name] = packColumn(table.columns[spec.name], spec.type);
+    for (const spec of table.schema.columns)
+      columns[spec.name] = packColumn(table.columns[spec.name], spec.type);
     packed[name] = { schema: table.schema, rows: table.rows, columns };
   }
   return { packed, transfer: transferList(packed) };

@@ -17,7 +17,8 @@ const MAX_MEMO = 100_000;
 export function eventsTable(events: HomeEvents, generated: GeneratedHome): ProducedTable {
   const n = events.length;
   const entityIds = generated.devices.map((d) => d.entityId);
-  const entityCodes = events.entityIndex.length === n ? events.entityIndex : events.entityIndex.subarray(0, n);
+  const entityCodes =
+    events.entityIndex.length === n ? events.entityIndex : events.entityIndex.subarray(0, n);
   return columnTable(EVENTS_SCHEMA, {
     home_id: DictionaryColumn.constant(generated.home.homeId, n),
     entity_id: new DictionaryColumn(entityIds, entityCodes),

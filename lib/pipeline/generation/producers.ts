@@ -59,7 +59,9 @@ export const patternsProducer: TableProducer = (generated, _config, ctx) => {
   if (!events) throw new Error("patternsProducer needs eventsProducer before it");
   return {
     // decoded until extractPatterns reads dictionary columns itself
-    patterns: extractPatterns(plainTable(events), { timeZones: { [generated.home.homeId]: generated.home.timezone } }),
+    patterns: extractPatterns(plainTable(events), {
+      timeZones: { [generated.home.homeId]: generated.home.timezone },
+    }),
   };
 };
 

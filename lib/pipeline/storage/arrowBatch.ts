@@ -6,7 +6,13 @@
  */
 
 import * as arrow from "apache-arrow";
-import type { ColumnSpec, ColumnTable, ProducedColumnData, ProducedTable, TableSchema } from "../../core/columnTable.js";
+import type {
+  ColumnSpec,
+  ColumnTable,
+  ProducedColumnData,
+  ProducedTable,
+  TableSchema,
+} from "../../core/columnTable.js";
 import { DictionaryColumn } from "../../core/dictionaryColumn.js";
 
 function arrowType(spec: ColumnSpec): arrow.DataType {

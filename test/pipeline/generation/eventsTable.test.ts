@@ -8,7 +8,12 @@ import { eventsTable } from "../../../lib/pipeline/generation/eventsTable.js";
 import { homeGenerationSpec } from "../../../lib/pipeline/generation/homeSpec.js";
 import { readTableFile, writeTableFile } from "../../../lib/pipeline/storage/tableIO.js";
 import { EVENTS_SCHEMA } from "../../../lib/pipeline/storage/tables.js";
-import { eventStateText, formatReading, generateHomeEvents, NUMERIC_STATE } from "../../../lib/synth/events.js";
+import {
+  eventStateText,
+  formatReading,
+  generateHomeEvents,
+  NUMERIC_STATE,
+} from "../../../lib/synth/events.js";
 import { generateHome } from "../../../lib/synth/homes.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
