@@ -203,17 +203,43 @@ function utf8Data(type: arrow.Utf8, segments: readonly ProducedTable[], name: st
   for (let s = 0; s < columns.length; s++) {
     const { codes } = columns[s];
     const entries = encoded[s] as Uint8Array[];
-    for (let r = 0; r < codes.length; r++) {
+    for (let r = 0; r < codes.length; ) {
+      // a run of one code (a home's id on each of its rows) is copied by doubling
       const code = codes[r];
-      if (code < 0) continue;
-      const e = entries[code];
-      // ids and states are short: a byte loop beats set()'s call overhead
-      if (e.length < 64) for (let k = 0; k < e.length; k++) data[at + k] = e[k];
-      else data.set(e, at);
-      at += e.length;
+      let end = r + 1;
+      while (end < codes.length && codes[end] === code) end++;
+      if (code >= 0) {
+        const e = entries[code];
+        if (end - r > 1) at = copyRun(data, at, e, end - r);
+        else {
+          // ids and states are short: a byte loop beats set()'s call overhead
+          for (let k = 0; k < e.length; k++) data[at + k] = e[k];
+          at += e.length;
+        }
+      }
+      r = end;
     }
   }
   return arrow.makeData({ type, length: rows, nullCount: nulls, nullBitmap: bitmap, valueOffsets, data });
+}
+
+/** Writes `count` copies of `bytes` at `at`; the offset after them. */
+function copyRun(data: Uint8Array, at: number, bytes: Uint8Array, count: number): number {
+  const total = bytes.length * count;
+  if (total < 256) {
+    for (let c = 0; c < count; c++) {
+      for (let k = 0; k < bytes.length; k++) data[at + k] = bytes[k];
+      at += bytes.length;
+    }
+    return at;
+  }
+  data.set(bytes, at);
+  for (let filled = bytes.length; filled < total; ) {
+    const chunk = Math.min(filled, total - filled);
+    data.copyWithin(at + filled, at, at + chunk);
+    filled += chunk;
+  }
+  return at + total;
 }
 
 function columnData(spec: ColumnSpec, field: arrow.Field, segments: readonly ProducedTable[], rows: number) {

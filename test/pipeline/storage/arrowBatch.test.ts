@@ -106,6 +106,14 @@ test("dictionary-coded segments write the same plain UTF-8 bytes as the strings 
   const s = sliceTable(coded[0], 2, 5).columns.s as DictionaryColumn;
   assert.is(s.codes.buffer, (coded[0].columns.s as DictionaryColumn).codes.buffer, "slices are views");
   assert.is(recordBatchOf(SCHEMA, coded).schema.fields[0].type.toString(), "Utf8");
+  // long runs of one code (copied by doubling), beside a short run and a null
+  const long = mixed(301);
+  const runs = Int32Array.from({ length: 301 }, (_, i) => (i === 150 ? -1 : i < 299 ? 0 : 1));
+  const runColumn = new DictionaryColumn(["home_000001_é", "x"], runs);
+  assert.equal(
+    ipc(recordBatchOf(SCHEMA, [{ ...long, columns: { ...long.columns, s: runColumn } }])),
+    ipc(recordBatchOf(SCHEMA, [{ ...long, columns: { ...long.columns, s: runColumn.toArray() } }])),
+  );
 });
 
 test.run();
