@@ -7,7 +7,7 @@
  *   npx tsx bench/training.ts [homes=40] [days=30] [epochs=3]
  */
 import { pathToFileURL } from "node:url";
-import { concatTables } from "../lib/core/columnTable.js";
+import { concatTables, plainTable } from "../lib/core/columnTable.js";
 import { chooseBackend } from "../lib/models/backend.js";
 import { FailureClassifier } from "../lib/models/failure/failureClassifier.js";
 import { buildFeatures } from "../lib/models/failure/features.js";
@@ -35,7 +35,7 @@ export async function run(homes = 40, days = 30, epochs = 3): Promise<TrainingBe
   const parts = [];
   for (let i = 0; i < homes; i++) {
     const g = generateHome(spec, i);
-    parts.push(telemetryTable(generateHomeTelemetry(g, config), g));
+    parts.push(plainTable(telemetryTable(generateHomeTelemetry(g, config), g)));
   }
   const table = concatTables(TELEMETRY_SCHEMA, parts);
   const set = buildFeatures(table);

@@ -9,6 +9,17 @@
  * danfo conversions are `homeforge/frames`.
  */
 
+/**
+ * Produced tables (eventsTable, telemetryTable, producers) may hold DictionaryColumns for
+ * string columns (codes into a dictionary); `plainTable` decodes one to plain arrays.
+ */
+export {
+  type ProducedColumnData,
+  type ProducedTable,
+  plainColumn,
+  plainTable,
+} from "../core/columnTable.js";
+export { DictionaryColumn, isDictionaryColumn } from "../core/dictionaryColumn.js";
 export * from "./analysis/collector.js";
 export * from "./analysis/collectStats.js";
 export * from "./analysis/datasetTables.js";

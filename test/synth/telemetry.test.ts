@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { plainTable } from "../../lib/core/columnTable.js";
 import { parseGenerationConfig } from "../../lib/pipeline/generation/config.js";
 import { homeGenerationSpec } from "../../lib/pipeline/generation/homeSpec.js";
 import { telemetryTable } from "../../lib/pipeline/generation/telemetryTable.js";
@@ -420,7 +421,7 @@ test("the telemetry table follows TELEMETRY_SCHEMA, with attributes and null day
   assert.equal([...HEALTH_FEATURES], [...TELEMETRY_FEATURES]);
   const g = failing.generated[0];
   const t = failing.telemetry[0];
-  const table = telemetryTable(t, g);
+  const table = plainTable(telemetryTable(t, g));
   assert.is(table.rows, t.rows);
   assert.equal(Object.keys(table.columns).sort(), TELEMETRY_SCHEMA.columns.map((c) => c.name).sort());
   const dtf = table.columns.days_to_failure as (number | null)[];

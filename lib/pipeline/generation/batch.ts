@@ -1,4 +1,11 @@
-import type { ColumnData, ColumnTable } from "../../core/columnTable.js";
+import type {
+  ColumnData,
+  ColumnTable,
+  ColumnType,
+  ProducedColumnData,
+  ProducedTable,
+} from "../../core/columnTable.js";
+import { DictionaryColumn } from "../../core/dictionaryColumn.js";
 import { generateHome } from "../../synth/homes.js";
 import { TABLE_SCHEMAS, type TableName } from "../storage/tables.js";
 import type { GenerationConfig } from "./config.js";
@@ -31,15 +38,15 @@ export function produceBatch(
   end: number,
 ): BatchResult {
   const spec = homeGenerationSpec(config);
-  const parts = new Map<TableName, ColumnTable[]>();
+  const parts = new Map<TableName, ProducedTable[]>();
   const invalid: InvalidHome[] = [];
-  const shapes = new Map<TableName, ColumnTable>();
+  const shapes = new Map<TableName, ProducedTable>();
   for (let index = start; index < end; index++) {
     const generated = generateHome(spec, index);
     const tables = producer(generated, config);
     const reasons = validateHome(generated, tables, rules);
     if (reasons.length > 0) invalid.push({ homeId: generated.home.homeId, index, reasons });
-    for (const [name, table] of Object.entries(tables) as [TableName, ColumnTable][]) {
+    for (const [name, table] of Object.entries(tables) as [TableName, ProducedTable][]) {
       if (!shapes.has(name)) shapes.set(name, table);
       if (reasons.length > 0) continue;
       const list = parts.get(name) ?? [];
@@ -59,13 +66,14 @@ export function produceBatch(
 
 /**
  * The homes' tables of one schema as one table, each column allocated once at its final
- * length (concatTables' push-per-value was a quarter of the production CPU).
+ * length (concatTables' push-per-value was a quarter of the production CPU); dictionary
+ * columns merge their dictionaries and remap codes.
  */
-function concatParts(parts: readonly ColumnTable[]): ColumnTable {
+function concatParts(parts: readonly ProducedTable[]): ProducedTable {
   const { schema } = parts[0];
   let rows = 0;
   for (const p of parts) rows += p.rows;
-  const columns: Record<string, ColumnData> = {};
+  const columns: Record<string, ProducedColumnData> = {};
   for (const { name } of schema.columns) {
     const first = parts[0].columns[name];
     if (ArrayBuffer.isView(first)) {
@@ -78,11 +86,19 @@ function concatParts(parts: readonly ColumnTable[]): ColumnTable {
       columns[name] = out;
       continue;
     }
+    if (parts.every((p) => p.columns[name] instanceof DictionaryColumn)) {
+      columns[name] = DictionaryColumn.concat(parts.map((p) => p.columns[name] as DictionaryColumn));
+      continue;
+    }
     const out = new Array<string | number | null>(rows);
     let offset = 0;
     for (const p of parts) {
-      const values = p.columns[name] as (string | number | null)[];
-      for (let i = 0; i < p.rows; i++) out[offset + i] = values[i];
+      const values = p.columns[name];
+      if (values instanceof DictionaryColumn) for (let i = 0; i < p.rows; i++) out[offset + i] = values.at(i);
+      else {
+        const plain = values as (string | number | null)[];
+        for (let i = 0; i < p.rows; i++) out[offset + i] = plain[i];
+      }
       offset += p.rows;
     }
     columns[name] = out as ColumnData;
@@ -90,19 +106,20 @@ function concatParts(parts: readonly ColumnTable[]): ColumnTable {
   return { schema, rows, columns };
 }
 
-function emptyLike(table: ColumnTable): ColumnTable {
-  const columns: Record<string, ColumnData> = {};
-  for (const [name, data] of Object.entries(table.columns)) columns[name] = data.slice(0, 0) as ColumnData;
+function emptyLike(table: ProducedTable): ProducedTable {
+  const columns: Record<string, ProducedColumnData> = {};
+  for (const [name, data] of Object.entries(table.columns)) columns[name] = data.slice(0, 0);
   return { schema: table.schema, rows: 0, columns };
 }
 
 /**
  * A column as it crosses threads: string columns dictionary-coded (a few distinct strings
  * plus Int32 codes, -1 = null) and nullable int columns as Float64 with NaN, so a batch
- * moves as transferred buffers instead of millions of cloned strings and numbers.
+ * moves as transferred buffers instead of millions of cloned strings and numbers. A
+ * DictionaryColumn crosses as it is and comes back as a DictionaryColumn.
  */
 export type PackedColumn =
-  | { packed: "dict"; values: string[]; codes: Int32Array }
+  | { packed: "dict"; values: readonly string[]; codes: Int32Array }
   | { packed: "nullable"; data: Float64Array };
 
 export interface PackedTable {
@@ -115,42 +132,22 @@ export interface PackedBatch extends Omit<BatchResult, "tables"> {
   tables: PackedTables;
 }
 
-function packColumn(data: ColumnData): ColumnData | PackedColumn {
+function packColumn(data: ProducedColumnData, type: ColumnType): ColumnData | PackedColumn {
+  if (data instanceof DictionaryColumn) return { packed: "dict", values: data.dictionary, codes: data.codes };
   if (ArrayBuffer.isView(data)) return data;
-  const values = data as (string | number | null)[];
-  if (values.some((v) => typeof v === "number")) {
-    return {
-      packed: "nullable",
-      data: Float64Array.from(values, (v) => (v === null ? Number.NaN : (v as number))),
-    };
+  if (type === "string") {
+    const coded = DictionaryColumn.encode(data as (string | null)[]);
+    return { packed: "dict", values: coded.dictionary, codes: coded.codes };
   }
-  const index = new Map<string, number>();
-  const dict: string[] = [];
-  const codes = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as string | null;
-    if (v === null) {
-      codes[i] = -1;
-      continue;
-    }
-    let code = index.get(v);
-    if (code === undefined) {
-      code = dict.length;
-      index.set(v, code);
-      dict.push(v);
-    }
-    codes[i] = code;
-  }
-  return { packed: "dict", values: dict, codes };
+  const values = data as (number | null)[];
+  return { packed: "nullable", data: Float64Array.from(values, (v) => (v === null ? Number.NaN : v)) };
 }
 
-function unpackColumn(column: ColumnData | PackedColumn): ColumnData {
+function unpackColumn(column: ColumnData | PackedColumn): ProducedColumnData {
   if (ArrayBuffer.isView(column) || Array.isArray(column)) return column as ColumnData;
   const c = column as PackedColumn;
   if (c.packed === "nullable") return Array.from(c.data, (v) => (Number.isNaN(v) ? null : v));
-  const out = new Array<string | null>(c.codes.length);
-  for (let i = 0; i < c.codes.length; i++) out[i] = c.codes[i] < 0 ? null : c.values[c.codes[i]];
-  return out;
+  return new DictionaryColumn(c.values, c.codes);
 }
 
 /** A batch's tables, packed. */
@@ -159,9 +156,10 @@ export type PackedTables = Partial<Record<TableName, PackedTable>>;
 /** Tables ready to post to another thread, and the buffers to transfer with them. */
 export function packTables(tables: HomeTables): { packed: PackedTables; transfer: ArrayBuffer[] } {
   const packed: PackedTables = {};
-  for (const [name, table] of Object.entries(tables) as [TableName, ColumnTable][]) {
+  for (const [name, table] of Object.entries(tables) as [TableName, ProducedTable][]) {
     const columns: Record<string, ColumnData | PackedColumn> = {};
-    for (const [col, data] of Object.entries(table.columns)) columns[col] = packColumn(data);
+    for (const spec of table.schema.columns)
+      columns[spec.name] = packColumn(table.columns[spec.name], spec.type);
     packed[name] = { schema: table.schema, rows: table.rows, columns };
   }
   return { packed, transfer: transferList(packed) };
@@ -188,7 +186,7 @@ export function transferList(packed: PackedTables): ArrayBuffer[] {
 export function unpackTables(packed: PackedTables): HomeTables {
   const tables: HomeTables = {};
   for (const [name, table] of Object.entries(packed) as [TableName, PackedTable][]) {
-    const columns: Record<string, ColumnData> = {};
+    const columns: Record<string, ProducedColumnData> = {};
     for (const [col, data] of Object.entries(table.columns)) columns[col] = unpackColumn(data);
     tables[name] = { schema: table.schema, rows: table.rows, columns };
   }

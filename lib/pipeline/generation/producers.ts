@@ -1,4 +1,4 @@
-import type { ColumnTable } from "../../core/columnTable.js";
+import { type ProducedTable, plainTable } from "../../core/columnTable.js";
 import { generateHomeEvents } from "../../synth/events.js";
 import type { GeneratedHome } from "../../synth/homes.js";
 import { plantSynergies } from "../../synth/synergies.js";
@@ -12,7 +12,8 @@ import { homeTables } from "./homeTables.js";
 import { synergiesTable } from "./synergiesTable.js";
 import { telemetryTable } from "./telemetryTable.js";
 
-export type HomeTables = Partial<Record<TableName, ColumnTable>>;
+/** A home's (or a batch's) tables as produced: string columns may be DictionaryColumns. */
+export type HomeTables = Partial<Record<TableName, ProducedTable>>;
 
 /** What a producer sees besides the home: the work of the producers before it. */
 export interface ProducerContext {
@@ -57,7 +58,10 @@ export const patternsProducer: TableProducer = (generated, _config, ctx) => {
   const events = ctx.tables.events;
   if (!events) throw new Error("patternsProducer needs eventsProducer before it");
   return {
-    patterns: extractPatterns(events, { timeZones: { [generated.home.homeId]: generated.home.timezone } }),
+    // decoded until extractPatterns reads dictionary columns itself
+    patterns: extractPatterns(plainTable(events), {
+      timeZones: { [generated.home.homeId]: generated.home.timezone },
+    }),
   };
 };
 

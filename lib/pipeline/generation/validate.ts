@@ -1,3 +1,5 @@
+import type { ProducedColumnData } from "../../core/columnTable.js";
+import { DictionaryColumn } from "../../core/dictionaryColumn.js";
 import type { GeneratedHome } from "../../synth/homes.js";
 import type { GenerationConfig } from "./config.js";
 import type { HomeTables } from "./producers.js";
@@ -67,13 +69,33 @@ export function validateHome(generated: GeneratedHome, tables: HomeTables, rules
   ] as const) {
     const table = tables[name];
     if (!table) continue;
-    const ids = table.columns[column] as (string | null)[];
-    const homeIds = table.columns.home_id as (string | null)[];
-    const unknown = ids.find((id) => id === null || !entities.has(id));
+    const unknown = firstValue(table.columns[column], (id) => id === null || !entities.has(id));
     if (unknown !== undefined) reasons.push(`${name}.${column} names unknown device ${unknown}`);
-    if (homeIds.some((h) => h !== home.homeId)) reasons.push(`${name} holds rows of another home`);
+    if (firstValue(table.columns.home_id, (h) => h !== home.homeId) !== undefined) {
+      reasons.push(`${name} holds rows of another home`);
+    }
   }
   return reasons;
+}
+
+/**
+ * The first row's value (in row order) that fails `bad`, or undefined. A dictionary column
+ * tests each entry once, then only looks up which codes are bad.
+ */
+function firstValue(
+  column: ProducedColumnData,
+  bad: (value: string | null) => boolean,
+): string | null | undefined {
+  if (!(column instanceof DictionaryColumn)) return (column as (string | null)[]).find(bad);
+  const badEntry = column.dictionary.map(bad);
+  const nullBad = bad(null);
+  const { codes } = column;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    // a code past the dictionary's end names no string at all
+    if (code < 0 ? nullBad : code >= badEntry.length || badEntry[code]) return column.at(i) ?? null;
+  }
+  return undefined;
 }
 
 /** One line per failing home, at most `limit`, for error messages and logs. */

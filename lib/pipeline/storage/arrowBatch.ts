@@ -1,17 +1,19 @@
 /**
  * Arrow record batches built straight from column-table typed arrays (no per-value builders,
  * no concatenation): a group of rows may arrive as several segments of incoming tables, and
- * each column's buffers are filled from the segments in one pass.
+ * each column's buffers are filled from the segments in one pass. Segments are produced
+ * tables: a string column may be a DictionaryColumn, whose entries are encoded once.
  */
 
 import * as arrow from "apache-arrow";
 import type {
-  ColumnData,
   ColumnSpec,
   ColumnTable,
   ProducedColumnData,
+  ProducedTable,
   TableSchema,
 } from "../../core/columnTable.js";
+import { DictionaryColumn } from "../../core/dictionaryColumn.js";
 
 function arrowType(spec: ColumnSpec): arrow.DataType {
   switch (spec.type) {
@@ -38,17 +40,21 @@ export function arrowSchema(schema: TableSchema): arrow.Schema {
   );
 }
 
-/** Rows [start, end) of a table; typed columns (and dictionary codes) are views, not copies. */
-export function sliceTable<C extends ProducedColumnData = ColumnData>(
+/** Rows [start, end) of a table; typed and dictionary columns are views, not copies. */
+export function sliceTable<C extends ProducedColumnData>(
   table: ColumnTable<C>,
   start: number,
   end: number,
 ): ColumnTable<C> {
   const columns: Record<string, C> = {};
   for (const spec of table.schema.columns) {
-    const data = table.columns[spec.name];
+    const data: ProducedColumnData = table.columns[spec.name];
     columns[spec.name] = (
-      ArrayBuffer.isView(data) ? (data as Float64Array).subarray(start, end) : data.slice(start, end)
+      data instanceof DictionaryColumn
+        ? data.slice(start, end)
+        : ArrayBuffer.isView(data)
+          ? (data as Float64Array).subarray(start, end)
+          : data.slice(start, end)
     ) as C;
   }
   return { schema: table.schema, rows: end - start, columns };
@@ -108,7 +114,7 @@ function validity(rows: number, present: (i: number) => boolean): { bitmap?: Uin
 /** One column's values over all segments, as a flat array (typed where the data is). */
 function gather<T extends Float64Array | Int32Array | Uint8Array>(
   Ctor: new (n: number) => T,
-  segments: readonly ColumnTable[],
+  segments: readonly ProducedTable[],
   name: string,
   rows: number,
 ): T {
@@ -117,19 +123,22 @@ function gather<T extends Float64Array | Int32Array | Uint8Array>(
   for (const s of segments) {
     const data = s.columns[name];
     if (ArrayBuffer.isView(data)) out.set(data as unknown as ArrayLike<number>, offset);
-    else for (let i = 0; i < s.rows; i++) out[offset + i] = (data[i] as number | null) ?? 0;
+    else {
+      const values = data as (number | null)[];
+      for (let i = 0; i < s.rows; i++) out[offset + i] = values[i] ?? 0;
+    }
     offset += s.rows;
   }
   return out;
 }
 
-function nullsOf(segments: readonly ColumnTable[], name: string, rows: number): (i: number) => boolean {
+function nullsOf(segments: readonly ProducedTable[], name: string, rows: number): (i: number) => boolean {
   // only plain arrays (nullable int32/date) hold nulls; typed arrays cannot
   if (segments.every((s) => ArrayBuffer.isView(s.columns[name]))) return () => true;
   const flags = new Uint8Array(rows);
   let offset = 0;
   for (const s of segments) {
-    const data = s.columns[name];
+    const data = s.columns[name] as (number | null)[];
     for (let i = 0; i < s.rows; i++) flags[offset + i] = data[i] === null ? 0 : 1;
     offset += s.rows;
   }
@@ -138,45 +147,104 @@ function nullsOf(segments: readonly ColumnTable[], name: string, rows: number): 
 
 const encoder = new TextEncoder();
 
-function utf8Data(type: arrow.Utf8, segments: readonly ColumnTable[], name: string, rows: number) {
-  // strings repeat heavily (ids, kinds): encode each distinct one once per group
-  const encoded = new Map<string, Uint8Array>();
-  const values: (Uint8Array | null)[] = new Array(rows);
+/**
+ * Each dictionary's entries as UTF-8, encoded on first use and kept while the dictionary
+ * lives: the slices of one batch that make up several groups share one dictionary.
+ */
+const encodedEntries = new WeakMap<readonly string[], (Uint8Array | undefined)[]>();
+
+function entryBytes(dictionary: readonly string[]): (Uint8Array | undefined)[] {
+  let entries = encodedEntries.get(dictionary);
+  if (!entries) {
+    entries = new Array<Uint8Array | undefined>(dictionary.length);
+    encodedEntries.set(dictionary, entries);
+  }
+  return entries;
+}
+
+/** A string column as codes (a plain array is coded here, each distinct string once). */
+function asDictionary(data: ProducedColumnData): DictionaryColumn {
+  return data instanceof DictionaryColumn ? data : DictionaryColumn.encode(data as (string | null)[]);
+}
+
+/**
+ * Plain UTF-8 from the segments' codes: a first pass sums each row's byte length into the
+ * offsets (and marks nulls), a second copies each row's entry bytes. The bytes depend on
+ * the rows' strings only, not on how they were coded.
+ */
+function utf8Data(type: arrow.Utf8, segments: readonly ProducedTable[], name: string, rows: number) {
+  const columns = segments.map((s) => asDictionary(s.columns[name]));
+  const encoded = columns.map((c) => entryBytes(c.dictionary));
+  const valueOffsets = new Int32Array(rows + 1);
+  let bitmap: Uint8Array | undefined;
+  let nulls = 0;
   let bytes = 0;
-  let i = 0;
-  for (const s of segments) {
-    const data = s.columns[name] as (string | null)[];
-    for (let r = 0; r < s.rows; r++, i++) {
-      const v = data[r];
-      if (v === null || v === undefined) {
-        values[i] = null;
-        continue;
+  let row = 0;
+  for (let s = 0; s < columns.length; s++) {
+    const { codes, dictionary } = columns[s];
+    const entries = encoded[s];
+    for (let r = 0; r < codes.length; r++, row++) {
+      const code = codes[r];
+      if (code < 0) {
+        if (!bitmap) bitmap = new Uint8Array((rows + 7) >> 3).fill(0xff);
+        bitmap[row >> 3] &= ~(1 << (row & 7));
+        nulls++;
+      } else {
+        let e = entries[code];
+        if (e === undefined) {
+          e = encoder.encode(dictionary[code]);
+          entries[code] = e;
+        }
+        bytes += e.length;
       }
-      let e = encoded.get(v);
-      if (!e) {
-        e = encoder.encode(v);
-        encoded.set(v, e);
-      }
-      values[i] = e;
-      bytes += e.byteLength;
+      valueOffsets[row + 1] = bytes;
     }
   }
-  const valueOffsets = new Int32Array(rows + 1);
   const data = new Uint8Array(bytes);
   let at = 0;
-  for (let r = 0; r < rows; r++) {
-    const e = values[r];
-    if (e) {
-      data.set(e, at);
-      at += e.byteLength;
+  for (let s = 0; s < columns.length; s++) {
+    const { codes } = columns[s];
+    const entries = encoded[s] as Uint8Array[];
+    for (let r = 0; r < codes.length; ) {
+      // a run of one code (a home's id on each of its rows) is copied by doubling
+      const code = codes[r];
+      let end = r + 1;
+      while (end < codes.length && codes[end] === code) end++;
+      if (code >= 0) {
+        const e = entries[code];
+        if (end - r > 1) at = copyRun(data, at, e, end - r);
+        else {
+          // ids and states are short: a byte loop beats set()'s call overhead
+          for (let k = 0; k < e.length; k++) data[at + k] = e[k];
+          at += e.length;
+        }
+      }
+      r = end;
     }
-    valueOffsets[r + 1] = at;
   }
-  const { bitmap, nulls } = validity(rows, (r) => values[r] !== null);
   return arrow.makeData({ type, length: rows, nullCount: nulls, nullBitmap: bitmap, valueOffsets, data });
 }
 
-function columnData(spec: ColumnSpec, field: arrow.Field, segments: readonly ColumnTable[], rows: number) {
+/** Writes `count` copies of `bytes` at `at`; the offset after them. */
+function copyRun(data: Uint8Array, at: number, bytes: Uint8Array, count: number): number {
+  const total = bytes.length * count;
+  if (total < 256) {
+    for (let c = 0; c < count; c++) {
+      for (let k = 0; k < bytes.length; k++) data[at + k] = bytes[k];
+      at += bytes.length;
+    }
+    return at;
+  }
+  data.set(bytes, at);
+  for (let filled = bytes.length; filled < total; ) {
+    const chunk = Math.min(filled, total - filled);
+    data.copyWithin(at + filled, at, at + chunk);
+    filled += chunk;
+  }
+  return at + total;
+}
+
+function columnData(spec: ColumnSpec, field: arrow.Field, segments: readonly ProducedTable[], rows: number) {
   const name = spec.name;
   const type = field.type;
   switch (spec.type) {
@@ -220,7 +288,7 @@ function columnData(spec: ColumnSpec, field: arrow.Field, segments: readonly Col
 /** One record batch holding the segments' rows in order. */
 export function recordBatchOf(
   tableSchema: TableSchema,
-  segments: readonly ColumnTable[],
+  segments: readonly ProducedTable[],
   schema: arrow.Schema = arrowSchema(tableSchema),
 ): arrow.RecordBatch {
   const rows = segments.reduce((n, s) => n + s.rows, 0);

@@ -15,13 +15,7 @@ import { FORMAT_EXTENSION, type TableFormat } from "./tableIO.js";
 
 export { hashFile, parquetSchema };
 
-import {
-  type ColumnSpec,
-  type ColumnTable,
-  type ProducedTable,
-  plainTable,
-  type TableSchema,
-} from "../../core/columnTable.js";
+import type { ColumnSpec, ColumnTable, ProducedTable, TableSchema } from "../../core/columnTable.js";
 import { arrowSchema, RowRegrouper, recordBatchOf, sliceTable } from "./arrowBatch.js";
 import { ParquetFileWriter } from "./parquet/fileWriter.js";
 import { parquetSchema } from "./parquetSchema.js";
@@ -161,8 +155,7 @@ class ArrowTableWriter implements TableFileWriter {
   }
 
   private writeGroup(group: ProducedTable[]): void {
-    // recordBatchOf takes plain tables: dictionary columns are decoded here
-    this.writer.write(recordBatchOf(this.schema, group.map(plainTable), this.arrowSchema));
+    this.writer.write(recordBatchOf(this.schema, group, this.arrowSchema));
     this.started = true;
     this.rows += group.reduce((n, g) => n + g.rows, 0);
   }

@@ -1,19 +1,27 @@
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { plainTable } from "../../../lib/core/columnTable.js";
+import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
 import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
 import { eventsTable } from "../../../lib/pipeline/generation/eventsTable.js";
 import { homeGenerationSpec } from "../../../lib/pipeline/generation/homeSpec.js";
 import { readTableFile, writeTableFile } from "../../../lib/pipeline/storage/tableIO.js";
 import { EVENTS_SCHEMA } from "../../../lib/pipeline/storage/tables.js";
-import { eventStateText, generateHomeEvents } from "../../../lib/synth/events.js";
+import {
+  eventStateText,
+  formatReading,
+  generateHomeEvents,
+  NUMERIC_STATE,
+} from "../../../lib/synth/events.js";
 import { generateHome } from "../../../lib/synth/homes.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
 const config = parseGenerationConfig({ seed: 3, homes: 2, days: 7 });
 const home = generateHome(homeGenerationSpec(config), 1);
 const events = generateHomeEvents(home, config, []);
-const table = eventsTable(events, home);
+const produced = eventsTable(events, home);
+const table = plainTable(produced);
 
 test("the events table has the contract's columns, one row per event, states as Home Assistant text", () => {
   assert.is(table.schema, EVENTS_SCHEMA);
@@ -32,6 +40,29 @@ test("the events table has the contract's columns, one row per event, states as 
   }
   assert.ok(numeric > 0 && numeric < table.rows);
   assert.ok((table.columns.home_id as string[]).every((h) => h === home.home.homeId));
+});
+
+test("the string columns are dictionary codes, decoding to the strings built row by row", () => {
+  for (const name of ["home_id", "entity_id", "state"]) {
+    assert.instance(produced.columns[name], DictionaryColumn, name);
+  }
+  const entity = produced.columns.entity_id as DictionaryColumn;
+  assert.is(entity.codes.buffer, events.entityIndex.buffer, "entity codes are the events' entity indices");
+  // the strings as eventsTable built them before dictionary columns
+  const entityIds = home.devices.map((d) => d.entityId);
+  const oldEntity: string[] = [];
+  const oldState: string[] = [];
+  for (let i = 0; i < events.length; i++) {
+    oldEntity.push(entityIds[events.entityIndex[i]]);
+    oldState.push(
+      events.state[i] === NUMERIC_STATE ? formatReading(events.value[i]) : events.stateNames[events.state[i]],
+    );
+  }
+  assert.equal(table.columns.entity_id, oldEntity);
+  assert.equal(table.columns.state, oldState);
+  assert.equal(table.columns.home_id, new Array(events.length).fill(home.home.homeId));
+  const state = produced.columns.state as DictionaryColumn;
+  assert.ok(state.dictionary.length < events.length / 4, "each distinct reading is one entry");
 });
 
 test("the events table survives a Parquet round trip, NaN values as nulls", async () => {

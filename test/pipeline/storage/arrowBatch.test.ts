@@ -1,3 +1,4 @@
+import * as arrow from "apache-arrow";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
@@ -6,6 +7,7 @@ import {
   concatTables,
   type TableSchema,
 } from "../../../lib/core/columnTable.js";
+import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
 import { RowRegrouper, recordBatchOf, sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
 
 const SCHEMA: TableSchema = {
@@ -72,6 +74,49 @@ test("typed-array batches: nulls, NaN as null, strings, bools, timestamps and da
   assert.is(batch.getChild("s")?.nullCount, 2);
   assert.is(batch.schema.fields[0].nullable, true);
   assert.is(batch.schema.fields[3].nullable, false);
+});
+
+/** The IPC file bytes of one record batch. */
+function ipc(batch: arrow.RecordBatch): Uint8Array {
+  return arrow.tableToIPC(new arrow.Table([batch]), "file");
+}
+
+test("dictionary-coded segments write the same plain UTF-8 bytes as the strings they decode to", () => {
+  const plain = [mixed(9), mixed(7, 9), mixed(10, 16)];
+  // coded differently per segment: reordered entries, a repeated string, unused entries
+  const coded = plain.map((t, k) => {
+    const strings = t.columns.s as (string | null)[];
+    const distinct = ["unused", ...new Set(strings.filter((v) => v !== null))].reverse();
+    // segment 1 holds every entry twice, its even rows use the second copy
+    const dictionary = k === 1 ? [...distinct, ...distinct] : distinct;
+    const codes = Int32Array.from(strings, (v, i) => {
+      if (v === null) return -1;
+      const code = distinct.indexOf(v);
+      return k === 1 && i % 2 === 0 ? code + distinct.length : code;
+    });
+    return { ...t, columns: { ...t.columns, s: new DictionaryColumn(dictionary, codes) } };
+  });
+  assert.equal(ipc(recordBatchOf(SCHEMA, coded)), ipc(recordBatchOf(SCHEMA, plain)));
+  // the mix a group may hold: a coded slice beside a plain segment
+  const mixedGroup = [sliceTable(coded[2], 3, 8), plain[0]];
+  assert.equal(
+    ipc(recordBatchOf(SCHEMA, mixedGroup)),
+    ipc(recordBatchOf(SCHEMA, [sliceTable(plain[2], 3, 8), plain[0]])),
+  );
+  const s = sliceTable(coded[0], 2, 5).columns.s as DictionaryColumn;
+  assert.is(s.codes.buffer, (coded[0].columns.s as DictionaryColumn).codes.buffer, "slices are views");
+  assert.is(recordBatchOf(SCHEMA, coded).schema.fields[0].type.toString(), "Utf8");
+  // long runs of one code (copied by doubling), beside a short run and a null
+  const long = mixed(301);
+  const runs = Int32Array.from({ length: 301 }, (_, i) => (i === 150 ? -1 : i < 299 ? 0 : 1));
+  const runColumn = new DictionaryColumn(["home_000001_é", "x"], runs);
+  const runBatch = recordBatchOf(SCHEMA, [{ ...long, columns: { ...long.columns, s: runColumn } }]);
+  assert.equal(cells(runBatch)[0], runColumn.toArray());
+  // and the strings of the coded segments, as Arrow reads them back
+  assert.equal(
+    cells(recordBatchOf(SCHEMA, coded))[0],
+    plain.flatMap((t) => t.columns.s as (string | null)[]),
+  );
 });
 
 test.run();
