@@ -152,14 +152,17 @@ test("heap caps follow the batch: long horizons get more, the override wins", ()
   assert.ok(writer.heapLimits("writer").maxOldGenerationSizeMb! > cap(180));
 });
 
-test("the built-in producers (synergies → events → patterns, telemetry) are identical on 1 and 2 workers", async () => {
+test("the built-in producers (synergies → events → patterns, telemetry) are identical on 1 and 2 workers; workers keep to a shard's homes", async () => {
+  // one 2-worker run proves both (worker threads cost seconds of CPU to start): its shard's
+  // tables equal the 1-worker shard's byte for byte, and hold that shard's homes only
+  // (shards.test.ts shows the 1-worker shards merge to the whole run)
   const real = parseGenerationConfig({
     seed: 3,
-    homes: 8,
+    homes: 24,
     days: 2,
     validation: { minDevices: 0, minEvents: 0 },
   });
-  const opts = { now: () => T0, batchHomes: 1 };
+  const opts = { now: () => T0, batchHomes: 1, shard: { index: 1, count: 3 } };
   const one = await new DataGenerationManager(real, {
     ...opts,
     workers: 1,
@@ -173,6 +176,11 @@ test("the built-in producers (synergies → events → patterns, telemetry) are 
   assert.is(two.workers, 2);
   assert.ok(one.manifest.tables.events.rows > 0 && one.manifest.tables.patterns.rows > 0);
   assert.equal(dirHashes(two.dir), dirHashes(one.dir));
+  const shardHomes = generateHomes(real)
+    .slice(8, 16)
+    .map((h) => h.home.homeId);
+  const written = await readTableFile(join(two.dir, "homes.parquet"), HOMES_SCHEMA);
+  assert.equal(written.columns.home_id, shardHomes, "shard 1 of 3: homes 8 to 15");
 });
 
 test("a second run hits the cache; --no-cache regenerates", async () => {
