@@ -55,7 +55,7 @@ const SHARDS = serial ? 1 : 2;
 /** Measured wall seconds of the slow files (npm test -- --times); the rest count 1. */
 const SLOW = {
   "pipelineMain.test.ts": 28,
-  "pipeline/generation/manager.test.ts": 20,
+  "pipeline/generation/manager.test.ts": 16,
   "models/lifecycle/retrainScenario.test.ts": 14,
   "models/failure/failureClassifier.test.ts": 13,
   "synth/failures.test.ts": 8,

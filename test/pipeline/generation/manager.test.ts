@@ -179,7 +179,10 @@ test("the built-in producers (synergies → events → patterns, telemetry) are 
   }).run();
   assert.is(two.workers, 2);
   assert.ok(one.manifest.tables.events.rows > 0 && one.manifest.tables.patterns.rows > 0);
-  assert.ok(one.manifest.tables.events.files.length > 1, `events rolled over: ${one.manifest.tables.events.rows} rows`);
+  assert.ok(
+    one.manifest.tables.events.files.length > 1,
+    `events rolled over: ${one.manifest.tables.events.rows} rows`,
+  );
   assert.equal(dirHashes(two.dir), dirHashes(one.dir));
   // the reports come back from the worker threads
   assert.equal(
