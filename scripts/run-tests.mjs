@@ -54,11 +54,11 @@ const steps = skipStatic
 const SHARDS = serial ? 1 : 2;
 /** Measured wall seconds of the slow files (npm test -- --times); the rest count 1. */
 const SLOW = {
-  "pipelineMain.test.ts": 38,
-  "pipeline/generation/manager.test.ts": 20,
+  "pipelineMain.test.ts": 28,
+  "pipeline/generation/manager.test.ts": 16,
   "models/lifecycle/retrainScenario.test.ts": 14,
   "models/failure/failureClassifier.test.ts": 13,
-  "synth/failures.test.ts": 11,
+  "synth/failures.test.ts": 8,
   "pipeline/cli.test.ts": 11,
   "architecture.test.ts": 9,
   "models/failure/validationOnly.test.ts": 8,
@@ -79,8 +79,8 @@ const SLOW = {
   "models/failure/trainFromTrainingSet.test.ts": 5,
   "pipeline/analysis/collectorKinds.test.ts": 3,
   "reports/datasetReport.test.ts": 3,
-  "pipeline/generation/shards.test.ts": 12,
-  "deploy/k8s.test.ts": 4,
+  "pipeline/generation/shards.test.ts": 10,
+  "deploy/k8s.test.ts": 3,
   "models/lazyTf.test.ts": 4,
 };
 const pattern = new RegExp(only ?? "\\.test\\.ts$");

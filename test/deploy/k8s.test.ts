@@ -2,8 +2,9 @@
 // plus what the schema cannot see: the manifests agree with each other and with homeforge.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Job } from "kubernetes-models/batch/v1";
-import { ConfigMap, PersistentVolumeClaim } from "kubernetes-models/v1";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";

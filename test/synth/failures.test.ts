@@ -7,8 +7,11 @@ import { type DeviceFailurePlan, planHomeFailures } from "../../lib/synth/failur
 import { type GeneratedHome, generateHome } from "../../lib/synth/homes.js";
 
 const DAYS = 90;
-const spec = homeGenerationSpec(parseGenerationConfig({ seed: 11, homes: 3000, days: DAYS }));
-const homes: GeneratedHome[] = Array.from({ length: 3000 }, (_, i) => generateHome(spec, i));
+// 2 000 homes (~65 000 devices): the share statistics below keep ≥ 4 standard errors of room
+// inside their tolerances (3 000 took a third more time for no check that needed it)
+const HOMES = 2000;
+const spec = homeGenerationSpec(parseGenerationConfig({ seed: 11, homes: HOMES, days: DAYS }));
+const homes: GeneratedHome[] = Array.from({ length: HOMES }, (_, i) => generateHome(spec, i));
 const plan = (g: GeneratedHome, share: number, seed = 11) =>
   planHomeFailures(g, { seed, start: "2025-01-01", days: DAYS, share });
 
@@ -19,10 +22,10 @@ const planAllFail = () => {
   return allFail;
 };
 
-function realisedShare(share: number): number {
+function realisedShare(share: number, some = homes): number {
   let devices = 0;
   let failing = 0;
-  const plans = share === 1 ? planAllFail() : homes.map((g) => plan(g, share));
+  const plans = share === 1 ? planAllFail() : some.map((g) => plan(g, share));
   for (const home of plans) {
     for (const p of home) {
       devices++;
@@ -33,7 +36,7 @@ function realisedShare(share: number): number {
 }
 
 test("over many homes the realised share of failing devices matches the configured share", () => {
-  // ~90 000 devices: the standard error of a share of 0.08 is under 0.001. A device fails
+  // ~65 000 devices: the standard error of a share of 0.08 is about 0.001. A device fails
   // with 1 − (1 − share)^(relative hazard), concave in the hazard: at large shares the
   // spread of hazards between devices pulls the realised share a little below the configured one.
   for (const [share, tolerance] of [
@@ -44,7 +47,7 @@ test("over many homes the realised share of failing devices matches the configur
     const realised = realisedShare(share);
     assert.ok(Math.abs(realised - share) < tolerance, `share ${share}: realised ${realised}`);
   }
-  assert.is(realisedShare(0), 0);
+  assert.is(realisedShare(0, homes.slice(0, 500)), 0, "share 0: none of ~16 000 devices fails");
   assert.is(realisedShare(1), 1);
 });
 
@@ -107,8 +110,8 @@ test("all five scenarios occur, and network_issues is likelier in congested and 
 });
 
 test("plans are seeded per device: same home alone or in a batch, different seed differs", () => {
-  const alone = generateHome(spec, 2345);
-  assert.equal(plan(alone, 0.3), plan(homes[2345], 0.3));
+  const alone = generateHome(spec, 1234);
+  assert.equal(plan(alone, 0.3), plan(homes[1234], 0.3));
   let differ = 0;
   for (const g of homes.slice(0, 50)) {
     if (JSON.stringify(plan(g, 0.3)) !== JSON.stringify(plan(g, 0.3, 12))) differ++;

@@ -36,9 +36,10 @@ const base: ManagerOptions = {
 const run = (out: string, extra: Partial<ManagerOptions> = {}, cfg = config) =>
   new DataGenerationManager(cfg, { ...base, outDir: join(root, out), ...extra }).run();
 
-// Homes below a device minimum: the layout runs below leave them out, so one 2-worker run
-// serves the worker-identity, rollover and validation tests (each 2-worker run starts three
-// threads that load the sources through tsx, seconds each; a 1-worker run is a fraction of that).
+// Homes below a device minimum: the layout runs below leave them out, so they serve the
+// rollover and validation tests. Worker threads (each 2-worker run starts three that load the
+// sources through tsx, ~6 CPU-s; a 1-worker run is a fraction of that) are proven on the
+// built-in producers' shard run below: identity, rollover and invalid-home reports at once.
 const homes = generateHomes(config);
 const minDevices = homes.map((h) => h.devices.length).sort((a, b) => a - b)[5]; // at least four homes fall below
 const tooFew = homes.filter((h) => h.devices.length < minDevices).map((h) => h.home.homeId);
@@ -48,13 +49,12 @@ const keptDevices = homes
   .reduce((n, h) => n + h.devices.length, 0);
 const expectedEvents = keptDevices * config.days * EVENTS_PER_DEVICE_DAY;
 
-/** The same data three ways: one file per table (1 worker); 1 000-row files on 1 and on 2 workers. */
+/** The same data two ways: one file per table; 1 000-row files. */
 let layouts: Promise<Awaited<ReturnType<typeof run>>[]> | null = null;
 const layoutRuns = () => {
   layouts ??= (async () => [
     await run("single", { workers: 1 }, strict),
     await run("parts1", { workers: 1, fileRows: 1_000 }, strict),
-    await run("parts2", { workers: 2, batchHomes: 3, fileRows: 1_000 }, strict),
   ])();
   return layouts;
 };
@@ -79,13 +79,8 @@ test("one file per table by default, several row groups each, read back whole in
   for (let i = 1; i < homeIds.length; i++) assert.ok(homeIds[i - 1] <= homeIds[i], "rows in home order");
 });
 
-test("large tables roll over to several files, identical on 1 and 2 workers (any batch size); readers see every row", async () => {
-  const [single, one, two] = await layoutRuns();
-  assert.is(two.workers, 2);
-  // every table byte for byte, file names included: the rolled-over events (two row groups
-  // per file) and the tables that fit in one file. Both threads write with the same
-  // DatasetWriter and options, so this also covers the default one-file layout.
-  assert.equal(dirHashes(two.dir), dirHashes(one.dir));
+test("large tables roll over to several files; readers see every row", async () => {
+  const [single, one] = await layoutRuns();
   const events = one.manifest.tables.events;
   assert.is(events.files.length, Math.ceil(expectedEvents / 1_000));
   assert.equal(
@@ -152,27 +147,54 @@ test("heap caps follow the batch: long horizons get more, the override wins", ()
   assert.ok(writer.heapLimits("writer").maxOldGenerationSizeMb! > cap(180));
 });
 
-test("the built-in producers (synergies → events → patterns, telemetry) are identical on 1 and 2 workers", async () => {
-  const real = parseGenerationConfig({
+test("the built-in producers (synergies → events → patterns, telemetry) are identical on 1 and 2 workers, rolled over, at any batch size; workers keep to a shard's homes and report its invalid homes", async () => {
+  // one 2-worker run proves all of it (worker threads cost seconds of CPU to start): its
+  // shard's files equal the 1-worker shard's byte for byte, file names included (the events
+  // roll over to several files; the other tables fit in one, so the default layout is
+  // covered too), and hold that shard's valid homes only (shards.test.ts shows the 1-worker
+  // shards merge to the whole run)
+  const base24 = parseGenerationConfig({
     seed: 3,
-    homes: 8,
+    homes: 24,
     days: 2,
     validation: { minDevices: 0, minEvents: 0 },
   });
-  const opts = { now: () => T0, batchHomes: 1 };
+  const shardHomes = generateHomes(base24).slice(8, 16);
+  const fewest = shardHomes.map((h) => h.devices.length).sort((a, b) => a - b)[2];
+  const below = shardHomes.filter((h) => h.devices.length < fewest).map((h) => h.home.homeId);
+  assert.ok(below.length >= 1, "some of the shard's homes fall below the minimum");
+  const real = { ...base24, validation: { minDevices: fewest, minEvents: 0, failOnInvalidHome: false } };
+  const opts = { now: () => T0, groupRows: 1_000, fileRows: 2_000, shard: { index: 1, count: 3 } };
   const one = await new DataGenerationManager(real, {
     ...opts,
     workers: 1,
+    batchHomes: 4,
     outDir: join(root, "real1"),
   }).run();
   const two = await new DataGenerationManager(real, {
     ...opts,
     workers: 2,
+    batchHomes: 1,
     outDir: join(root, "real2"),
   }).run();
   assert.is(two.workers, 2);
   assert.ok(one.manifest.tables.events.rows > 0 && one.manifest.tables.patterns.rows > 0);
+  assert.ok(
+    one.manifest.tables.events.files.length > 1,
+    `events rolled over: ${one.manifest.tables.events.rows} rows`,
+  );
   assert.equal(dirHashes(two.dir), dirHashes(one.dir));
+  // the reports come back from the worker threads
+  assert.equal(
+    two.invalidHomes.map((h) => h.homeId),
+    below,
+  );
+  const written = await readTableFile(join(two.dir, "homes.parquet"), HOMES_SCHEMA);
+  assert.equal(
+    written.columns.home_id,
+    shardHomes.map((h) => h.home.homeId).filter((id) => !below.includes(id)),
+    "shard 1 of 3: homes 8 to 15, less the invalid ones",
+  );
 });
 
 test("a second run hits the cache; --no-cache regenerates", async () => {
@@ -234,9 +256,8 @@ test("the dataset id ignores run settings but follows the data settings", () => 
 test("homes below the minimums are reported with reasons and left out, or fail the run", async () => {
   assert.ok(tooFew.length >= 4);
   const minEvents = minDevices * config.days * EVENTS_PER_DEVICE_DAY + 1;
-  // the 2-worker layout run: the reports come back from the worker threads
-  const r = (await layoutRuns())[2];
-  assert.is(r.workers, 2);
+  // the 1 000-row layout run (reports from worker threads: the built-in producers' test)
+  const r = (await layoutRuns())[1];
   assert.equal(
     r.invalidHomes.map((h) => h.homeId),
     tooFew,
