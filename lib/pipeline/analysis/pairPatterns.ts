@@ -1,4 +1,5 @@
 import type { HomeChanges } from "./homeChanges.js";
+import { selectKth } from "../../core/select.js";
 import { PairCounts } from "./pairCounts.js";
 import type { PatternRows } from "./patternRows.js";
 
@@ -15,7 +16,7 @@ export interface PairOptions {
  * - co_occurrence per unordered entity pair: the share of both entities' changes followed by a
  *   change of the other within the window (either order).
  * Both report `lift`: confidence over what independent entities with the same rates would give.
- * Each sequence hit's lag goes to one flat list, gathered per reported pair only for the median.
+ * Lags (for the median) are found only for reported sequences, by merging the two tokens' changes.
  */
 export function sequencesAndCoOccurrences(
   home: string,
@@ -42,9 +43,6 @@ export function sequencesAndCoOccurrences(
   const entityStamp = new Int32Array(E).fill(-1);
   const seqCount = new PairCounts(T);
   const followCount = new PairCounts(E);
-  let hitKey: Float64Array = new Float64Array(1024);
-  let hitLag: Float64Array = new Float64Array(1024);
-  let hits = 0;
   for (let i = 0; i < count; i++) {
     const tokA = token[i];
     const entA = tokenEntity[tokA];
@@ -57,14 +55,7 @@ export function sequencesAndCoOccurrences(
       if (entB === entA) continue;
       if (tokenStamp[tokB] !== i) {
         tokenStamp[tokB] = i;
-        const key = rowA + tokB;
-        seqCount.add(key);
-        if (hits === hitKey.length) {
-          hitKey = grow(hitKey);
-          hitLag = grow(hitLag);
-        }
-        hitKey[hits] = key;
-        hitLag[hits++] = time[j] - tA;
+        seqCount.add(rowA + tokB);
       }
       if (entityStamp[entB] !== i) {
         entityStamp[entB] = i;
@@ -79,7 +70,7 @@ export function sequencesAndCoOccurrences(
     if (n < opts.minOccurrences || n / tokenChanges[Math.floor(key / T)] < opts.minConfidence) continue;
     reported.push(key);
   }
-  const lags = lagsOf(reported, T * T, hitKey, hitLag, hits);
+  const lags = reportedLags(reported, seqCount, changes, windowMs);
   for (let r = 0; r < reported.length; r++) {
     const key = reported[r];
     const n = seqCount.get(key);
@@ -134,49 +125,65 @@ export function sequencesAndCoOccurrences(
   }
 }
 
-function grow(xs: Float64Array): Float64Array {
-  const bigger = new Float64Array(xs.length * 2);
-  bigger.set(xs);
-  return bigger;
-}
-
-/** Above this many keys, lagsOf finds a key's slot in a Map instead of an array. */
+/** Above this many keys, reportedLags finds a key's slot in a Map instead of an array. */
 const MAX_DENSE_SLOTS = 1 << 22;
 
-/** The lags of each key in `keys` (keys < `keySpace`), as segments [start[r], start[r + 1]) of one array. */
-function lagsOf(
-  keys: readonly number[],
-  keySpace: number,
-  hitKey: Float64Array,
-  hitLag: Float64Array,
-  hits: number,
+/**
+ * The lags of each reported sequence, as segments [start[r], start[r + 1]) of one array: a
+ * second window scan that records only the first hits of reported (tokA → tokB) keys, into
+ * segments sized by their counts (cheaper than keeping every hit of the first scan).
+ */
+function reportedLags(
+  reported: readonly number[],
+  seqCount: PairCounts,
+  changes: HomeChanges,
+  windowMs: number,
 ): { values: Float64Array; start: Uint32Array } {
-  const start = new Uint32Array(keys.length + 1);
-  const values = new Float64Array(hits);
-  if (keys.length === 0) return { values, start };
+  const start = new Uint32Array(reported.length + 1);
+  for (let r = 0; r < reported.length; r++) start[r + 1] = start[r] + seqCount.get(reported[r]);
+  const values = new Float64Array(start[reported.length]);
+  if (reported.length === 0) return { values, start };
+  const { count, time, token, tokenEntity } = changes;
+  const T = changes.tokenState.length;
+  // per tokA: whether any of its keys is reported (most changes then skip their window)
+  const wanted = new Uint8Array(T);
   // slot + 1 per key, 0 = not reported
-  const dense = keySpace <= MAX_DENSE_SLOTS ? new Int32Array(keySpace) : null;
+  const dense = T * T <= MAX_DENSE_SLOTS ? new Int32Array(T * T) : null;
   const sparse = dense ? null : new Map<number, number>();
-  for (let r = 0; r < keys.length; r++) {
-    if (dense) dense[keys[r]] = r + 1;
-    else sparse!.set(keys[r], r + 1);
+  for (let r = 0; r < reported.length; r++) {
+    const key = reported[r];
+    wanted[Math.floor(key / T)] = 1;
+    if (dense) dense[key] = r + 1;
+    else sparse!.set(key, r + 1);
   }
-  const slot = new Int32Array(hits);
-  for (let k = 0; k < hits; k++) {
-    const r = dense ? dense[hitKey[k]] : (sparse!.get(hitKey[k]) ?? 0);
-    slot[k] = r;
-    if (r > 0) start[r]++;
+  const fill = start.slice(0, reported.length);
+  const tokenStamp = new Int32Array(T).fill(-1);
+  for (let i = 0; i < count; i++) {
+    const tokA = token[i];
+    if (!wanted[tokA]) continue;
+    const entA = tokenEntity[tokA];
+    const rowA = tokA * T;
+    const tA = time[i];
+    for (let j = i + 1; j < count && time[j] - tA <= windowMs; j++) {
+      const tokB = token[j];
+      if (tokenStamp[tokB] === i || tokenEntity[tokB] === entA) continue;
+      tokenStamp[tokB] = i;
+      const slot = dense ? dense[rowA + tokB] : (sparse!.get(rowA + tokB) ?? 0);
+      if (slot > 0) values[fill[slot - 1]++] = time[j] - tA;
+    }
   }
-  for (let r = 0; r < keys.length; r++) start[r + 1] += start[r];
-  const fill = start.slice(0, keys.length);
-  for (let k = 0; k < hits; k++) if (slot[k] > 0) values[fill[slot[k] - 1]++] = hitLag[k];
   return { values, start };
 }
 
+/** The median a sort would give, by selection (`xs` is reordered). */
 function medianOf(xs: Float64Array): number {
-  const s = xs.sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  const m = xs.length >> 1;
+  const upper = selectKth(xs, m);
+  if (xs.length % 2) return upper;
+  // after selection every value before m is ≤ xs[m]: the largest of them is the lower middle
+  let lower = xs[0];
+  for (let k = 1; k < m; k++) if (xs[k] > lower) lower = xs[k];
+  return (lower + upper) / 2;
 }
 
 function round4(x: number): number {
