@@ -3,7 +3,8 @@ import type { CodedEvents } from "./patternEvents.js";
 
 /**
  * One home's state changes in time order. Entities and tokens (entity + state) are numbered
- * within the home, so every count downstream is a small array.
+ * within the home, so every count downstream is a small array. The arrays are views of
+ * buffers the next homeChanges call reuses.
  */
 export interface HomeChanges {
   count: number;
@@ -28,27 +29,40 @@ export function stateNumbers(stateNames: readonly string[]): Float64Array {
   return out;
 }
 
-/** Reused per-call buffers sized for the largest home. */
+/** Per-call buffers: entity code → home-local entity, valid where entityStamp equals the home's index. */
 export interface ChangeScratch {
-  /** Entity code → home-local entity, valid where entityStamp equals the home's index. */
   entityLocal: Int32Array;
   entityStamp: Int32Array;
-  localEntity: Int32Array;
-  reading: Float64Array;
 }
 
 export function changeScratch(events: CodedEvents): ChangeScratch {
-  let largest = 0;
-  for (let h = 0; h < events.homeIds.length; h++) {
-    largest = Math.max(largest, events.homeStart[h + 1] - events.homeStart[h]);
-  }
   const codes = events.entityNames.length;
-  return {
-    entityLocal: new Int32Array(codes),
-    entityStamp: new Int32Array(codes).fill(-1),
-    localEntity: new Int32Array(largest),
-    reading: new Float64Array(largest),
-  };
+  return { entityLocal: new Int32Array(codes), entityStamp: new Int32Array(codes).fill(-1) };
+}
+
+/**
+ * Row-sized buffers kept between calls (grow-only): the miner runs once per home during
+ * generation, and fresh arrays of a home's size each time cost more in GC than the work.
+ * Synchronous use only: a HomeChanges is read before the next homeChanges call.
+ */
+const buffers = {
+  localEntity: new Int32Array(0),
+  reading: new Float64Array(0),
+  time: new Float64Array(0),
+  token: new Int32Array(0),
+  previous: new Int32Array(0),
+};
+
+function reserve(rows: number): typeof buffers {
+  if (buffers.reading.length < rows) {
+    const size = Math.max(rows, Math.ceil(buffers.reading.length * 1.5));
+    buffers.localEntity = new Int32Array(size);
+    buffers.reading = new Float64Array(size);
+    buffers.time = new Float64Array(size);
+    buffers.token = new Int32Array(size);
+    buffers.previous = new Int32Array(size);
+  }
+  return buffers;
 }
 
 /** Above this many (entity, state) cells in one home, token codes live in a Map instead of an array. */
@@ -68,25 +82,43 @@ export function homeChanges(
 ): HomeChanges {
   const a = events.homeStart[h];
   const rows = events.homeStart[h + 1] - a;
-  const { entityLocal, entityStamp, localEntity, reading } = scratch;
+  const { entityLocal, entityStamp } = scratch;
+  const { localEntity, reading, time, token, previous } = reserve(rows);
   const entity = events.entity;
   const state = events.state;
   const value = events.value;
   const entityIds: string[] = [];
+  let rowCount: Uint32Array = new Uint32Array(64);
+  let numericCount: Uint32Array = new Uint32Array(64);
+  let lastCode = -1;
+  let e = -1;
   for (let k = 0; k < rows; k++) {
     const code = entity[a + k];
-    if (entityStamp[code] !== h) {
-      entityStamp[code] = h;
-      entityLocal[code] = entityIds.length;
-      entityIds.push(events.entityNames[code]);
+    if (code !== lastCode) {
+      lastCode = code;
+      if (entityStamp[code] !== h) {
+        entityStamp[code] = h;
+        entityLocal[code] = entityIds.length;
+        entityIds.push(events.entityNames[code]);
+        if (entityIds.length > rowCount.length) {
+          rowCount = grown(rowCount);
+          numericCount = grown(numericCount);
+        }
+      }
+      e = entityLocal[code];
     }
-    localEntity[k] = entityLocal[code];
+    localEntity[k] = e;
+    rowCount[e]++;
     const x = numbers[state[a + k]];
-    const v = value[a + k];
-    reading[k] = x !== x ? Number.NaN : Number.isFinite(v) ? v : x;
+    if (x !== x) reading[k] = Number.NaN;
+    else {
+      const v = value[a + k];
+      reading[k] = Number.isFinite(v) ? v : x;
+      numericCount[e]++;
+    }
   }
   const entities = entityIds.length;
-  const levels = levelThresholds(reading, localEntity, rows, entities, levelOptions);
+  const levels = levelThresholds(reading, localEntity, rows, rowCount, numericCount, entities, levelOptions);
   const { isNumeric, enterHigh, exitHigh, enterLow, exitLow } = levels;
 
   const states = events.stateNames.length;
@@ -99,9 +131,7 @@ export function homeChanges(
   const lastState = new Int32Array(entities).fill(-1);
   const lastToken = new Int32Array(entities).fill(-1);
   const level = new Int8Array(entities).fill(1);
-  const time = new Float64Array(rows);
-  const token = new Int32Array(rows);
-  const previous = new Int32Array(rows);
+  const eventTime = events.time;
   let count = 0;
   for (let k = 0; k < rows; k++) {
     const e = localEntity[k];
@@ -126,18 +156,24 @@ export function homeChanges(
       if (tokenCell) tokenCell[cell] = tok + 1;
       else tokenMap!.set(cell, tok);
     }
-    time[count] = events.time[a + k];
+    time[count] = eventTime[a + k];
     token[count] = tok;
     previous[count++] = lastToken[e];
     lastToken[e] = tok;
   }
   return {
     count,
-    time,
-    token,
-    previous,
+    time: time.subarray(0, count),
+    token: token.subarray(0, count),
+    previous: previous.subarray(0, count),
     entityIds,
     tokenEntity: Int32Array.from(tokenEntity),
     tokenState: tokenStateCode.map((s) => events.stateNames[s]),
   };
+}
+
+function grown(xs: Uint32Array): Uint32Array {
+  const bigger = new Uint32Array(xs.length * 2);
+  bigger.set(xs);
+  return bigger;
 }

@@ -4,12 +4,13 @@ const HOUR_MS = 3_600_000;
 
 /**
  * The local hour (0–23) of each of `count` UTC instants, written to `out`. Offsets change at
- * most once a day, so each UTC day's offset is read once (and per instant only a comparison
- * on a day with a DST change). Instants in any order; runs of one day are the fast case.
+ * most once a day, so a UTC day whose start and the next day's start share an offset has that
+ * offset throughout; offsets at day starts are remembered per zone (see dayStartOffset), and
+ * only a day with a change reads its later offset and the switch instant.
  */
 export function localHours(time: Float64Array, count: number, timeZone: string, out: Uint8Array): void {
   if (timeZone === "UTC") {
-    for (let c = 0; c < count; c++) out[c] = (((Math.floor(time[c] / HOUR_MS) % 24) + 24) % 24) as number;
+    for (let c = 0; c < count; c++) out[c] = ((Math.floor(time[c] / HOUR_MS) % 24) + 24) % 24;
     return;
   }
   let day = Number.NaN;
@@ -22,14 +23,36 @@ export function localHours(time: Float64Array, count: number, timeZone: string, 
     const d = Math.floor(t / DAY_MS);
     if (d !== day) {
       day = d;
-      dayOffset = zoneOffsetMs(d * DAY_MS, timeZone);
-      laterOffset = zoneOffsetMs((d + 1) * DAY_MS - 1, timeZone);
-      switchSecond =
-        laterOffset === dayOffset ? Number.POSITIVE_INFINITY : firstSecondOnOffset(d, dayOffset, timeZone);
+      dayOffset = dayStartOffset(d, timeZone);
+      if (dayStartOffset(d + 1, timeZone) === dayOffset) {
+        laterOffset = dayOffset;
+        switchSecond = Number.POSITIVE_INFINITY;
+      } else {
+        laterOffset = zoneOffsetMs((d + 1) * DAY_MS - 1, timeZone);
+        switchSecond =
+          laterOffset === dayOffset ? Number.POSITIVE_INFINITY : firstSecondOnOffset(d, dayOffset, timeZone);
+      }
     }
     const offset = Math.floor(t / 1000) >= switchSecond ? laterOffset : dayOffset;
     out[c] = ((Math.floor((t + offset) / HOUR_MS) % 24) + 24) % 24;
   }
+}
+
+/** Zone → UTC day → offset at the day's first instant (Intl is slow; homes share zones and days). */
+const dayStarts = new Map<string, Map<number, number>>();
+/** Bound on remembered days per zone (about 270 years), so the memo cannot grow without limit. */
+const MAX_REMEMBERED_DAYS = 100_000;
+
+function dayStartOffset(d: number, timeZone: string): number {
+  let days = dayStarts.get(timeZone);
+  if (!days) dayStarts.set(timeZone, (days = new Map()));
+  let offset = days.get(d);
+  if (offset === undefined) {
+    offset = zoneOffsetMs(d * DAY_MS, timeZone);
+    if (days.size >= MAX_REMEMBERED_DAYS) days.clear();
+    days.set(d, offset);
+  }
+  return offset;
 }
 
 /**

@@ -17,7 +17,8 @@ export interface LevelThresholds {
 
 /**
  * Level thresholds of one home's entities from their readings (`reading[k]` of row k, NaN when
- * the state is not a number; `entity[k]` its home-local entity, rows in time order).
+ * the state is not a number; `entity[k]` its home-local entity, rows in time order) and the
+ * per-entity counts of rows and of numeric readings.
  *
  * An entity is numeric when most of its states are numbers (a thermostat's "heat" with a
  * setpoint value is not). A reading is high when it is above both the entity's upper quantile
@@ -31,16 +32,11 @@ export function levelThresholds(
   reading: Float64Array,
   entity: Int32Array,
   rows: number,
+  rowCount: Uint32Array,
+  numericCount: Uint32Array,
   entities: number,
   options: LevelOptions,
 ): LevelThresholds {
-  const rowCount = new Uint32Array(entities);
-  const numericCount = new Uint32Array(entities);
-  for (let k = 0; k < rows; k++) {
-    const e = entity[k];
-    rowCount[e]++;
-    if (reading[k] === reading[k]) numericCount[e]++;
-  }
   const isNumeric = new Uint8Array(entities);
   const offset = new Uint32Array(entities + 1);
   for (let e = 0; e < entities; e++) {
