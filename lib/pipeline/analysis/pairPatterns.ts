@@ -16,7 +16,7 @@ export interface PairOptions {
  * - co_occurrence per unordered entity pair: the share of both entities' changes followed by a
  *   change of the other within the window (either order).
  * Both report `lift`: confidence over what independent entities with the same rates would give.
- * Lags (for the median) are found only for reported sequences, by merging the two tokens' changes.
+ * Each sequence hit's lag goes to one flat list, gathered per reported key only for the median.
  */
 export function sequencesAndCoOccurrences(
   home: string,
@@ -43,6 +43,10 @@ export function sequencesAndCoOccurrences(
   const entityStamp = new Int32Array(E).fill(-1);
   const seqCount = new PairCounts(T);
   const followCount = new PairCounts(E);
+  // each sequence hit's key and lag, gathered per reported key only for the median
+  let hitKey = hitBuffers.key;
+  let hitLag = hitBuffers.lag;
+  let hits = 0;
   for (let i = 0; i < count; i++) {
     const tokA = token[i];
     const entA = tokenEntity[tokA];
@@ -55,7 +59,14 @@ export function sequencesAndCoOccurrences(
       if (entB === entA) continue;
       if (tokenStamp[tokB] !== i) {
         tokenStamp[tokB] = i;
-        seqCount.add(rowA + tokB);
+        const key = rowA + tokB;
+        seqCount.add(key);
+        if (hits === hitKey.length) {
+          hitKey = hitBuffers.key = grow(hitKey);
+          hitLag = hitBuffers.lag = grow(hitLag);
+        }
+        hitKey[hits] = key;
+        hitLag[hits++] = time[j] - tA;
       }
       if (entityStamp[entB] !== i) {
         entityStamp[entB] = i;
@@ -70,7 +81,7 @@ export function sequencesAndCoOccurrences(
     if (n < opts.minOccurrences || n / tokenChanges[Math.floor(key / T)] < opts.minConfidence) continue;
     reported.push(key);
   }
-  const lags = reportedLags(reported, seqCount, changes, windowMs);
+  const lags = reportedLags(reported, seqCount, T * T, hitKey, hitLag, hits);
   for (let r = 0; r < reported.length; r++) {
     const key = reported[r];
     const n = seqCount.get(key);
@@ -125,51 +136,57 @@ export function sequencesAndCoOccurrences(
   }
 }
 
+/**
+ * Hit buffers kept between calls (grow-only; the miner runs once per home during generation).
+ * Synchronous use only.
+ */
+const hitBuffers: { key: Float64Array; lag: Float64Array } = {
+  key: new Float64Array(1 << 14),
+  lag: new Float64Array(1 << 14),
+};
+
+function grow(xs: Float64Array): Float64Array {
+  const bigger = new Float64Array(xs.length * 2);
+  bigger.set(xs);
+  return bigger;
+}
+
 /** Above this many keys, reportedLags finds a key's slot in a Map instead of an array. */
 const MAX_DENSE_SLOTS = 1 << 22;
 
 /**
- * The lags of each reported sequence, as segments [start[r], start[r + 1]) of one array: a
- * second window scan that records only the first hits of reported (tokA → tokB) keys, into
- * segments sized by their counts (cheaper than keeping every hit of the first scan).
+ * The lags of each reported key (keys < `keySpace`) as segments [start[r], start[r + 1]) of
+ * one array, from the scan's hits; segment sizes are the keys' counts.
  */
 function reportedLags(
   reported: readonly number[],
   seqCount: PairCounts,
-  changes: HomeChanges,
-  windowMs: number,
+  keySpace: number,
+  hitKey: Float64Array,
+  hitLag: Float64Array,
+  hits: number,
 ): { values: Float64Array; start: Uint32Array } {
   const start = new Uint32Array(reported.length + 1);
   for (let r = 0; r < reported.length; r++) start[r + 1] = start[r] + seqCount.get(reported[r]);
   const values = new Float64Array(start[reported.length]);
   if (reported.length === 0) return { values, start };
-  const { count, time, token, tokenEntity } = changes;
-  const T = changes.tokenState.length;
-  // per tokA: whether any of its keys is reported (most changes then skip their window)
-  const wanted = new Uint8Array(T);
   // slot + 1 per key, 0 = not reported
-  const dense = T * T <= MAX_DENSE_SLOTS ? new Int32Array(T * T) : null;
+  const dense = keySpace <= MAX_DENSE_SLOTS ? new Int32Array(keySpace) : null;
   const sparse = dense ? null : new Map<number, number>();
   for (let r = 0; r < reported.length; r++) {
-    const key = reported[r];
-    wanted[Math.floor(key / T)] = 1;
-    if (dense) dense[key] = r + 1;
-    else sparse!.set(key, r + 1);
+    if (dense) dense[reported[r]] = r + 1;
+    else sparse!.set(reported[r], r + 1);
   }
   const fill = start.slice(0, reported.length);
-  const tokenStamp = new Int32Array(T).fill(-1);
-  for (let i = 0; i < count; i++) {
-    const tokA = token[i];
-    if (!wanted[tokA]) continue;
-    const entA = tokenEntity[tokA];
-    const rowA = tokA * T;
-    const tA = time[i];
-    for (let j = i + 1; j < count && time[j] - tA <= windowMs; j++) {
-      const tokB = token[j];
-      if (tokenStamp[tokB] === i || tokenEntity[tokB] === entA) continue;
-      tokenStamp[tokB] = i;
-      const slot = dense ? dense[rowA + tokB] : (sparse!.get(rowA + tokB) ?? 0);
-      if (slot > 0) values[fill[slot - 1]++] = time[j] - tA;
+  if (dense) {
+    for (let k = 0; k < hits; k++) {
+      const slot = dense[hitKey[k]];
+      if (slot > 0) values[fill[slot - 1]++] = hitLag[k];
+    }
+  } else {
+    for (let k = 0; k < hits; k++) {
+      const slot = sparse!.get(hitKey[k]) ?? 0;
+      if (slot > 0) values[fill[slot - 1]++] = hitLag[k];
     }
   }
   return { values, start };
