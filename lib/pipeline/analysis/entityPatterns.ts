@@ -5,13 +5,14 @@ import type { PatternRows } from "./patternRows.js";
 
 /** `transition` rows of one home: per entity and (from → to) state pair, confidence = P(to | from). */
 export function transitions(home: string, changes: HomeChanges, out: PatternRows): void {
+  const { count, previous, token } = changes;
   const tokens = changes.tokenState.length;
   const pairs = new PairCounts(tokens);
   const fromCounts = new Uint32Array(tokens);
-  for (let c = 0; c < changes.count; c++) {
-    const from = changes.previous[c];
+  for (let c = 0; c < count; c++) {
+    const from = previous[c];
     if (from < 0) continue;
-    pairs.add(from * tokens + changes.token[c]);
+    pairs.add(from * tokens + token[c]);
     fromCounts[from]++;
   }
   for (const key of pairs.keys) {
@@ -42,10 +43,11 @@ export function peakHours(
   out: PatternRows,
 ): void {
   const entities = changes.entityIds.length;
-  const hour = new Uint8Array(changes.count);
-  localHours(changes.time, changes.count, timeZone, hour);
+  const { count, token, tokenEntity } = changes;
+  const hour = new Uint8Array(count);
+  localHours(changes.time, count, timeZone, hour);
   const hist = new Uint32Array(entities * 24);
-  for (let c = 0; c < changes.count; c++) hist[changes.tokenEntity[changes.token[c]] * 24 + hour[c]]++;
+  for (let c = 0; c < count; c++) hist[tokenEntity[token[c]] * 24 + hour[c]]++;
   for (let e = 0; e < entities; e++) {
     const counts = hist.subarray(e * 24, e * 24 + 24);
     let total = 0;

@@ -53,14 +53,18 @@ export function levelThresholds(
   const total = offset[entities];
   if (total === 0) return thresholds;
   // readings per numeric entity in time order
-  const values = new Float64Array(total);
+  if (readingBuffers.values.length < total) {
+    const size = Math.max(total, Math.ceil(readingBuffers.values.length * 1.5));
+    readingBuffers.values = new Float64Array(size);
+    readingBuffers.diffs = new Float64Array(size);
+  }
+  const { values, diffs: diffBuffer } = readingBuffers;
   const fill = offset.slice(0, entities);
   for (let k = 0; k < rows; k++) {
     const e = entity[k];
     const x = reading[k];
     if (isNumeric[e] && x === x) values[fill[e]++] = x;
   }
-  const diffBuffer = new Float64Array(total);
   for (let e = 0; e < entities; e++) {
     if (!isNumeric[e] || offset[e + 1] === offset[e]) continue;
     const series = values.subarray(offset[e], offset[e + 1]);
@@ -85,6 +89,12 @@ export function levelThresholds(
   }
   return thresholds;
 }
+
+/** Reading buffers kept between calls (grow-only, synchronous use only): see homeChanges' buffers. */
+const readingBuffers: { values: Float64Array; diffs: Float64Array } = {
+  values: new Float64Array(0),
+  diffs: new Float64Array(0),
+};
 
 /** Index of the q-quantile in a sorted array of n values (nearest rank). */
 function quantileIndex(n: number, q: number): number {
