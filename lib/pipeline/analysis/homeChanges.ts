@@ -110,7 +110,7 @@ export function homeChanges(
     localEntity[k] = e;
     rowCount[e]++;
     const x = numbers[state[a + k]];
-    if (x !== x) reading[k] = Number.NaN;
+    if (Number.isNaN(x)) reading[k] = Number.NaN;
     else {
       const v = value[a + k];
       reading[k] = Number.isFinite(v) ? v : x;
@@ -137,7 +137,7 @@ export function homeChanges(
     const e = localEntity[k];
     const x = reading[k];
     let s: number;
-    if (isNumeric[e] && x === x) {
+    if (isNumeric[e] && !Number.isNaN(x)) {
       let l = level[e];
       if (l === 2 && x <= exitHigh[e]) l = 1;
       else if (l === 0 && x >= exitLow[e]) l = 1;

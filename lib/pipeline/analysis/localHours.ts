@@ -45,7 +45,10 @@ const MAX_REMEMBERED_DAYS = 100_000;
 
 function dayStartOffset(d: number, timeZone: string): number {
   let days = dayStarts.get(timeZone);
-  if (!days) dayStarts.set(timeZone, (days = new Map()));
+  if (!days) {
+    days = new Map();
+    dayStarts.set(timeZone, days);
+  }
   let offset = days.get(d);
   if (offset === undefined) {
     offset = zoneOffsetMs(d * DAY_MS, timeZone);

@@ -63,7 +63,7 @@ export function levelThresholds(
   for (let k = 0; k < rows; k++) {
     const e = entity[k];
     const x = reading[k];
-    if (isNumeric[e] && x === x) values[fill[e]++] = x;
+    if (isNumeric[e] && !Number.isNaN(x)) values[fill[e]++] = x;
   }
   for (let e = 0; e < entities; e++) {
     if (!isNumeric[e] || offset[e + 1] === offset[e]) continue;

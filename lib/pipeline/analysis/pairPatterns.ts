@@ -1,5 +1,5 @@
-import type { HomeChanges } from "./homeChanges.js";
 import { selectKth } from "../../core/select.js";
+import type { HomeChanges } from "./homeChanges.js";
 import { PairCounts } from "./pairCounts.js";
 import type { PatternRows } from "./patternRows.js";
 

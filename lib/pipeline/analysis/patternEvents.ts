@@ -114,7 +114,10 @@ export function codedEvents(events: ProducedTable): CodedEvents {
  * Null rows get the code of `nullName`, or -1 when it is null (then "" is missing too).
  * The column's own codes are reused when they already are such codes.
  */
-function distinctCodes(data: ProducedColumnData, nullName: string | null): { codes: Int32Array; names: string[] } {
+function distinctCodes(
+  data: ProducedColumnData,
+  nullName: string | null,
+): { codes: Int32Array; names: string[] } {
   const column =
     data instanceof DictionaryColumn ? data : DictionaryColumn.encode(data as readonly (string | null)[]);
   const index = new Map<string, number>();
@@ -152,7 +155,11 @@ function distinctCodes(data: ProducedColumnData, nullName: string | null): { cod
 function numbers(data: ProducedColumnData, name: string): Float64Array {
   if (data instanceof Float64Array) return data;
   if (data instanceof DictionaryColumn) {
-    throw new HomeforgeError("events", `column ${name} holds strings`, `pass ${name} as numbers (Float64Array)`);
+    throw new HomeforgeError(
+      "events",
+      `column ${name} holds strings`,
+      `pass ${name} as numbers (Float64Array)`,
+    );
   }
   const out = new Float64Array(data.length);
   for (let i = 0; i < out.length; i++) {
