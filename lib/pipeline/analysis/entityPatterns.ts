@@ -1,0 +1,74 @@
+import type { HomeChanges } from "./homeChanges.js";
+import { localHours } from "./localHours.js";
+import { PairCounts } from "./pairCounts.js";
+import type { PatternRows } from "./patternRows.js";
+
+/** `transition` rows of one home: per entity and (from → to) state pair, confidence = P(to | from). */
+export function transitions(home: string, changes: HomeChanges, out: PatternRows): void {
+  const { count, previous, token } = changes;
+  const tokens = changes.tokenState.length;
+  const pairs = new PairCounts(tokens);
+  const fromCounts = new Uint32Array(tokens);
+  for (let c = 0; c < count; c++) {
+    const from = previous[c];
+    if (from < 0) continue;
+    pairs.add(from * tokens + token[c]);
+    fromCounts[from]++;
+  }
+  for (const key of pairs.keys) {
+    const n = pairs.get(key);
+    const from = Math.floor(key / tokens);
+    const to = key - from * tokens;
+    out.push(
+      home,
+      changes.entityIds[changes.tokenEntity[from]],
+      "transition",
+      JSON.stringify({ from: changes.tokenState[from], to: changes.tokenState[to] }),
+      n / fromCounts[from],
+      n,
+    );
+  }
+}
+
+/**
+ * `peak_hours` rows of one home: per entity the local hours carrying ≥ peakFactor × the mean
+ * hourly activity; confidence = share of the entity's state changes in those hours.
+ */
+export function peakHours(
+  home: string,
+  timeZone: string,
+  changes: HomeChanges,
+  peakFactor: number,
+  minOccurrences: number,
+  out: PatternRows,
+): void {
+  const entities = changes.entityIds.length;
+  const { count, token, tokenEntity } = changes;
+  const hour = new Uint8Array(count);
+  localHours(changes.time, count, timeZone, hour);
+  const hist = new Uint32Array(entities * 24);
+  for (let c = 0; c < count; c++) hist[tokenEntity[token[c]] * 24 + hour[c]]++;
+  for (let e = 0; e < entities; e++) {
+    const counts = hist.subarray(e * 24, e * 24 + 24);
+    let total = 0;
+    for (let h = 0; h < 24; h++) total += counts[h];
+    if (total < minOccurrences) continue;
+    const hours: number[] = [];
+    let inPeak = 0;
+    for (let h = 0; h < 24; h++) {
+      if (counts[h] >= (peakFactor * total) / 24) {
+        hours.push(h);
+        inPeak += counts[h];
+      }
+    }
+    if (hours.length === 0 || inPeak < minOccurrences) continue;
+    out.push(
+      home,
+      changes.entityIds[e],
+      "peak_hours",
+      JSON.stringify({ hours, hour_counts: Array.from(counts), time_zone: timeZone }),
+      inPeak / total,
+      inPeak,
+    );
+  }
+}
