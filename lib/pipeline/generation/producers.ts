@@ -1,4 +1,4 @@
-import { type ProducedTable, plainTable } from "../../core/columnTable.js";
+import type { ProducedTable } from "../../core/columnTable.js";
 import { generateHomeEvents } from "../../synth/events.js";
 import type { GeneratedHome } from "../../synth/homes.js";
 import { plantSynergies } from "../../synth/synergies.js";
@@ -59,7 +59,7 @@ export const patternsProducer: TableProducer = (generated, _config, ctx) => {
   if (!events) throw new Error("patternsProducer needs eventsProducer before it");
   return {
     // decoded until extractPatterns reads dictionary columns itself
-    patterns: extractPatterns(plainTable(events), {
+    patterns: extractPatterns(events, {
       timeZones: { [generated.home.homeId]: generated.home.timezone },
     }),
   };
