@@ -58,7 +58,6 @@ export const patternsProducer: TableProducer = (generated, _config, ctx) => {
   const events = ctx.tables.events;
   if (!events) throw new Error("patternsProducer needs eventsProducer before it");
   return {
-    // decoded until extractPatterns reads dictionary columns itself
     patterns: extractPatterns(events, {
       timeZones: { [generated.home.homeId]: generated.home.timezone },
     }),
