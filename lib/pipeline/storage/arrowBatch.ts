@@ -147,18 +147,37 @@ function nullsOf(segments: readonly ProducedTable[], name: string, rows: number)
 
 const encoder = new TextEncoder();
 
-/**
- * Each dictionary's entries as UTF-8, encoded on first use and kept while the dictionary
- * lives: the slices of one batch that make up several groups share one dictionary.
- */
-const encodedEntries = new WeakMap<readonly string[], (Uint8Array | undefined)[]>();
+/** A dictionary's entries as UTF-8: one buffer, each entry's start and length in it. */
+interface EntryBytes {
+  bytes: Uint8Array;
+  start: Int32Array;
+  length: Int32Array;
+  /** Each entry as a view (for long entries, copied with set()). */
+  views: Uint8Array[];
+}
 
-function entryBytes(dictionary: readonly string[]): (Uint8Array | undefined)[] {
+/**
+ * Each dictionary's entries as UTF-8, encoded once and kept while the dictionary lives: the
+ * slices of one batch that make up several groups share one dictionary.
+ */
+const encodedEntries = new WeakMap<readonly string[], EntryBytes>();
+
+function entryBytes(dictionary: readonly string[]): EntryBytes {
   let entries = encodedEntries.get(dictionary);
-  if (!entries) {
-    entries = new Array<Uint8Array | undefined>(dictionary.length);
-    encodedEntries.set(dictionary, entries);
+  if (entries) return entries;
+  const encoded = dictionary.map((d) => encoder.encode(d));
+  const start = new Int32Array(encoded.length);
+  const length = new Int32Array(encoded.length);
+  let total = 0;
+  for (let i = 0; i < encoded.length; i++) {
+    start[i] = total;
+    length[i] = encoded[i].length;
+    total += encoded[i].length;
   }
+  const bytes = new Uint8Array(total);
+  for (let i = 0; i < encoded.length; i++) bytes.set(encoded[i], start[i]);
+  entries = { bytes, start, length, views: encoded };
+  encodedEntries.set(dictionary, entries);
   return entries;
 }
 
@@ -166,6 +185,9 @@ function entryBytes(dictionary: readonly string[]): (Uint8Array | undefined)[] {
 function asDictionary(data: ProducedColumnData): DictionaryColumn {
   return data instanceof DictionaryColumn ? data : DictionaryColumn.encode(data as (string | null)[]);
 }
+
+/** Entries at least this long are copied with set(); shorter ones byte by byte (call overhead). */
+const SET_MIN_BYTES = 24;
 
 /**
  * Plain UTF-8 from the segments' codes: a first pass sums each row's byte length into the
@@ -181,42 +203,37 @@ function utf8Data(type: arrow.Utf8, segments: readonly ProducedTable[], name: st
   let bytes = 0;
   let row = 0;
   for (let s = 0; s < columns.length; s++) {
-    const { codes, dictionary } = columns[s];
-    const entries = encoded[s];
-    for (let r = 0; r < codes.length; r++, row++) {
+    const { codes } = columns[s];
+    const { length } = encoded[s];
+    for (let r = 0; r < codes.length; r++) {
       const code = codes[r];
       if (code < 0) {
         if (!bitmap) bitmap = new Uint8Array((rows + 7) >> 3).fill(0xff);
         bitmap[row >> 3] &= ~(1 << (row & 7));
         nulls++;
-      } else {
-        let e = entries[code];
-        if (e === undefined) {
-          e = encoder.encode(dictionary[code]);
-          entries[code] = e;
-        }
-        bytes += e.length;
-      }
-      valueOffsets[row + 1] = bytes;
+      } else bytes += length[code];
+      valueOffsets[++row] = bytes;
     }
   }
   const data = new Uint8Array(bytes);
   let at = 0;
   for (let s = 0; s < columns.length; s++) {
     const { codes } = columns[s];
-    const entries = encoded[s] as Uint8Array[];
-    for (let r = 0; r < codes.length; ) {
-      // a run of one code (a home's id on each of its rows) is copied by doubling
+    const { bytes: src, start, length, views } = encoded[s];
+    const n = codes.length;
+    for (let r = 0; r < n; ) {
       const code = codes[r];
       let end = r + 1;
-      while (end < codes.length && codes[end] === code) end++;
+      while (end < n && codes[end] === code) end++;
       if (code >= 0) {
-        const e = entries[code];
-        if (end - r > 1) at = copyRun(data, at, e, end - r);
-        else {
-          // ids and states are short: a byte loop beats set()'s call overhead
-          for (let k = 0; k < e.length; k++) data[at + k] = e[k];
-          at += e.length;
+        const len = length[code];
+        if (end - r > 1) at = copyRun(data, at, views[code], end - r);
+        else if (len >= SET_MIN_BYTES) {
+          data.set(views[code], at);
+          at += len;
+        } else {
+          for (let k = 0, from = start[code]; k < len; k++) data[at + k] = src[from + k];
+          at += len;
         }
       }
       r = end;
@@ -272,7 +289,15 @@ function columnData(spec: ColumnSpec, field: arrow.Field, segments: readonly Pro
     case "timestamp_ms": {
       const ms = gather(Float64Array, segments, name, rows);
       const data = new BigInt64Array(rows);
-      for (let i = 0; i < rows; i++) data[i] = Number.isNaN(ms[i]) ? 0n : BigInt(ms[i]);
+      // int64 as two 32-bit halves (little-endian), no BigInt per row; whole ms are exact below 2^53
+      const halves = new Int32Array(data.buffer);
+      for (let i = 0; i < rows; i++) {
+        const v = ms[i];
+        if (Number.isNaN(v)) continue;
+        const hi = Math.floor(v / 4294967296);
+        halves[2 * i] = v - hi * 4294967296;
+        halves[2 * i + 1] = hi;
+      }
       const { bitmap, nulls } = validity(rows, (i) => !Number.isNaN(ms[i]));
       return arrow.makeData({ type, length: rows, nullCount: nulls, nullBitmap: bitmap, data } as never);
     }

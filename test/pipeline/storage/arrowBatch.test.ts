@@ -119,4 +119,32 @@ test("dictionary-coded segments write the same plain UTF-8 bytes as the strings 
   );
 });
 
+test("timestamps become int64 exactly: negative, around 2^32, near ±2^53, missing", () => {
+  const schema: TableSchema = {
+    name: "times",
+    columns: [{ name: "time", type: "timestamp_ms", role: "key", nullable: true }],
+  };
+  const ms = [
+    0,
+    1,
+    -1,
+    2 ** 32 - 1,
+    2 ** 32,
+    -(2 ** 32),
+    -(2 ** 32) - 1,
+    2 ** 53 - 1,
+    1 - 2 ** 53,
+    1.7e12,
+    -1.7e12,
+  ];
+  const batch = recordBatchOf(schema, [
+    columnTable(schema, { time: Float64Array.from([...ms, Number.NaN]) }),
+  ]);
+  const data = batch.getChild("time")?.data[0];
+  const int64 = data?.values as BigInt64Array;
+  assert.equal([...int64.subarray(0, ms.length)], ms.map(BigInt));
+  assert.is(data?.nullCount, 1);
+  assert.is(batch.getChild("time")?.get(ms.length), null);
+});
+
 test.run();
