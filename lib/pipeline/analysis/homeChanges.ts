@@ -118,7 +118,16 @@ export function homeChanges(
     }
   }
   const entities = entityIds.length;
-  const levels = levelThresholds(reading, localEntity, rows, rowCount, numericCount, entities, levelOptions);
+  const levels = levelThresholds(
+    reading,
+    localEntity,
+    rows,
+    { state, first: a, numbers },
+    rowCount,
+    numericCount,
+    entities,
+    levelOptions,
+  );
   const { isNumeric, enterHigh, exitHigh, enterLow, exitLow } = levels;
 
   const states = events.stateNames.length;
