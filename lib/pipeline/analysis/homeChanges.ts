@@ -1,4 +1,4 @@
-import { type LevelOptions, levelThresholds } from "./numericLevels.js";
+import { applyLevels, type LevelOptions } from "./numericLevels.js";
 import type { CodedEvents } from "./patternEvents.js";
 
 /**
@@ -29,15 +29,21 @@ export function stateNumbers(stateNames: readonly string[]): Float64Array {
   return out;
 }
 
-/** Per-call buffers: entity code → home-local entity, valid where entityStamp equals the home's index. */
+/**
+ * Per-call buffers: entity code → home-local entity, valid where entityStamp equals the home's
+ * index; per state code 1 when it is a number (a reading), as an integer to add branch-free.
+ */
 export interface ChangeScratch {
   entityLocal: Int32Array;
   entityStamp: Int32Array;
+  isReading: Uint8Array;
 }
 
-export function changeScratch(events: CodedEvents): ChangeScratch {
+export function changeScratch(events: CodedEvents, numbers: Float64Array): ChangeScratch {
   const codes = events.entityNames.length;
-  return { entityLocal: new Int32Array(codes), entityStamp: new Int32Array(codes).fill(-1) };
+  const isReading = new Uint8Array(numbers.length);
+  for (let s = 0; s < numbers.length; s++) isReading[s] = Number.isNaN(numbers[s]) ? 0 : 1;
+  return { entityLocal: new Int32Array(codes), entityStamp: new Int32Array(codes).fill(-1), isReading };
 }
 
 /**
@@ -47,17 +53,19 @@ export function changeScratch(events: CodedEvents): ChangeScratch {
  */
 const buffers = {
   localEntity: new Int32Array(0),
-  reading: new Float64Array(0),
+  rowState: new Int32Array(0),
+  readingRow: new Int32Array(0),
   time: new Float64Array(0),
   token: new Int32Array(0),
   previous: new Int32Array(0),
 };
 
 function reserve(rows: number): typeof buffers {
-  if (buffers.reading.length < rows) {
-    const size = Math.max(rows, Math.ceil(buffers.reading.length * 1.5));
+  if (buffers.rowState.length < rows) {
+    const size = Math.max(rows, Math.ceil(buffers.rowState.length * 1.5));
     buffers.localEntity = new Int32Array(size);
-    buffers.reading = new Float64Array(size);
+    buffers.rowState = new Int32Array(size);
+    buffers.readingRow = new Int32Array(size);
     buffers.time = new Float64Array(size);
     buffers.token = new Int32Array(size);
     buffers.previous = new Int32Array(size);
@@ -82,44 +90,39 @@ export function homeChanges(
 ): HomeChanges {
   const a = events.homeStart[h];
   const rows = events.homeStart[h + 1] - a;
-  const { entityLocal, entityStamp } = scratch;
-  const { localEntity, reading, time, token, previous } = reserve(rows);
+  const { entityLocal } = scratch;
+  const { localEntity, rowState, readingRow, time, token, previous } = reserve(rows);
   const entity = events.entity;
   const state = events.state;
-  const value = events.value;
-  const entityIds: string[] = [];
-  let rowCount: Uint32Array = new Uint32Array(64);
-  let numericCount: Uint32Array = new Uint32Array(64);
-  let lastCode = -1;
-  let e = -1;
+  const entityIds = homeEntities(events, a, rows, h, scratch);
+  const entities = entityIds.length;
+  const rowCount = new Uint32Array(entities);
+  const numericCount = new Uint32Array(entities);
+  const isReading = scratch.isReading;
+  // rows whose state is a number, compacted branch-free (entities interleave, so a branch on
+  // "is a reading" would mispredict often)
+  let readings = 0;
   for (let k = 0; k < rows; k++) {
-    const code = entity[a + k];
-    if (code !== lastCode) {
-      lastCode = code;
-      if (entityStamp[code] !== h) {
-        entityStamp[code] = h;
-        entityLocal[code] = entityIds.length;
-        entityIds.push(events.entityNames[code]);
-        if (entityIds.length > rowCount.length) {
-          rowCount = grown(rowCount);
-          numericCount = grown(numericCount);
-        }
-      }
-      e = entityLocal[code];
-    }
+    const e = entityLocal[entity[a + k]];
     localEntity[k] = e;
     rowCount[e]++;
-    const x = numbers[state[a + k]];
-    if (Number.isNaN(x)) reading[k] = Number.NaN;
-    else {
-      const v = value[a + k];
-      reading[k] = Number.isFinite(v) ? v : x;
-      numericCount[e]++;
-    }
+    const r = isReading[state[a + k]];
+    numericCount[e] += r;
+    readingRow[readings] = k;
+    readings += r;
   }
-  const entities = entityIds.length;
-  const levels = levelThresholds(reading, localEntity, rows, rowCount, numericCount, entities, levelOptions);
-  const { isNumeric, enterHigh, exitHigh, enterLow, exitLow } = levels;
+  rowState.set(state.subarray(a, a + rows));
+  const home = {
+    readingRow: readingRow.subarray(0, readings),
+    entity: localEntity,
+    state,
+    value: events.value,
+    first: a,
+    numbers,
+    rowCount,
+    numericCount,
+  };
+  applyLevels(home, entities, levelOptions, levelCodes, rowState);
 
   const states = events.stateNames.length;
   const dense = entities * states <= MAX_DENSE_TOKENS;
@@ -130,21 +133,11 @@ export function homeChanges(
   const tokenStateCode: number[] = [];
   const lastState = new Int32Array(entities).fill(-1);
   const lastToken = new Int32Array(entities).fill(-1);
-  const level = new Int8Array(entities).fill(1);
   const eventTime = events.time;
   let count = 0;
   for (let k = 0; k < rows; k++) {
     const e = localEntity[k];
-    const x = reading[k];
-    let s: number;
-    if (isNumeric[e] && !Number.isNaN(x)) {
-      let l = level[e];
-      if (l === 2 && x <= exitHigh[e]) l = 1;
-      else if (l === 0 && x >= exitLow[e]) l = 1;
-      if (l === 1) l = x > enterHigh[e] ? 2 : x < enterLow[e] ? 0 : 1;
-      level[e] = l;
-      s = levelCodes[l];
-    } else s = state[a + k];
+    const s = rowState[k];
     if (s === lastState[e]) continue;
     lastState[e] = s;
     const cell = e * states + s;
@@ -172,8 +165,37 @@ export function homeChanges(
   };
 }
 
-function grown(xs: Uint32Array): Uint32Array {
-  const bigger = new Uint32Array(xs.length * 2);
-  bigger.set(xs);
-  return bigger;
+/**
+ * Numbers the entities of home h's rows [a, a + rows) (scratch.entityLocal, valid where
+ * entityStamp is h) and returns their ids by number. A stamp pass plus a walk over the codes
+ * when there are not many more codes than rows (no per-row branch), else first appearance.
+ */
+function homeEntities(
+  events: CodedEvents,
+  a: number,
+  rows: number,
+  h: number,
+  scratch: ChangeScratch,
+): string[] {
+  const { entityLocal, entityStamp } = scratch;
+  const entity = events.entity;
+  const entityIds: string[] = [];
+  const codes = events.entityNames.length;
+  if (codes <= 4 * rows) {
+    for (let k = 0; k < rows; k++) entityStamp[entity[a + k]] = h;
+    for (let code = 0; code < codes; code++) {
+      if (entityStamp[code] !== h) continue;
+      entityLocal[code] = entityIds.length;
+      entityIds.push(events.entityNames[code]);
+    }
+    return entityIds;
+  }
+  for (let k = 0; k < rows; k++) {
+    const code = entity[a + k];
+    if (entityStamp[code] === h) continue;
+    entityStamp[code] = h;
+    entityLocal[code] = entityIds.length;
+    entityIds.push(events.entityNames[code]);
+  }
+  return entityIds;
 }

@@ -29,16 +29,6 @@ export function sequencesAndCoOccurrences(
   const T = tokenState.length;
   const E = entityIds.length;
   const tokenChanges = new Uint32Array(T);
-  const entityChanges = new Uint32Array(E);
-  for (let c = 0; c < count; c++) {
-    tokenChanges[token[c]]++;
-    entityChanges[tokenEntity[token[c]]]++;
-  }
-  const span = count > 0 ? Math.max(time[count - 1] - time[0], windowMs) : windowMs;
-  // chance that an entity changes in a random window, from its rate over its home's span
-  const hitChance = new Float64Array(E);
-  for (let e = 0; e < E; e++) hitChance[e] = 1 - Math.exp(-(entityChanges[e] * windowMs) / span);
-
   const tokenStamp = new Int32Array(T).fill(-1);
   const entityStamp = new Int32Array(E).fill(-1);
   const seqCount = new PairCounts(T);
@@ -49,6 +39,7 @@ export function sequencesAndCoOccurrences(
   let hits = 0;
   for (let i = 0; i < count; i++) {
     const tokA = token[i];
+    tokenChanges[tokA]++;
     const entA = tokenEntity[tokA];
     const rowA = tokA * T;
     const entRowA = entA * E;
@@ -74,6 +65,13 @@ export function sequencesAndCoOccurrences(
       }
     }
   }
+
+  const entityChanges = new Uint32Array(E);
+  for (let t = 0; t < T; t++) entityChanges[tokenEntity[t]] += tokenChanges[t];
+  const span = count > 0 ? Math.max(time[count - 1] - time[0], windowMs) : windowMs;
+  // chance that an entity changes in a random window, from its rate over its home's span
+  const hitChance = new Float64Array(E);
+  for (let e = 0; e < E; e++) hitChance[e] = 1 - Math.exp(-(entityChanges[e] * windowMs) / span);
 
   const reported: number[] = [];
   for (const key of seqCount.keys) {

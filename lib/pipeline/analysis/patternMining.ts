@@ -73,7 +73,7 @@ export function extractPatterns(events: ProducedTable, options: PatternExtractio
     return code;
   });
   const numbers = stateNumbers(coded.stateNames);
-  const scratch = changeScratch(coded);
+  const scratch = changeScratch(coded, numbers);
   const out = new PatternRows();
   for (let h = 0; h < coded.homeIds.length; h++) {
     const home = coded.homeIds[h];
