@@ -10,7 +10,7 @@ import { bitWidth, packBits } from "./bitPack.js";
 import { ByteSink } from "./byteSink.js";
 import { writeDeltaBinaryPacked } from "./deltaBinaryPacked.js";
 import { float64Codes } from "./float64Dictionary.js";
-import { writeDefinitionLevels, writeHybrid } from "./rleHybrid.js";
+import { writeDefinitionLevels, writeHybridInt32 } from "./rleHybrid.js";
 import { scratchFloat64, scratchInt32, scratchUint8 } from "./scratch.js";
 import {
   boolStatistics,
@@ -68,6 +68,7 @@ function gatherInt32(
   segments: readonly ProducedColumnData[],
   rows: number,
 ): Gathered<Int32Array> {
+  if (segments.every((s) => s instanceof Int32Array)) return { ...typedCopy(segments, rows, scratchInt32), present: NO_FLAGS, nulls: 0 };
   const values = scratchInt32(rows);
   const present = scratchUint8(rows);
   let n = 0;
@@ -100,6 +101,10 @@ function gatherFloat64(
   rows: number,
   nanIsNull: boolean,
 ): Gathered<Float64Array> {
+  // typed segments without a missing value: one view or one copy, no presence flags
+  if (segments.every((s) => s instanceof Float64Array && !(nanIsNull && hasNaN(s)))) {
+    return { ...typedCopy(segments, rows, scratchFloat64), present: NO_FLAGS, nulls: 0 };
+  }
   const values = scratchFloat64(rows);
   const present = scratchUint8(rows);
   let n = 0;
@@ -122,6 +127,30 @@ function gatherFloat64(
     }
   }
   return { values, n, present, nulls: rows - n };
+}
+
+/** Presence flags of a chunk without nulls (never read: its definition levels are one run). */
+const NO_FLAGS = new Uint8Array(0);
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
+  return false;
+}
+
+/** All-typed segments as one array: the segment itself when there is one, else a scratch copy. */
+function typedCopy<T extends Int32Array | Float64Array>(
+  segments: readonly ProducedColumnData[],
+  rows: number,
+  scratch: (n: number) => T,
+): { values: T; n: number } {
+  if (segments.length === 1) return { values: segments[0] as T, n: rows };
+  const values = scratch(rows);
+  let n = 0;
+  for (const data of segments) {
+    values.set(data as T, n);
+    n += (data as T).length;
+  }
+  return { values, n };
 }
 
 function gatherBool(
@@ -161,9 +190,15 @@ function checkNulls<T>(spec: ColumnSpec, g: Gathered<T>): Gathered<T> {
   return g;
 }
 
+/**
+ * One body buffer for every encoder: a chunk is encoded synchronously and copied out before
+ * the next, and a per-encoder buffer would be allocated and grown again for every file.
+ */
+const sharedBody = new ByteSink(1 << 20);
+
 export class ColumnChunkEncoder {
-  /** Page bodies are built here, then copied after their header (reused across groups). */
-  private readonly body = new ByteSink(1 << 16);
+  /** Page bodies are built here, then copied after their header. */
+  private readonly body = sharedBody;
   readonly physicalType: number;
 
   constructor(readonly spec: ColumnSpec) {
@@ -311,7 +346,7 @@ export class ColumnChunkEncoder {
   private dictionaryCodes(codes: Int32Array, n: number, entries: number): void {
     const width = Math.max(1, bitWidth(Math.max(0, entries - 1)));
     this.body.byte(width);
-    writeHybrid(this.body, codes, n, width);
+    writeHybridInt32(this.body, codes, n, width);
   }
 
   /** Writes a page header and the body after it; the page's bytes. */

@@ -5,7 +5,7 @@
  * ±2^51 (deltas and shifted deltas then stay below 2^53) takes the double path; any other
  * page is coded through BigInt (correct, slower, never met by real timestamps).
  */
-import { bitWidth, packBits } from "./bitPack.js";
+import { bitWidth, packBits, packInt32 } from "./bitPack.js";
 import type { ByteSink } from "./byteSink.js";
 
 const BLOCK = 128;
@@ -14,6 +14,8 @@ const MINIBLOCK = BLOCK / MINIBLOCKS;
 const SAFE = 2 ** 51;
 
 const scratch = new Float64Array(BLOCK);
+/** A miniblock's shifted deltas when they fit 31 bits (always, for real timestamps). */
+const narrow = new Int32Array(MINIBLOCK);
 
 /** Writes values[0, n) (integers with |v| ≤ 2^53). */
 export function writeDeltaBinaryPacked(out: ByteSink, values: Float64Array, n: number): void {
@@ -60,7 +62,12 @@ export function writeDeltaBinaryPacked(out: ByteSink, values: Float64Array, n: n
       }
       const width = bitWidth(max);
       out.buf[widthsAt + j] = width;
-      packBits(out, deltas, start, stop, MINIBLOCK, width);
+      if (width > 31) {
+        packBits(out, deltas, start, stop, MINIBLOCK, width);
+        continue;
+      }
+      for (let k = start; k < stop; k++) narrow[k - start] = deltas[k];
+      packInt32(out, narrow, 0, stop - start, MINIBLOCK, width);
     }
   }
 }
