@@ -10,8 +10,8 @@ import { bitWidth, packBits } from "./bitPack.js";
 import { ByteSink } from "./byteSink.js";
 import { writeDeltaBinaryPacked } from "./deltaBinaryPacked.js";
 import { float64Codes } from "./float64Dictionary.js";
-import { writeDefinitionLevels, writeHybridInt32 } from "./rleHybrid.js";
-import { scratchFloat64, scratchInt32, scratchUint8 } from "./scratch.js";
+import { writeDefinitionLevels, writeHybrid } from "./rleHybrid.js";
+import { scratchFlags, scratchFloat64, scratchInt32 } from "./scratch.js";
 import {
   boolStatistics,
   type ChunkStatistics,
@@ -55,7 +55,7 @@ export interface ChunkMeta {
 interface Gathered<T> {
   values: T;
   n: number;
-  present: Uint8Array;
+  present: Int32Array;
   nulls: number;
 }
 
@@ -70,7 +70,7 @@ function gatherInt32(
 ): Gathered<Int32Array> {
   if (segments.every((s) => s instanceof Int32Array)) return { ...typedCopy(segments, rows, scratchInt32), present: NO_FLAGS, nulls: 0 };
   const values = scratchInt32(rows);
-  const present = scratchUint8(rows);
+  const present = scratchFlags(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
@@ -106,7 +106,7 @@ function gatherFloat64(
     return { ...typedCopy(segments, rows, scratchFloat64), present: NO_FLAGS, nulls: 0 };
   }
   const values = scratchFloat64(rows);
-  const present = scratchUint8(rows);
+  const present = scratchFlags(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
@@ -130,7 +130,7 @@ function gatherFloat64(
 }
 
 /** Presence flags of a chunk without nulls (never read: its definition levels are one run). */
-const NO_FLAGS = new Uint8Array(0);
+const NO_FLAGS = new Int32Array(0);
 
 function hasNaN(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
@@ -159,7 +159,7 @@ function gatherBool(
   rows: number,
 ): Gathered<Uint8Array> {
   const values = new Uint8Array(rows);
-  const present = new Uint8Array(rows);
+  const present = scratchFlags(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
@@ -338,7 +338,7 @@ export class ColumnChunkEncoder {
   }
 
   /** Resets the body and writes the definition levels of an OPTIONAL column. */
-  private startData(nullable: boolean, present: Uint8Array, rows: number, nulls: number): void {
+  private startData(nullable: boolean, present: Int32Array, rows: number, nulls: number): void {
     this.body.pos = 0;
     if (nullable) writeDefinitionLevels(this.body, present, rows, nulls);
   }
@@ -346,7 +346,7 @@ export class ColumnChunkEncoder {
   private dictionaryCodes(codes: Int32Array, n: number, entries: number): void {
     const width = Math.max(1, bitWidth(Math.max(0, entries - 1)));
     this.body.byte(width);
-    writeHybridInt32(this.body, codes, n, width);
+    writeHybrid(this.body, codes, n, width);
   }
 
   /** Writes a page header and the body after it; the page's bytes. */

@@ -1,8 +1,10 @@
 /**
  * A Parquet file written row group by row group: "PAR1", each group's column chunks as they
  * are encoded (straight to the file, so memory holds one chunk), then the footer, its length
- * and "PAR1". No version or time in the footer: the same rows give the same bytes.
+ * and "PAR1". No version or time in the footer: the same rows give the same bytes. The
+ * file's sha256 is taken from the bytes as they are written (no second read).
  */
+import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { ProducedTable, TableSchema } from "../../../core/columnTable.js";
 import { parquetSchema } from "../parquetSchema.js";
@@ -12,14 +14,19 @@ import { encodeFooter, type WrittenRowGroup } from "./footer.js";
 
 export const CREATED_BY = "homeforge";
 const MAGIC = new TextEncoder().encode("PAR1");
+/** One chunk buffer for every file (writing is synchronous; a chunk leaves before the next). */
+const sharedChunk = new ByteSink(1 << 20);
 
 export class ParquetFileWriter {
   private readonly fd: number;
   private readonly encoders: ColumnChunkEncoder[];
-  private readonly chunk = new ByteSink(1 << 16);
+  private readonly chunk = sharedChunk;
   private readonly groups: WrittenRowGroup[] = [];
+  private readonly hash: Hash = createHash("sha256");
   private closed = false;
   bytes = 0;
+  /** Hex sha256 of the whole file, set by finish. */
+  sha256 = "";
 
   constructor(
     readonly path: string,
@@ -34,6 +41,7 @@ export class ParquetFileWriter {
   private write(bytes: Uint8Array): void {
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+    this.hash.update(bytes);
     this.bytes += bytes.length;
   }
 
@@ -66,6 +74,7 @@ export class ParquetFileWriter {
     this.write(length);
     this.write(MAGIC);
     this.close();
+    this.sha256 = this.hash.digest("hex");
     return this.bytes;
   }
 

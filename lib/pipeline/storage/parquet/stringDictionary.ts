@@ -7,7 +7,7 @@
  */
 import type { ProducedColumnData } from "../../../core/columnTable.js";
 import { DictionaryColumn } from "../../../core/dictionaryColumn.js";
-import { scratchInt32B, scratchUint8 } from "./scratch.js";
+import { scratchFlags, scratchInt32B } from "./scratch.js";
 
 const utf8 = new TextEncoder();
 /** Equal to no row value: the "previous value" before the first row. */
@@ -17,7 +17,7 @@ export interface StringCodes {
   /** Per row: the entry's code, or -1 for null (shared work memory: valid until the next chunk). */
   codes: Int32Array;
   /** Per row: 1 when present, 0 for null. */
-  present: Uint8Array;
+  present: Int32Array;
   nulls: number;
   /** UTF-8 bytes of each entry, in code order. */
   entries: Uint8Array[];
@@ -94,7 +94,7 @@ export function stringCodes(
     throw new Error(`column ${column}: ${nulls} null strings in a non-nullable column (mark it nullable)`);
   }
   // presence flags are only read when there are nulls (definition levels)
-  const present = scratchUint8(nulls > 0 ? rows : 0);
+  const present = scratchFlags(nulls > 0 ? rows : 0);
   if (nulls > 0) for (let i = 0; i < rows; i++) present[i] = codes[i] >= 0 ? 1 : 0;
   return { codes, present, nulls, entries, entryBytes };
 }
