@@ -308,19 +308,23 @@ export class ColumnChunkEncoder {
       case "timestamp_ms": {
         const g = checkNulls(spec, gatherFloat64(segments, rows, true));
         const values = g.values;
+        let min = Number.POSITIVE_INFINITY;
+        let max = Number.NEGATIVE_INFINITY;
         for (let i = 0; i < g.n; i++) {
           const v = values[i];
           if (!(Math.floor(v) === v && v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER)) {
             throw new Error(`column ${spec.name}: timestamp ${v} is not a whole number of ms within ±2^53`);
           }
+          if (v < min) min = v;
+          if (v > max) max = v;
         }
         this.startData(nullable, g.present, rows, g.nulls);
-        writeDeltaBinaryPacked(body, g.values, g.n);
+        writeDeltaBinaryPacked(body, values, g.n, min, max);
         this.page(out, PageType.DATA_PAGE, rows, Encoding.DELTA_BINARY_PACKED);
         return {
           encodings: [Encoding.RLE, Encoding.DELTA_BINARY_PACKED],
           dictionaryPageBytes: 0,
-          statistics: int64Statistics(g.values, g.n, g.nulls),
+          statistics: int64Statistics(min, max, g.n, g.nulls),
         };
       }
       case "bool": {

@@ -28,15 +28,9 @@ function le32(v: number): Uint8Array {
   return new Uint8Array(Int32Array.of(v).buffer);
 }
 
-export function int64Statistics(values: Float64Array, n: number, nullCount: number): ChunkStatistics {
+/** From the chunk's smallest and largest value (the caller's scan already found them). */
+export function int64Statistics(min: number, max: number, n: number, nullCount: number): ChunkStatistics {
   if (n === 0) return { nullCount };
-  let min = values[0];
-  let max = min;
-  for (let i = 1; i < n; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
   const le64 = (v: number) => new Uint8Array(BigInt64Array.of(BigInt(v)).buffer);
   return { nullCount, min: le64(min), max: le64(max) };
 }
