@@ -20,7 +20,7 @@ import {
   int64Statistics,
   stringStatistics,
 } from "./statistics.js";
-import { stringCodes } from "./stringDictionary.js";
+import { entryLength, stringCodes } from "./stringDictionary.js";
 import { CompactWriter } from "./thriftCompact.js";
 
 export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
@@ -227,38 +227,33 @@ export class ColumnChunkEncoder {
     switch (spec.type) {
       case "string": {
         const s = stringCodes(spec.name, segments, rows, nullable);
-        const statistics = stringStatistics(s.entries, s.nulls);
+        const statistics = stringStatistics(s);
         const n = rows - s.nulls;
         if (s.entryBytes > MAX_DICTIONARY_BYTES) {
           this.startData(nullable, s.present, rows, s.nulls);
           body.ensure(s.entryBytes + 4 * n);
+          const buf = body.buf;
+          let p = body.pos;
           for (let i = 0; i < rows; i++) {
             const c = s.codes[i];
             if (c < 0) continue;
-            const e = s.entries[c];
-            body.int32(e.length);
-            body.bytesOf(e);
+            // the entry with its length prefix, as it sits in the dictionary body
+            const from = s.starts[c] - 4;
+            const to = s.starts[c] + entryLength(s, c);
+            for (let k = from; k < to; k++) buf[p++] = s.plain[k];
           }
+          body.pos = p;
           this.page(out, PageType.DATA_PAGE, rows, Encoding.PLAIN);
           return { encodings: [Encoding.PLAIN, Encoding.RLE], dictionaryPageBytes: 0, statistics };
         }
         body.pos = 0;
-        body.ensure(s.entryBytes + 4 * s.entries.length);
-        for (const e of s.entries) {
-          body.int32(e.length);
-          body.bytesOf(e);
-        }
-        const dictionaryPageBytes = this.page(
-          out,
-          PageType.DICTIONARY_PAGE,
-          s.entries.length,
-          Encoding.PLAIN,
-        );
+        body.bytesOf(s.plain);
+        const dictionaryPageBytes = this.page(out, PageType.DICTIONARY_PAGE, s.count, Encoding.PLAIN);
         // the non-null codes, compacted in place (the presence flags are already taken)
         const codes = s.codes;
         if (s.nulls > 0) for (let i = 0, k = 0; i < rows; i++) if (codes[i] >= 0) codes[k++] = codes[i];
         this.startData(nullable, s.present, rows, s.nulls);
-        this.dictionaryCodes(codes, n, s.entries.length);
+        this.dictionaryCodes(codes, n, s.count);
         this.page(out, PageType.DATA_PAGE, rows, Encoding.RLE_DICTIONARY);
         return {
           encodings: [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY],

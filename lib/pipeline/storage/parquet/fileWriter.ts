@@ -1,6 +1,6 @@
 /**
  * A Parquet file written row group by row group: "PAR1", each group's column chunks as they
- * are encoded (straight to the file, so memory holds one chunk), then the footer, its length
+ * are encoded (one write per group, so memory holds one encoded group), then the footer, its length
  * and "PAR1". No version or time in the footer: the same rows give the same bytes. The
  * file's sha256 is taken from the bytes as they are written (no second read).
  */
@@ -14,7 +14,7 @@ import { encodeFooter, type WrittenRowGroup } from "./footer.js";
 
 export const CREATED_BY = "homeforge";
 const MAGIC = new TextEncoder().encode("PAR1");
-/** One chunk buffer for every file (writing is synchronous; a chunk leaves before the next). */
+/** One row-group buffer for every file (writing is synchronous; a group leaves before the next). */
 const sharedChunk = new ByteSink(1 << 20);
 
 export class ParquetFileWriter {
@@ -50,6 +50,7 @@ export class ParquetFileWriter {
     const rows = segments.reduce((n, s) => n + s.rows, 0);
     if (rows === 0) return;
     const group: WrittenRowGroup = { rows, chunks: [] };
+    this.chunk.pos = 0;
     for (const encoder of this.encoders) {
       const name = encoder.spec.name;
       const data = segments.map((s) => {
@@ -57,11 +58,12 @@ export class ParquetFileWriter {
         if (!column) throw new Error(`table ${this.schema.name}: column ${name} is missing`);
         return column;
       });
-      this.chunk.pos = 0;
+      const offset = this.bytes + this.chunk.pos;
       const meta = encoder.encode(this.chunk, data, rows);
-      group.chunks.push({ offset: this.bytes, physicalType: encoder.physicalType, path: name, meta });
-      this.write(this.chunk.bytes());
+      group.chunks.push({ offset, physicalType: encoder.physicalType, path: name, meta });
     }
+    // the group's chunks leave in one write
+    this.write(this.chunk.bytes());
     this.groups.push(group);
   }
 
