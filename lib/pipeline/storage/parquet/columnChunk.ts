@@ -231,7 +231,9 @@ export class ColumnChunkEncoder {
         const n = rows - s.nulls;
         if (s.entryBytes > MAX_DICTIONARY_BYTES) {
           this.startData(nullable, s.present, rows, s.nulls);
-          body.ensure(s.entryBytes + 4 * n);
+          let size = 0;
+          for (let i = 0; i < rows; i++) if (s.codes[i] >= 0) size += 4 + entryLength(s, s.codes[i]);
+          body.ensure(size);
           const buf = body.buf;
           let p = body.pos;
           for (let i = 0; i < rows; i++) {
