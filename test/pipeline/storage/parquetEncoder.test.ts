@@ -339,7 +339,8 @@ test("timestamps near ±2^53 and huge deltas survive DELTA_BINARY_PACKED", async
 test("a string chunk whose dictionary passes 1 MiB goes PLAIN and reads back, statistics included", async () => {
   const schema: TableSchema = { name: "big", columns: [col("s", "string", true)] };
   // 2 600 distinct ~420-byte strings (some non-ASCII), each used twice, and nulls
-  const word = (i: number) => `${i % 7 === 0 ? "Küche-" : "k-"}${String(i).padStart(5, "0")}${"x".repeat(410)}`;
+  const word = (i: number) =>
+    `${i % 7 === 0 ? "Küche-" : "k-"}${String(i).padStart(5, "0")}${"x".repeat(410)}`;
   const s = Array.from({ length: 5_400 }, (_, i) => (i % 27 === 4 ? null : word(i % 2_600)));
   const table = columnTable(schema, { s });
   const path = join(root, "big-dictionary.parquet");

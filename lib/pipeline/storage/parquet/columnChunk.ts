@@ -68,7 +68,8 @@ function gatherInt32(
   segments: readonly ProducedColumnData[],
   rows: number,
 ): Gathered<Int32Array> {
-  if (segments.every((s) => s instanceof Int32Array)) return { ...typedCopy(segments, rows, scratchInt32), present: NO_FLAGS, nulls: 0 };
+  if (segments.every((s) => s instanceof Int32Array))
+    return { ...typedCopy(segments, rows, scratchInt32), present: NO_FLAGS, nulls: 0 };
   const values = scratchInt32(rows);
   const present = scratchFlags(rows);
   let n = 0;
@@ -133,7 +134,7 @@ function gatherFloat64(
 const NO_FLAGS = new Int32Array(0);
 
 function hasNaN(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return true;
   return false;
 }
 
