@@ -306,16 +306,7 @@ export class ColumnChunkEncoder {
       case "timestamp_ms": {
         const g = checkNulls(spec, gatherFloat64(segments, rows, true));
         const values = g.values;
-        let min = Number.POSITIVE_INFINITY;
-        let max = Number.NEGATIVE_INFINITY;
-        for (let i = 0; i < g.n; i++) {
-          const v = values[i];
-          if (!(Math.floor(v) === v && v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER)) {
-            throw new Error(`column ${spec.name}: timestamp ${v} is not a whole number of ms within ±2^53`);
-          }
-          if (v < min) min = v;
-          if (v > max) max = v;
-        }
+        const { min, max } = timestampRange(spec, values, g.n);
         this.startData(nullable, g.present, rows, g.nulls);
         writeDeltaBinaryPacked(body, values, g.n, min, max);
         this.page(out, PageType.DATA_PAGE, rows, Encoding.DELTA_BINARY_PACKED);
@@ -363,6 +354,21 @@ export class ColumnChunkEncoder {
     out.bytesOf(this.body.bytes());
     return out.pos - start;
   }
+}
+
+/** Smallest and largest of whole-ms timestamps within ±2^53; anything else is an error. */
+function timestampRange(spec: ColumnSpec, values: Float64Array, n: number): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!(Math.floor(v) === v && v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER)) {
+      throw new Error(`column ${spec.name}: timestamp ${v} is not a whole number of ms within ±2^53`);
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
 }
 
 /** Dictionary page plus codes against PLAIN's 8 bytes a value. */

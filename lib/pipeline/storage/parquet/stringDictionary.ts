@@ -53,6 +53,37 @@ function appendEntry(value: string): void {
   plain.pos = at + bytes;
 }
 
+/**
+ * Writes one DictionaryColumn segment's codes at `codes[at…]` renumbered through `codeOf`
+ * (called once per entry the segment uses); the segment's nulls. A function of its own so the
+ * per-row loop compiles on its own.
+ */
+function remapSegment(
+  data: DictionaryColumn,
+  codes: Int32Array,
+  at: number,
+  codeOf: (value: string) => number,
+): number {
+  const remap = new Int32Array(data.dictionary.length).fill(-1);
+  const src = data.codes;
+  let nulls = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c < 0) {
+      codes[at + i] = -1;
+      nulls++;
+      continue;
+    }
+    let r = remap[c];
+    if (r < 0) {
+      r = codeOf(data.dictionary[c]);
+      remap[c] = r;
+    }
+    codes[at + i] = r;
+  }
+  return nulls;
+}
+
 export function stringCodes(
   column: string,
   segments: readonly ProducedColumnData[],
@@ -82,22 +113,8 @@ export function stringCodes(
   let at = 0;
   for (const data of segments) {
     if (data instanceof DictionaryColumn) {
-      const remap = new Int32Array(data.dictionary.length).fill(-1);
-      const src = data.codes;
-      for (let i = 0; i < src.length; i++, at++) {
-        const c = src[i];
-        if (c < 0) {
-          codes[at] = -1;
-          nulls++;
-          continue;
-        }
-        let r = remap[c];
-        if (r < 0) {
-          r = codeOf(data.dictionary[c]);
-          remap[c] = r;
-        }
-        codes[at] = r;
-      }
+      nulls += remapSegment(data, codes, at, codeOf);
+      at += data.length;
     } else {
       const src = data as readonly (string | null)[];
       // runs of one value (a home's id on each of its rows) skip the hash lookup
