@@ -120,6 +120,11 @@ function gatherFloat64(
       at += len;
       continue;
     }
+    if (data instanceof Float64Array) {
+      n = gatherPresent(data, values, n, present, at);
+      at += len;
+      continue;
+    }
     for (let i = 0; i < len; i++, at++) {
       const v = src[i];
       if (v === null || v === undefined || (nanIsNull && Number.isNaN(v))) continue;
@@ -128,6 +133,23 @@ function gatherFloat64(
     }
   }
   return { values, n, present, nulls: rows - n };
+}
+
+/** Appends src's non-NaN values at values[n…], flagging their rows from `at`; the new n. */
+function gatherPresent(
+  src: Float64Array,
+  values: Float64Array,
+  n: number,
+  present: Int32Array,
+  at: number,
+): number {
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (Number.isNaN(v)) continue;
+    values[n++] = v;
+    present[at + i] = 1;
+  }
+  return n;
 }
 
 /** Presence flags of a chunk without nulls (never read: its definition levels are one run). */
