@@ -336,6 +336,25 @@ test("timestamps near ±2^53 and huge deltas survive DELTA_BINARY_PACKED", async
   for (let i = 0; i < n; i++) if (valid(i)) assert.is(Number(raw[i]), t[i], `parquet-wasm row ${i}`);
 });
 
+test("a string chunk whose dictionary passes 1 MiB goes PLAIN and reads back, statistics included", async () => {
+  const schema: TableSchema = { name: "big", columns: [col("s", "string", true)] };
+  // 2 600 distinct ~420-byte strings (some non-ASCII), each used twice, and nulls
+  const word = (i: number) =>
+    `${i % 7 === 0 ? "Küche-" : "k-"}${String(i).padStart(5, "0")}${"x".repeat(410)}`;
+  const s = Array.from({ length: 5_400 }, (_, i) => (i % 27 === 4 ? null : word(i % 2_600)));
+  const table = columnTable(schema, { s });
+  const path = join(root, "big-dictionary.parquet");
+  await writeFile(path, { ...table, columns: { s: DictionaryColumn.encode(s) } }, [1_000], 10_000);
+  assert.equal((await readTableFile(path, schema)).columns.s, s);
+  const [meta] = await duckRows(
+    `SELECT encodings, stats_min_value, stats_max_value FROM parquet_metadata('${path}')`,
+  );
+  assert.not.match(String(meta.encodings), /DICTIONARY/);
+  const present = s.filter((v): v is string => v !== null).sort();
+  assert.is(meta.stats_min_value, present[0]);
+  assert.is(meta.stats_max_value, present[present.length - 1]);
+});
+
 test("bad input: a null in a non-nullable column names the column", async () => {
   const schema: TableSchema = { name: "x", columns: [col("s", "string")] };
   const writer = openTableWriter(join(root, "bad.parquet"), schema, "parquet", { groupRows: 4 });

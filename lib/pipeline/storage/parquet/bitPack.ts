@@ -69,3 +69,48 @@ export function bitWidth(max: number): number {
   while (2 ** width <= max) width++;
   return width;
 }
+
+/**
+ * packBits for Int32Array values of at most 32 bits (dictionary codes, shifted deltas; a
+ * negative Int32 is taken as its unsigned bits): the same bytes, accumulated a 32-bit word
+ * at a time, which is what the hot columns need.
+ */
+export function packInt32(
+  out: ByteSink,
+  values: Int32Array,
+  start: number,
+  end: number,
+  count: number,
+  width: number,
+): void {
+  if (width === 0) return;
+  const total = (count * width) >> 3;
+  out.ensure(total + 4);
+  const buf = out.buf;
+  let p = out.pos;
+  let acc = 0;
+  let bits = 0;
+  const stop = Math.min(end, start + count);
+  for (let i = start; i < stop; i++) {
+    const v = values[i];
+    acc |= v << bits;
+    bits += width;
+    if (bits >= 32) {
+      buf[p] = acc;
+      buf[p + 1] = acc >>> 8;
+      buf[p + 2] = acc >>> 16;
+      buf[p + 3] = acc >>> 24;
+      p += 4;
+      bits -= 32;
+      acc = bits === 0 ? 0 : v >>> (width - bits);
+    }
+  }
+  while (bits > 0) {
+    buf[p++] = acc;
+    acc >>>= 8;
+    bits -= 8;
+  }
+  const last = out.pos + total;
+  buf.fill(0, p, last);
+  out.pos = last;
+}

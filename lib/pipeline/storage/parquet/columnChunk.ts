@@ -11,7 +11,7 @@ import { ByteSink } from "./byteSink.js";
 import { writeDeltaBinaryPacked } from "./deltaBinaryPacked.js";
 import { float64Codes } from "./float64Dictionary.js";
 import { writeDefinitionLevels, writeHybrid } from "./rleHybrid.js";
-import { scratchFloat64, scratchInt32, scratchUint8 } from "./scratch.js";
+import { scratchFlags, scratchFloat64, scratchInt32 } from "./scratch.js";
 import {
   boolStatistics,
   type ChunkStatistics,
@@ -20,7 +20,7 @@ import {
   int64Statistics,
   stringStatistics,
 } from "./statistics.js";
-import { stringCodes } from "./stringDictionary.js";
+import { entryLength, stringCodes } from "./stringDictionary.js";
 import { CompactWriter } from "./thriftCompact.js";
 
 export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
@@ -55,7 +55,7 @@ export interface ChunkMeta {
 interface Gathered<T> {
   values: T;
   n: number;
-  present: Uint8Array;
+  present: Int32Array;
   nulls: number;
 }
 
@@ -68,8 +68,10 @@ function gatherInt32(
   segments: readonly ProducedColumnData[],
   rows: number,
 ): Gathered<Int32Array> {
+  if (segments.every((s) => s instanceof Int32Array))
+    return { ...typedCopy(segments, rows, scratchInt32), present: NO_FLAGS, nulls: 0 };
   const values = scratchInt32(rows);
-  const present = scratchUint8(rows);
+  const present = scratchFlags(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
@@ -100,8 +102,12 @@ function gatherFloat64(
   rows: number,
   nanIsNull: boolean,
 ): Gathered<Float64Array> {
+  // typed segments without a missing value: one view or one copy, no presence flags
+  if (segments.every((s) => s instanceof Float64Array && !(nanIsNull && hasNaN(s)))) {
+    return { ...typedCopy(segments, rows, scratchFloat64), present: NO_FLAGS, nulls: 0 };
+  }
   const values = scratchFloat64(rows);
-  const present = scratchUint8(rows);
+  const present = scratchFlags(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
@@ -111,6 +117,11 @@ function gatherFloat64(
       values.set(data, n);
       n += len;
       present.fill(1, at, at + len);
+      at += len;
+      continue;
+    }
+    if (data instanceof Float64Array) {
+      n = gatherPresent(data, values, n, present, at);
       at += len;
       continue;
     }
@@ -124,13 +135,54 @@ function gatherFloat64(
   return { values, n, present, nulls: rows - n };
 }
 
+/** Appends src's non-NaN values at values[n…], flagging their rows from `at`; the new n. */
+function gatherPresent(
+  src: Float64Array,
+  values: Float64Array,
+  n: number,
+  present: Int32Array,
+  at: number,
+): number {
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (Number.isNaN(v)) continue;
+    values[n++] = v;
+    present[at + i] = 1;
+  }
+  return n;
+}
+
+/** Presence flags of a chunk without nulls (never read: its definition levels are one run). */
+const NO_FLAGS = new Int32Array(0);
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return true;
+  return false;
+}
+
+/** All-typed segments as one array: the segment itself when there is one, else a scratch copy. */
+function typedCopy<T extends Int32Array | Float64Array>(
+  segments: readonly ProducedColumnData[],
+  rows: number,
+  scratch: (n: number) => T,
+): { values: T; n: number } {
+  if (segments.length === 1) return { values: segments[0] as T, n: rows };
+  const values = scratch(rows);
+  let n = 0;
+  for (const data of segments) {
+    values.set(data as T, n);
+    n += (data as T).length;
+  }
+  return { values, n };
+}
+
 function gatherBool(
   spec: ColumnSpec,
   segments: readonly ProducedColumnData[],
   rows: number,
 ): Gathered<Uint8Array> {
   const values = new Uint8Array(rows);
-  const present = new Uint8Array(rows);
+  const present = scratchFlags(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
@@ -161,9 +213,15 @@ function checkNulls<T>(spec: ColumnSpec, g: Gathered<T>): Gathered<T> {
   return g;
 }
 
+/**
+ * One body buffer for every encoder: a chunk is encoded synchronously and copied out before
+ * the next, and a per-encoder buffer would be allocated and grown again for every file.
+ */
+const sharedBody = new ByteSink(1 << 20);
+
 export class ColumnChunkEncoder {
-  /** Page bodies are built here, then copied after their header (reused across groups). */
-  private readonly body = new ByteSink(1 << 16);
+  /** Page bodies are built here, then copied after their header. */
+  private readonly body = sharedBody;
   readonly physicalType: number;
 
   constructor(readonly spec: ColumnSpec) {
@@ -192,38 +250,35 @@ export class ColumnChunkEncoder {
     switch (spec.type) {
       case "string": {
         const s = stringCodes(spec.name, segments, rows, nullable);
-        const statistics = stringStatistics(s.entries, s.nulls);
+        const statistics = stringStatistics(s);
         const n = rows - s.nulls;
         if (s.entryBytes > MAX_DICTIONARY_BYTES) {
           this.startData(nullable, s.present, rows, s.nulls);
-          body.ensure(s.entryBytes + 4 * n);
+          let size = 0;
+          for (let i = 0; i < rows; i++) if (s.codes[i] >= 0) size += 4 + entryLength(s, s.codes[i]);
+          body.ensure(size);
+          const buf = body.buf;
+          let p = body.pos;
           for (let i = 0; i < rows; i++) {
             const c = s.codes[i];
             if (c < 0) continue;
-            const e = s.entries[c];
-            body.int32(e.length);
-            body.bytesOf(e);
+            // the entry with its length prefix, as it sits in the dictionary body
+            const from = s.starts[c] - 4;
+            const to = s.starts[c] + entryLength(s, c);
+            for (let k = from; k < to; k++) buf[p++] = s.plain[k];
           }
+          body.pos = p;
           this.page(out, PageType.DATA_PAGE, rows, Encoding.PLAIN);
           return { encodings: [Encoding.PLAIN, Encoding.RLE], dictionaryPageBytes: 0, statistics };
         }
         body.pos = 0;
-        body.ensure(s.entryBytes + 4 * s.entries.length);
-        for (const e of s.entries) {
-          body.int32(e.length);
-          body.bytesOf(e);
-        }
-        const dictionaryPageBytes = this.page(
-          out,
-          PageType.DICTIONARY_PAGE,
-          s.entries.length,
-          Encoding.PLAIN,
-        );
+        body.bytesOf(s.plain);
+        const dictionaryPageBytes = this.page(out, PageType.DICTIONARY_PAGE, s.count, Encoding.PLAIN);
         // the non-null codes, compacted in place (the presence flags are already taken)
         const codes = s.codes;
         if (s.nulls > 0) for (let i = 0, k = 0; i < rows; i++) if (codes[i] >= 0) codes[k++] = codes[i];
         this.startData(nullable, s.present, rows, s.nulls);
-        this.dictionaryCodes(codes, n, s.entries.length);
+        this.dictionaryCodes(codes, n, s.count);
         this.page(out, PageType.DATA_PAGE, rows, Encoding.RLE_DICTIONARY);
         return {
           encodings: [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY],
@@ -273,19 +328,14 @@ export class ColumnChunkEncoder {
       case "timestamp_ms": {
         const g = checkNulls(spec, gatherFloat64(segments, rows, true));
         const values = g.values;
-        for (let i = 0; i < g.n; i++) {
-          const v = values[i];
-          if (!(Math.floor(v) === v && v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER)) {
-            throw new Error(`column ${spec.name}: timestamp ${v} is not a whole number of ms within ±2^53`);
-          }
-        }
+        const { min, max } = timestampRange(spec, values, g.n);
         this.startData(nullable, g.present, rows, g.nulls);
-        writeDeltaBinaryPacked(body, g.values, g.n);
+        writeDeltaBinaryPacked(body, values, g.n, min, max);
         this.page(out, PageType.DATA_PAGE, rows, Encoding.DELTA_BINARY_PACKED);
         return {
           encodings: [Encoding.RLE, Encoding.DELTA_BINARY_PACKED],
           dictionaryPageBytes: 0,
-          statistics: int64Statistics(g.values, g.n, g.nulls),
+          statistics: int64Statistics(min, max, g.n, g.nulls),
         };
       }
       case "bool": {
@@ -303,7 +353,7 @@ export class ColumnChunkEncoder {
   }
 
   /** Resets the body and writes the definition levels of an OPTIONAL column. */
-  private startData(nullable: boolean, present: Uint8Array, rows: number, nulls: number): void {
+  private startData(nullable: boolean, present: Int32Array, rows: number, nulls: number): void {
     this.body.pos = 0;
     if (nullable) writeDefinitionLevels(this.body, present, rows, nulls);
   }
@@ -326,6 +376,21 @@ export class ColumnChunkEncoder {
     out.bytesOf(this.body.bytes());
     return out.pos - start;
   }
+}
+
+/** Smallest and largest of whole-ms timestamps within ±2^53; anything else is an error. */
+function timestampRange(spec: ColumnSpec, values: Float64Array, n: number): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!(Math.floor(v) === v && v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER)) {
+      throw new Error(`column ${spec.name}: timestamp ${v} is not a whole number of ms within ±2^53`);
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
 }
 
 /** Dictionary page plus codes against PLAIN's 8 bytes a value. */

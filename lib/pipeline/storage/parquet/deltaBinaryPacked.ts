@@ -5,7 +5,7 @@
  * ±2^51 (deltas and shifted deltas then stay below 2^53) takes the double path; any other
  * page is coded through BigInt (correct, slower, never met by real timestamps).
  */
-import { bitWidth, packBits } from "./bitPack.js";
+import { bitWidth, packBits, packInt32 } from "./bitPack.js";
 import type { ByteSink } from "./byteSink.js";
 
 const BLOCK = 128;
@@ -14,9 +14,21 @@ const MINIBLOCK = BLOCK / MINIBLOCKS;
 const SAFE = 2 ** 51;
 
 const scratch = new Float64Array(BLOCK);
+/** A miniblock's shifted deltas when they fit 31 bits (always, for real timestamps). */
+const narrow = new Int32Array(MINIBLOCK);
+const miniblockMaxima = new Float64Array(MINIBLOCKS);
 
-/** Writes values[0, n) (integers with |v| ≤ 2^53). */
-export function writeDeltaBinaryPacked(out: ByteSink, values: Float64Array, n: number): void {
+/**
+ * Writes values[0, n) (integers with |v| ≤ 2^53). `min` / `max` of the values, when the
+ * caller has them, spare a scan.
+ */
+export function writeDeltaBinaryPacked(
+  out: ByteSink,
+  values: Float64Array,
+  n: number,
+  min = Number.NaN,
+  max = Number.NaN,
+): void {
   out.varint(BLOCK);
   out.varint(MINIBLOCKS);
   out.varint(n);
@@ -24,24 +36,39 @@ export function writeDeltaBinaryPacked(out: ByteSink, values: Float64Array, n: n
     out.zigzag(0);
     return;
   }
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (!(v < SAFE && v > -SAFE)) {
-      writeBlocksBig(out, values, n);
-      return;
+  if (Number.isNaN(min) || Number.isNaN(max)) {
+    min = Number.POSITIVE_INFINITY;
+    max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
+  }
+  if (!(max < SAFE && min > -SAFE)) {
+    writeBlocksBig(out, values, n);
+    return;
   }
   out.zigzag(values[0]);
   const deltas = scratch;
+  const maxima = miniblockMaxima;
   for (let b = 1; b < n; b += BLOCK) {
     const m = Math.min(BLOCK, n - b);
-    let min = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < m; k++) {
-      const d = values[b + k] - values[b + k - 1];
-      deltas[k] = d;
-      if (d < min) min = d;
+    // one pass: the deltas, the block's smallest and each miniblock's largest
+    let low = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < MINIBLOCKS; j++) {
+      const start = j * MINIBLOCK;
+      const stop = Math.min(m, start + MINIBLOCK);
+      let high = Number.NEGATIVE_INFINITY;
+      for (let k = start; k < stop; k++) {
+        const d = values[b + k] - values[b + k - 1];
+        deltas[k] = d;
+        if (d < low) low = d;
+        if (d > high) high = d;
+      }
+      maxima[j] = high;
     }
-    out.zigzag(min);
+    out.zigzag(low);
     out.ensure(MINIBLOCKS);
     const widthsAt = out.pos;
     out.pos += MINIBLOCKS;
@@ -52,15 +79,15 @@ export function writeDeltaBinaryPacked(out: ByteSink, values: Float64Array, n: n
         continue;
       }
       const stop = Math.min(m, start + MINIBLOCK);
-      let max = 0;
-      for (let k = start; k < stop; k++) {
-        const v = deltas[k] - min;
-        deltas[k] = v;
-        if (v > max) max = v;
-      }
-      const width = bitWidth(max);
+      const width = bitWidth(maxima[j] - low);
       out.buf[widthsAt + j] = width;
-      packBits(out, deltas, start, stop, MINIBLOCK, width);
+      if (width > 31) {
+        for (let k = start; k < stop; k++) deltas[k] -= low;
+        packBits(out, deltas, start, stop, MINIBLOCK, width);
+        continue;
+      }
+      for (let k = start; k < stop; k++) narrow[k - start] = deltas[k] - low;
+      packInt32(out, narrow, 0, stop - start, MINIBLOCK, width);
     }
   }
 }

@@ -1,8 +1,10 @@
 /**
  * A Parquet file written row group by row group: "PAR1", each group's column chunks as they
- * are encoded (straight to the file, so memory holds one chunk), then the footer, its length
- * and "PAR1". No version or time in the footer: the same rows give the same bytes.
+ * are encoded (one write per group, so memory holds one encoded group), then the footer, its length
+ * and "PAR1". No version or time in the footer: the same rows give the same bytes. The
+ * file's sha256 is taken from the bytes as they are written (no second read).
  */
+import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { ProducedTable, TableSchema } from "../../../core/columnTable.js";
 import { parquetSchema } from "../parquetSchema.js";
@@ -12,14 +14,19 @@ import { encodeFooter, type WrittenRowGroup } from "./footer.js";
 
 export const CREATED_BY = "homeforge";
 const MAGIC = new TextEncoder().encode("PAR1");
+/** One row-group buffer for every file (writing is synchronous; a group leaves before the next). */
+const sharedChunk = new ByteSink(1 << 20);
 
 export class ParquetFileWriter {
   private readonly fd: number;
   private readonly encoders: ColumnChunkEncoder[];
-  private readonly chunk = new ByteSink(1 << 16);
+  private readonly chunk = sharedChunk;
   private readonly groups: WrittenRowGroup[] = [];
+  private readonly hash: Hash = createHash("sha256");
   private closed = false;
   bytes = 0;
+  /** Hex sha256 of the whole file, set by finish. */
+  sha256 = "";
 
   constructor(
     readonly path: string,
@@ -34,6 +41,7 @@ export class ParquetFileWriter {
   private write(bytes: Uint8Array): void {
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+    this.hash.update(bytes);
     this.bytes += bytes.length;
   }
 
@@ -42,6 +50,7 @@ export class ParquetFileWriter {
     const rows = segments.reduce((n, s) => n + s.rows, 0);
     if (rows === 0) return;
     const group: WrittenRowGroup = { rows, chunks: [] };
+    this.chunk.pos = 0;
     for (const encoder of this.encoders) {
       const name = encoder.spec.name;
       const data = segments.map((s) => {
@@ -49,11 +58,12 @@ export class ParquetFileWriter {
         if (!column) throw new Error(`table ${this.schema.name}: column ${name} is missing`);
         return column;
       });
-      this.chunk.pos = 0;
+      const offset = this.bytes + this.chunk.pos;
       const meta = encoder.encode(this.chunk, data, rows);
-      group.chunks.push({ offset: this.bytes, physicalType: encoder.physicalType, path: name, meta });
-      this.write(this.chunk.bytes());
+      group.chunks.push({ offset, physicalType: encoder.physicalType, path: name, meta });
     }
+    // the group's chunks leave in one write
+    this.write(this.chunk.bytes());
     this.groups.push(group);
   }
 
@@ -66,6 +76,7 @@ export class ParquetFileWriter {
     this.write(length);
     this.write(MAGIC);
     this.close();
+    this.sha256 = this.hash.digest("hex");
     return this.bytes;
   }
 

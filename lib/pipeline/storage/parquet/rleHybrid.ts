@@ -2,41 +2,49 @@
  * Parquet's RLE / bit-packing hybrid for dictionary codes and definition levels: a run of 8
  * or more equal values becomes one RLE run, anything else goes out bit-packed in groups of 8.
  */
-import { packBits } from "./bitPack.js";
+import { packInt32 } from "./bitPack.js";
 import type { ByteSink } from "./byteSink.js";
 
-/** Length of the run of equal values at `i`, looking at most `cap` values ahead. */
-function runAt(values: ArrayLike<number>, i: number, n: number, cap: number): number {
-  const v = values[i];
-  const stop = Math.min(n, i + cap);
-  let j = i + 1;
-  while (j < stop && values[j] === v) j++;
-  return j - i;
-}
-
-/** Writes values[0, n) (each below 2^width, width ≤ 32) as hybrid runs. */
-export function writeHybrid(out: ByteSink, values: ArrayLike<number>, n: number, width: number): void {
+/**
+ * Writes values[0, n) (each in [0, 2^width), width ≤ 32) as hybrid runs; groups are packed
+ * a word at a time.
+ */
+export function writeHybrid(out: ByteSink, values: Int32Array, n: number, width: number): void {
   const valueBytes = (width + 7) >> 3;
   let i = 0;
   while (i < n) {
-    const run = runAt(values, i, n, n);
-    if (run >= 8) {
-      out.varint(run * 2);
-      let v = values[i];
-      for (let b = 0; b < valueBytes; b++) {
-        out.byte(v & 0xff);
-        v >>>= 8;
-      }
-      i += run;
+    const v = values[i];
+    let j = i + 1;
+    while (j < n && values[j] === v) j++;
+    if (j - i >= 8) {
+      out.varint((j - i) * 2);
+      out.ensure(4);
+      for (let b = 0, x = v; b < valueBytes; b++, x >>>= 8) out.buf[out.pos++] = x & 0xff;
+      i = j;
       continue;
     }
+    // bit-packed groups of 8 until a run of 8 starts on a group boundary
     const start = i;
-    do i += 8;
-    while (i < n && runAt(values, i, n, 8) < 8);
+    for (;;) {
+      i += 8;
+      if (i >= n) break;
+      if (i + 8 > n) continue;
+      const g = values[i];
+      if (
+        values[i + 1] === g &&
+        values[i + 2] === g &&
+        values[i + 3] === g &&
+        values[i + 4] === g &&
+        values[i + 5] === g &&
+        values[i + 6] === g &&
+        values[i + 7] === g
+      )
+        break;
+    }
     const end = Math.min(i, n);
     const groups = (end - start + 7) >> 3;
     out.varint(groups * 2 + 1);
-    packBits(out, values, start, end, groups * 8, width);
+    packInt32(out, values, start, end, groups * 8, width);
     i = end;
   }
 }
@@ -45,7 +53,7 @@ export function writeHybrid(out: ByteSink, values: ArrayLike<number>, n: number,
  * Definition levels of a v1 data page (bit width 1) with their 4-byte length prefix;
  * `present[i]` is 1 for a value, 0 for a null.
  */
-export function writeDefinitionLevels(out: ByteSink, present: Uint8Array, n: number, nulls: number): void {
+export function writeDefinitionLevels(out: ByteSink, present: Int32Array, n: number, nulls: number): void {
   const at = out.pos;
   out.int32(0);
   if (nulls === 0) {

@@ -7,7 +7,7 @@
 let f64 = new Float64Array(0);
 let i32a = new Int32Array(0);
 let i32b = new Int32Array(0);
-let u8 = new Uint8Array(0);
+let flags = new Int32Array(0);
 
 const grow = (n: number) => Math.ceil(Math.max(n, 1024) * 1.25);
 
@@ -28,10 +28,10 @@ export function scratchInt32B(n: number): Int32Array {
   return i32b.subarray(0, n);
 }
 
-/** Zero-filled. */
-export function scratchUint8(n: number): Uint8Array {
-  if (u8.length < n) u8 = new Uint8Array(grow(n));
-  const out = u8.subarray(0, n);
+/** Presence flags (1 value, 0 null), zero-filled; Int32 so levels share the codes' RLE writer. */
+export function scratchFlags(n: number): Int32Array {
+  if (flags.length < n) flags = new Int32Array(grow(n));
+  const out = flags.subarray(0, n);
   out.fill(0);
   return out;
 }

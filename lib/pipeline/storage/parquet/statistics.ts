@@ -4,7 +4,7 @@
  * Readers prune row groups on them, so they must be exact: a float chunk holding NaN gets
  * none, and a zero minimum is written as -0 and a zero maximum as +0 (the spec's rule).
  */
-import { compareBytes } from "./stringDictionary.js";
+import { compareBytesAt, entryLength, type StringCodes } from "./stringDictionary.js";
 
 export interface ChunkStatistics {
   nullCount: number;
@@ -28,15 +28,9 @@ function le32(v: number): Uint8Array {
   return new Uint8Array(Int32Array.of(v).buffer);
 }
 
-export function int64Statistics(values: Float64Array, n: number, nullCount: number): ChunkStatistics {
+/** From the chunk's smallest and largest value (the caller's scan already found them). */
+export function int64Statistics(min: number, max: number, n: number, nullCount: number): ChunkStatistics {
   if (n === 0) return { nullCount };
-  let min = values[0];
-  let max = min;
-  for (let i = 1; i < n; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
   const le64 = (v: number) => new Uint8Array(BigInt64Array.of(BigInt(v)).buffer);
   return { nullCount, min: le64(min), max: le64(max) };
 }
@@ -71,14 +65,30 @@ export function boolStatistics(values: Uint8Array, n: number, nullCount: number)
   return { nullCount, min: Uint8Array.of(ones === n ? 1 : 0), max: Uint8Array.of(ones > 0 ? 1 : 0) };
 }
 
-export function stringStatistics(entries: readonly Uint8Array[], nullCount: number): ChunkStatistics {
-  if (entries.length === 0) return { nullCount };
-  let min = entries[0];
-  let max = min;
-  for (let i = 1; i < entries.length; i++) {
-    const e = entries[i];
-    if (compareBytes(e, min) < 0) min = e;
-    else if (compareBytes(e, max) > 0) max = e;
+/** Over a chunk's dictionary entries (each distinct string once), not its rows. */
+export function stringStatistics(s: StringCodes): ChunkStatistics {
+  const nullCount = s.nulls;
+  if (s.count === 0) return { nullCount };
+  const buf = s.plain;
+  let min = 0;
+  let max = 0;
+  let minLength = entryLength(s, 0);
+  let maxLength = minLength;
+  for (let c = 1; c < s.count; c++) {
+    const at = s.starts[c];
+    const length = entryLength(s, c);
+    if (compareBytesAt(buf, at, length, s.starts[min], minLength) < 0) {
+      min = c;
+      minLength = length;
+    } else if (compareBytesAt(buf, at, length, s.starts[max], maxLength) > 0) {
+      max = c;
+      maxLength = length;
+    }
   }
-  return { nullCount, min, max };
+  // copies: the entries live in work memory that the next chunk overwrites
+  return {
+    nullCount,
+    min: buf.slice(s.starts[min], s.starts[min] + minLength),
+    max: buf.slice(s.starts[max], s.starts[max] + maxLength),
+  };
 }

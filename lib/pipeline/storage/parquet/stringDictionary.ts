@@ -7,22 +7,81 @@
  */
 import type { ProducedColumnData } from "../../../core/columnTable.js";
 import { DictionaryColumn } from "../../../core/dictionaryColumn.js";
-import { scratchInt32B, scratchUint8 } from "./scratch.js";
+import { ByteSink } from "./byteSink.js";
+import { scratchFlags, scratchInt32B } from "./scratch.js";
 
 const utf8 = new TextEncoder();
 /** Equal to no row value: the "previous value" before the first row. */
 const NO_STRING = {};
+/** The entries of the chunk being coded, as a PLAIN dictionary page body (shared work memory). */
+const plain = new ByteSink(1 << 16);
+let starts = new Int32Array(1024);
 
 export interface StringCodes {
   /** Per row: the entry's code, or -1 for null (shared work memory: valid until the next chunk). */
   codes: Int32Array;
   /** Per row: 1 when present, 0 for null. */
-  present: Uint8Array;
+  present: Int32Array;
   nulls: number;
-  /** UTF-8 bytes of each entry, in code order. */
-  entries: Uint8Array[];
+  /** Number of entries. */
+  count: number;
+  /**
+   * The entries in code order, each as a 4-byte length and its UTF-8 bytes: a PLAIN
+   * dictionary page body (shared work memory, like `codes`).
+   */
+  plain: Uint8Array;
+  /** Where entry c's bytes begin in `plain` (its length prefix is the 4 bytes before). */
+  starts: Int32Array;
   /** Sum of the entries' byte lengths. */
   entryBytes: number;
+}
+
+/** Appends a length-prefixed UTF-8 entry to `plain`; ASCII is copied by hand (no allocation). */
+function appendEntry(value: string): void {
+  const len = value.length;
+  plain.ensure(4 + 3 * len);
+  const buf = plain.buf;
+  const at = plain.pos + 4;
+  let i = 0;
+  for (; i < len; i++) {
+    const ch = value.charCodeAt(i);
+    if (ch >= 0x80) break;
+    buf[at + i] = ch;
+  }
+  const bytes = i === len ? len : utf8.encodeInto(value, buf.subarray(at)).written;
+  plain.int32(bytes);
+  plain.pos = at + bytes;
+}
+
+/**
+ * Writes one DictionaryColumn segment's codes at `codes[at…]` renumbered through `codeOf`
+ * (called once per entry the segment uses); the segment's nulls. A function of its own so the
+ * per-row loop compiles on its own.
+ */
+function remapSegment(
+  data: DictionaryColumn,
+  codes: Int32Array,
+  at: number,
+  codeOf: (value: string) => number,
+): number {
+  const remap = new Int32Array(data.dictionary.length).fill(-1);
+  const src = data.codes;
+  let nulls = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c < 0) {
+      codes[at + i] = -1;
+      nulls++;
+      continue;
+    }
+    let r = remap[c];
+    if (r < 0) {
+      r = codeOf(data.dictionary[c]);
+      remap[c] = r;
+    }
+    codes[at + i] = r;
+  }
+  return nulls;
 }
 
 export function stringCodes(
@@ -32,40 +91,30 @@ export function stringCodes(
   nullable: boolean,
 ): StringCodes {
   const index = new Map<string, number>();
-  const entries: Uint8Array[] = [];
-  let entryBytes = 0;
+  let count = 0;
+  plain.pos = 0;
   const codes = scratchInt32B(rows);
   let nulls = 0;
   const codeOf = (value: string): number => {
     let code = index.get(value);
     if (code === undefined) {
-      code = entries.length;
+      code = count++;
       index.set(value, code);
-      const bytes = utf8.encode(value);
-      entries.push(bytes);
-      entryBytes += bytes.length;
+      if (code >= starts.length) {
+        const next = new Int32Array(starts.length * 2);
+        next.set(starts);
+        starts = next;
+      }
+      starts[code] = plain.pos + 4;
+      appendEntry(value);
     }
     return code;
   };
   let at = 0;
   for (const data of segments) {
     if (data instanceof DictionaryColumn) {
-      const remap = new Int32Array(data.dictionary.length).fill(-1);
-      const src = data.codes;
-      for (let i = 0; i < src.length; i++, at++) {
-        const c = src[i];
-        if (c < 0) {
-          codes[at] = -1;
-          nulls++;
-          continue;
-        }
-        let r = remap[c];
-        if (r < 0) {
-          r = codeOf(data.dictionary[c]);
-          remap[c] = r;
-        }
-        codes[at] = r;
-      }
+      nulls += remapSegment(data, codes, at, codeOf);
+      at += data.length;
     } else {
       const src = data as readonly (string | null)[];
       // runs of one value (a home's id on each of its rows) skip the hash lookup
@@ -94,14 +143,22 @@ export function stringCodes(
     throw new Error(`column ${column}: ${nulls} null strings in a non-nullable column (mark it nullable)`);
   }
   // presence flags are only read when there are nulls (definition levels)
-  const present = scratchUint8(nulls > 0 ? rows : 0);
+  const present = scratchFlags(nulls > 0 ? rows : 0);
   if (nulls > 0) for (let i = 0; i < rows; i++) present[i] = codes[i] >= 0 ? 1 : 0;
-  return { codes, present, nulls, entries, entryBytes };
+  return { codes, present, nulls, count, plain: plain.bytes(), starts, entryBytes: plain.pos - 4 * count };
 }
 
-/** Unsigned bytewise order of UTF-8 strings (Parquet's order for BYTE_ARRAY statistics). */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
+/**
+ * Unsigned bytewise order (Parquet's order for BYTE_ARRAY statistics) of the `al` bytes at
+ * `a` and the `bl` bytes at `b` in `buf`.
+ */
+/** Byte length of entry `c` of a StringCodes. */
+export function entryLength(s: StringCodes, c: number): number {
+  return (c + 1 < s.count ? s.starts[c + 1] - 4 : s.plain.length) - s.starts[c];
+}
+
+export function compareBytesAt(buf: Uint8Array, a: number, al: number, b: number, bl: number): number {
+  const n = Math.min(al, bl);
+  for (let i = 0; i < n; i++) if (buf[a + i] !== buf[b + i]) return buf[a + i] - buf[b + i];
+  return al - bl;
 }
