@@ -37,7 +37,7 @@ function stateColumn(events: HomeEvents): DictionaryColumn {
   const n = events.length;
   const dictionary = [...events.stateNames];
   const codes = new Int32Array(n);
-  const memo = new Map<number, number>();
+  const memo = new ReadingMemo();
   const { state, value } = events;
   for (let i = 0; i < n; i++) {
     const code = state[i];
@@ -47,7 +47,7 @@ function stateColumn(events: HomeEvents): DictionaryColumn {
     }
     const v = value[i];
     let entry = memo.get(v);
-    if (entry === undefined) {
+    if (entry < 0) {
       entry = dictionary.length;
       dictionary.push(formatReading(v));
       if (memo.size < MAX_MEMO) memo.set(v, entry);
@@ -55,4 +55,78 @@ function stateColumn(events: HomeEvents): DictionaryColumn {
     codes[i] = entry;
   }
   return new DictionaryColumn(dictionary, codes);
+}
+
+/**
+ * Reading → dictionary entry, keyed like a Map<number> (-0 is 0, every NaN is one key) but
+ * hashed on the value's bits with open addressing: a Map of heap numbers was most of
+ * eventsTable's time.
+ */
+class ReadingMemo {
+  /** Keyed (non-NaN) readings stored. */
+  private count = 0;
+  private bits = 10;
+  private slots = new Int32Array(1 << this.bits).fill(-1);
+  private keys = new Float64Array(1 << (this.bits - 1));
+  private entries = new Int32Array(1 << (this.bits - 1));
+  private nanEntry = -1;
+  private readonly word = new Float64Array(1);
+  private readonly halves = new Int32Array(this.word.buffer);
+
+  get size(): number {
+    return this.count + (this.nanEntry >= 0 ? 1 : 0);
+  }
+
+  private slotOf(v: number): number {
+    this.word[0] = v;
+    const h = Math.imul(this.halves[0] ^ Math.imul(this.halves[1], 0x9e3779b1), 0x85ebca6b);
+    return h >>> (32 - this.bits);
+  }
+
+  /** The entry of reading v, or -1. */
+  get(value: number): number {
+    if (Number.isNaN(value)) return this.nanEntry;
+    const v = value + 0; // -0 → 0
+    const mask = (1 << this.bits) - 1;
+    for (let h = this.slotOf(v); ; h = (h + 1) & mask) {
+      const k = this.slots[h];
+      if (k < 0) return -1;
+      if (this.keys[k] === v) return this.entries[k];
+    }
+  }
+
+  set(value: number, entry: number): void {
+    if (Number.isNaN(value)) {
+      this.nanEntry = entry;
+      return;
+    }
+    const v = value + 0;
+    if ((this.count + 1) * 2 > 1 << this.bits) this.grow();
+    const mask = (1 << this.bits) - 1;
+    let h = this.slotOf(v);
+    while (this.slots[h] >= 0) h = (h + 1) & mask;
+    const k = this.count++;
+    if (k >= this.keys.length) {
+      const keys = new Float64Array(this.keys.length * 2);
+      const entries = new Int32Array(this.keys.length * 2);
+      keys.set(this.keys);
+      entries.set(this.entries);
+      this.keys = keys;
+      this.entries = entries;
+    }
+    this.keys[k] = v;
+    this.entries[k] = entry;
+    this.slots[h] = k;
+  }
+
+  private grow(): void {
+    this.bits++;
+    const mask = (1 << this.bits) - 1;
+    this.slots = new Int32Array(1 << this.bits).fill(-1);
+    for (let k = 0; k < this.count; k++) {
+      let h = this.slotOf(this.keys[k]);
+      while (this.slots[h] >= 0) h = (h + 1) & mask;
+      this.slots[h] = k;
+    }
+  }
 }

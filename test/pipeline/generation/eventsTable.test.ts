@@ -65,6 +65,28 @@ test("the string columns are dictionary codes, decoding to the strings built row
   assert.ok(state.dictionary.length < events.length / 4, "each distinct reading is one entry");
 });
 
+test("readings are memoised like a Map: -0 is 0, every NaN is one entry, thousands of values", () => {
+  const values = [0, -0, Number.NaN, 1.5, -1.5, 0.1, 1e300, -1e-300, Number.NaN, 0, 5e-324];
+  for (let i = 0; i < 3000; i++) values.push(i / 7, -i / 7);
+  const n = values.length;
+  const fake = {
+    ...events,
+    length: n,
+    entityIndex: new Int32Array(n),
+    time: new Float64Array(n),
+    state: new Uint8Array(n).fill(NUMERIC_STATE),
+    value: Float64Array.from(values),
+  };
+  const state = eventsTable(fake, home).columns.state as DictionaryColumn;
+  const distinct = new Map<number, number>();
+  for (const v of values) if (!distinct.has(v)) distinct.set(v, distinct.size);
+  assert.is(state.dictionary.length, events.stateNames.length + distinct.size);
+  for (let i = 0; i < n; i++) {
+    assert.is(state.at(i), formatReading(values[i]));
+    assert.is(state.codes[i], events.stateNames.length + (distinct.get(values[i]) as number));
+  }
+});
+
 test("the events table survives a Parquet round trip, NaN values as nulls", async () => {
   const dir = tempDir();
   const path = join(dir, "events.parquet");
