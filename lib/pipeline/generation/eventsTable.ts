@@ -22,9 +22,9 @@ export function eventsTable(events: HomeEvents, generated: GeneratedHome): Produ
   return columnTable(EVENTS_SCHEMA, {
     home_id: DictionaryColumn.constant(generated.home.homeId, n),
     entity_id: new DictionaryColumn(entityIds, entityCodes),
-    time: events.time.length === n ? events.time : events.time.slice(0, n),
+    time: events.time.length === n ? events.time : events.time.subarray(0, n),
     state: stateColumn(events),
-    value: events.value.length === n ? events.value : events.value.slice(0, n),
+    value: events.value.length === n ? events.value : events.value.subarray(0, n),
   });
 }
 
