@@ -38,24 +38,13 @@ export class DictionaryColumn {
 
   /** Codes a plain string column (entries in order of first appearance). */
   static encode(values: readonly (string | null)[]): DictionaryColumn {
-    const index = new Map<string, number>();
-    const dictionary: string[] = [];
+    const interner = new StringInterner();
     const codes = new Int32Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (v === null || v === undefined) {
-        codes[i] = -1;
-        continue;
-      }
-      let code = index.get(v);
-      if (code === undefined) {
-        code = dictionary.length;
-        index.set(v, code);
-        dictionary.push(v);
-      }
-      codes[i] = code;
+      codes[i] = v === null || v === undefined ? -1 : interner.code(v);
     }
-    return new DictionaryColumn(dictionary, codes);
+    return new DictionaryColumn(interner.dictionary, codes);
   }
 
   /** One value on every row (e.g. a home's id on each of its events). */
@@ -70,27 +59,32 @@ export class DictionaryColumn {
   static concat(parts: readonly DictionaryColumn[]): DictionaryColumn {
     let rows = 0;
     for (const p of parts) rows += p.length;
-    const index = new Map<string, number>();
-    const dictionary: string[] = [];
+    const interner = new StringInterner();
     const codes = new Int32Array(rows);
     let offset = 0;
     for (const part of parts) {
-      const remap = new Int32Array(part.dictionary.length);
-      for (let d = 0; d < part.dictionary.length; d++) {
-        const v = part.dictionary[d];
-        let code = index.get(v);
-        if (code === undefined) {
-          code = dictionary.length;
-          index.set(v, code);
-          dictionary.push(v);
-        }
-        remap[d] = code;
-      }
+      const remap = Int32Array.from(part.dictionary, (v) => interner.code(v));
       const src = part.codes;
       for (let i = 0; i < src.length; i++) codes[offset + i] = src[i] < 0 ? -1 : remap[src[i]];
       offset += src.length;
     }
-    return new DictionaryColumn(dictionary, codes);
+    return new DictionaryColumn(interner.dictionary, codes);
+  }
+}
+
+/** Distinct strings numbered in order of first appearance. */
+class StringInterner {
+  readonly dictionary: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  code(value: string): number {
+    let code = this.index.get(value);
+    if (code === undefined) {
+      code = this.dictionary.length;
+      this.index.set(value, code);
+      this.dictionary.push(value);
+    }
+    return code;
   }
 }
 
