@@ -243,19 +243,18 @@ function generateDevices(home: Home, areas: Area[], count: number, rng: Rng): De
       add(template, area);
   }
 
-  const candidates: { template: DeviceTemplate; area: Area; weight: number }[] = [];
+  // each candidate's slot key is built once: the loop below tests every candidate per device
+  const candidates: { template: DeviceTemplate; area: Area; weight: number; slot: string }[] = [];
   for (const template of DEVICE_TEMPLATES) {
     for (const area of areas) {
       if (!template.areas.includes(area.kind)) continue;
       const outdoorFactor = area.indoor ? 1 : home.outdoorExposure;
       const weight = template.weight * (typeMix[template.family] ?? 1) * outdoorFactor;
-      if (weight > 0) candidates.push({ template, area, weight });
+      if (weight > 0) candidates.push({ template, area, weight, slot: `${area.areaId}/${template.key}` });
     }
   }
   while (devices.length < count) {
-    const open = candidates.filter(
-      (c) => (perAreaTemplate.get(`${c.area.areaId}/${c.template.key}`) ?? 0) < c.template.maxPerArea,
-    );
+    const open = candidates.filter((c) => (perAreaTemplate.get(c.slot) ?? 0) < c.template.maxPerArea);
     // Small homes with a high count can run out of distinct slots: more plugs is the realistic overflow.
     const pool = open.length > 0 ? open : candidates.filter((c) => c.template.key === "smart_plug");
     const choice = pool[rng.weightedIndex(pool.map((c) => c.weight))];
