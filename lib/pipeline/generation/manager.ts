@@ -9,7 +9,7 @@
  */
 import { statfsSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { extname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { ResourceLimits, Worker } from "node:worker_threads";
 import { HomeforgeError } from "../../core/errors.js";
 import {
@@ -21,12 +21,12 @@ import {
   type ManifestTable,
   manifestJson,
   SHARD_MANIFEST_FORMAT,
-  tableSha256,
 } from "../../core/manifest.js";
 import { availableMemoryBytes } from "../../core/memoryLimit.js";
 import { defaultDataRoot } from "../../core/paths.js";
 import { GENERATOR_VERSION } from "../../core/version.js";
-import { LineageStore } from "../lineage/lineageStore.js";
+import { datasetArtifact, recordDatasetOutputs, shardArtifactId } from "../lineage/datasetArtifacts.js";
+import { type ArtifactRef, LineageStore } from "../lineage/lineageStore.js";
 import {
   assertShardFits,
   batchHomeRange,
@@ -330,6 +330,15 @@ export class DataGenerationManager {
     );
   }
 
+  /** This run's dataset in the lineage store: the dataset, or for a shard run its shard. */
+  private datasetArtifact(id: string, dir: string, manifestSha256: string): ArtifactRef & { uri: string } {
+    const { shard } = this.options;
+    return {
+      ...datasetArtifact(shard ? shardArtifactId(id, shard) : id, dir, manifestSha256, shard !== undefined),
+      uri: dir,
+    };
+  }
+
   private reuse(
     id: string,
     dir: string,
@@ -341,10 +350,11 @@ export class DataGenerationManager {
     if (lineage) {
       // a reuse reads (and verifies) the dataset; the run that wrote it stays its producer
       runId = lineage.startRun("generate", dataConfig(this.config));
-      lineage.recordInput(runId, { id, kind: "dataset", uri: dir, sha256: cacheCheck.entry.manifest_sha256 });
+      const artifact = this.datasetArtifact(id, dir, cacheCheck.entry.manifest_sha256);
+      lineage.recordInput(runId, artifact);
       lineage.recordTransformation(runId, {
         name: "reuse_cached",
-        input: id,
+        input: artifact.id,
         detail: { dir, age_hours: cacheCheck.ageHours },
       });
       lineage.completeRun(runId);
@@ -425,8 +435,9 @@ export class DataGenerationManager {
       const manifestText = manifestJson(manifest);
       const entry = writeCacheEntry(dir, manifestText, id, now());
       if (lineage && runId) {
-        recordDatasetOutputs(lineage, runId, dir, manifest, entry.manifest_sha256);
-        recordGenerationSteps(lineage, runId, manifest);
+        const artifact = this.datasetArtifact(id, dir, entry.manifest_sha256);
+        recordDatasetOutputs(lineage, runId, artifact, manifest.tables);
+        recordGenerationSteps(lineage, runId, artifact.id, manifest);
         lineage.completeRun(runId);
       }
       return {
@@ -609,33 +620,17 @@ function runOnWorkers(
   });
 }
 
-function recordDatasetOutputs(
+function recordGenerationSteps(
   lineage: LineageStore,
   runId: string,
-  dir: string,
+  artifactId: string,
   manifest: DatasetManifest,
-  manifestSha256: string,
 ): void {
-  lineage.recordOutput(runId, { id: manifest.dataset_id, kind: "dataset", uri: dir, sha256: manifestSha256 });
-  for (const [name, table] of Object.entries(manifest.tables)) {
-    lineage.recordOutput(runId, {
-      id: `${manifest.dataset_id}/${name}`,
-      kind: "table",
-      uri:
-        table.files.length === 1
-          ? join(dir, table.files[0].path)
-          : join(dir, `${name}-*${extname(table.files[0].path)}`),
-      sha256: tableSha256(table),
-    });
-  }
-}
-
-function recordGenerationSteps(lineage: LineageStore, runId: string, manifest: DatasetManifest): void {
   const v = manifest.validation;
   if (v) {
     lineage.recordTransformation(runId, {
       name: "validate_homes",
-      output: manifest.dataset_id,
+      output: artifactId,
       rowsIn: v.homes_generated,
       rowsOut: v.homes_kept,
       detail: { min_devices: v.min_devices, min_events: v.min_events, excluded: v.excluded },
@@ -644,7 +639,7 @@ function recordGenerationSteps(lineage: LineageStore, runId: string, manifest: D
   for (const [name, table] of Object.entries(manifest.tables)) {
     lineage.recordTransformation(runId, {
       name: `produce_${name}`,
-      output: `${manifest.dataset_id}/${name}`,
+      output: `${artifactId}/${name}`,
       rowsIn: v?.homes_kept,
       rowsOut: table.rows,
     });

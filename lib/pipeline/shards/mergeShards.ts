@@ -22,6 +22,8 @@ import {
   sha256,
 } from "../../core/manifest.js";
 import type { DatasetManifest } from "../generation/manager.js";
+import { datasetArtifact, recordDatasetOutputs, shardArtifactId } from "../lineage/datasetArtifacts.js";
+import { LineageStore } from "../lineage/lineageStore.js";
 import { readCacheEntry, writeCacheEntry } from "../storage/cache.js";
 import { fileSizeProblem, hashFile, hashMismatch, parseManifestBytes } from "../storage/integrity.js";
 import { assertWritableDatasetDir, withOutputDir, writeDirAtomically } from "../storage/outputDir.js";
@@ -34,6 +36,11 @@ export interface MergeOptions {
   now?: () => number;
   onNote?: (message: string) => void;
   lockTimeoutMs?: number;
+  /**
+   * Lineage store (or its path) that records the merge as a run: the shards (as the shard
+   * runs recorded them) in, the dataset and its tables out. Default: none.
+   */
+  lineage?: LineageStore | string | false;
 }
 
 /** One shard as the merged manifest records it. */
@@ -346,12 +353,64 @@ export async function mergeShards(
         onNote: options.onNote,
       }),
   );
-  writeCacheEntry(out, text, manifest.dataset_id, (options.now ?? Date.now)());
+  const entry = writeCacheEntry(out, text, manifest.dataset_id, (options.now ?? Date.now)());
+  const globs = tableGlobs(manifest, out);
+  if (options.lineage)
+    recordMerge(options.lineage, out, manifest, shards, entry.manifest_sha256, globs, options);
   return {
     dir: out,
     manifest,
     shardDirs: shards.map((s) => s.dir),
-    globs: tableGlobs(manifest, out),
+    globs,
     bytesChecked,
   };
+}
+
+/** The merge as a lineage run: every shard in (the ids its shard run gave it), the dataset and its tables out. */
+function recordMerge(
+  store: LineageStore | string,
+  out: string,
+  manifest: MergedManifest,
+  shards: readonly ShardRead[],
+  manifestSha256: string,
+  globs: Record<string, string[]>,
+  options: MergeOptions,
+): void {
+  const lineage = typeof store === "string" ? LineageStore.open(store, { now: options.now }) : store;
+  try {
+    const runId = lineage.startRun("merge", {
+      dataset_id: manifest.dataset_id,
+      shards: shards.length,
+      verify: options.verify ?? true,
+    });
+    for (const s of shards) {
+      lineage.recordInput(
+        runId,
+        datasetArtifact(
+          shardArtifactId(manifest.dataset_id, s.manifest.shard),
+          s.dir,
+          s.manifestSha256,
+          true,
+        ),
+      );
+    }
+    const tableUris = Object.fromEntries(Object.entries(globs).map(([name, g]) => [name, g.join(",")]));
+    recordDatasetOutputs(
+      lineage,
+      runId,
+      { ...datasetArtifact(manifest.dataset_id, out, manifestSha256, false), uri: out },
+      manifest.tables,
+      tableUris,
+    );
+    lineage.recordTransformation(runId, {
+      name: "merge_shards",
+      output: manifest.dataset_id,
+      rowsIn: shards.length,
+      rowsOut: manifest.validation?.homes_kept,
+      detail: { shard_dirs: shards.map((s) => relative(out, s.dir)) },
+    });
+    lineage.completeRun(runId);
+  } finally {
+    if (typeof store === "string") lineage.close();
+  }
 }

@@ -7,6 +7,8 @@ import type { ColumnTable } from "../../../lib/core/columnTable.js";
 import { MANIFEST_FILE } from "../../../lib/core/manifest.js";
 import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
 import { DataGenerationManager, type ManagerOptions } from "../../../lib/pipeline/generation/manager.js";
+import { shardArtifactId } from "../../../lib/pipeline/lineage/datasetArtifacts.js";
+import { LineageStore } from "../../../lib/pipeline/lineage/lineageStore.js";
 import { mergeShards } from "../../../lib/pipeline/shards/mergeShards.js";
 import { resolveShard, shardHomeRange } from "../../../lib/pipeline/shards/shardSpec.js";
 import { openDataset } from "../../../lib/pipeline/storage/openDataset.js";
@@ -207,6 +209,60 @@ test("--shard and the Job variables: contiguous ranges, one-line errors naming t
     /JOB_COMPLETION_INDEX: .*shard index 2 is not below the count 2/,
   );
   await expectHomeforgeError(() => shard("tiny", 0, 10, { ...config, homes: 3 }), /10 shards for 3 homes/);
+});
+
+test("lineage: shard runs record their shards, merge records the dataset with the shards as inputs", async () => {
+  const lineage = LineageStore.open(":memory:");
+  try {
+    const runs = [];
+    for (const i of [0, 1]) {
+      runs.push(
+        await new DataGenerationManager(config, {
+          ...base,
+          lineage,
+          outDir: join(root, `l/s${i}`),
+          shard: { index: i, count: 2 },
+        }).run(),
+      );
+    }
+    const id = runs[0].datasetId;
+    const shardIds = [
+      shardArtifactId(id, { index: 0, count: 2 }),
+      shardArtifactId(id, { index: 1, count: 2 }),
+    ];
+    assert.equal(shardIds, [`${id}/shard-00000-of-00002`, `${id}/shard-00001-of-00002`]);
+    // a shard is not the dataset: before the merge nothing claims to have made it
+    assert.equal(lineage.producedBy(id), []);
+    for (const [i, shardId] of shardIds.entries()) {
+      const [made] = lineage.producedBy(shardId);
+      assert.is(made.run.run_id, runs[i].runId);
+      assert.is(lineage.artifact(shardId)?.kind, "dataset_shard");
+      assert.ok(lineage.artifact(`${shardId}/events`), "the shard's tables are its own artifacts");
+    }
+
+    const merged = await mergeShards(join(root, "l/m"), [join(root, "l/s0"), join(root, "l/s1")], {
+      lineage,
+    });
+    const [mergeRun] = lineage.producedBy(id);
+    assert.is(mergeRun.run.job, "merge");
+    assert.equal(mergeRun.inputs.map((a) => a.id).sort(), shardIds);
+    assert.is(lineage.artifact(id)?.uri, merged.dir);
+    assert.is(lineage.artifact(id)?.kind, "dataset");
+    assert.ok(
+      lineage.artifact(`${id}/events`)?.uri?.startsWith(join(root, "l", "s")),
+      "merged tables point at the shard files",
+    );
+    // the chain behind the merged dataset reaches both shard runs
+    assert.equal(
+      lineage
+        .chain(id)
+        .map((r) => r.run.run_id)
+        .sort(),
+      [mergeRun.run.run_id, runs[0].runId!, runs[1].runId!].sort(),
+    );
+  } finally {
+    lineage.close();
+  }
 });
 
 test.run();
