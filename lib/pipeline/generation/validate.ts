@@ -56,8 +56,12 @@ export function validateHome(generated: GeneratedHome, tables: HomeTables, rules
       reasons.push(`${events.rows} events, below the minimum of ${rules.minEvents}`);
     }
     const time = events.columns.time as Float64Array;
+    const { startMs, endMs } = rules;
     let outside = 0;
-    for (let i = 0; i < events.rows; i++) if (!(time[i] >= rules.startMs && time[i] < rules.endMs)) outside++;
+    for (let i = 0; i < events.rows; i++) {
+      const t = time[i];
+      if (!(t >= startMs && t < endMs)) outside++;
+    }
     if (outside > 0) reasons.push(`${outside} events outside the generated time span`);
   }
   for (const [name, column] of [
@@ -90,6 +94,15 @@ function firstValue(
   const badEntry = column.dictionary.map(bad);
   const nullBad = bad(null);
   const { codes } = column;
+  const entries = badEntry.length;
+  if (!badEntry.includes(true)) {
+    // the usual case: only a code outside the dictionary can be bad (a null's -1 is ≥ entries unsigned)
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i];
+      if (code >>> 0 >= entries && (code >= 0 || nullBad)) return column.at(i) ?? null;
+    }
+    return undefined;
+  }
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i];
     // a code past the dictionary's end names no string at all

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { columnTable } from "../../../lib/core/columnTable.js";
+import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
 import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
 import { generateHomes } from "../../../lib/pipeline/generation/generate.js";
 import { homeTables } from "../../../lib/pipeline/generation/homeTables.js";
@@ -60,6 +61,38 @@ test("a sound home passes; every broken rule gives its own reason", () => {
 
   const small = { ...home, devices: home.devices.slice(0, 4) };
   assert.equal(validateHome(small, {}, { ...rules, minDevices: 10 }), ["4 devices, below the minimum of 10"]);
+});
+
+test("dictionary-coded ids: a code past the dictionary, a null code and a used bad entry are each found", () => {
+  const ids = home.devices.map((d) => d.entityId);
+  const n = 120;
+  const coded = (entityCodes: number[], homeCodes: number[] = Array(n).fill(0), dictionary = ids) =>
+    columnTable(EVENTS_SCHEMA, {
+      home_id: new DictionaryColumn([home.home.homeId], Int32Array.from(homeCodes)),
+      entity_id: new DictionaryColumn(dictionary, Int32Array.from(entityCodes)),
+      time: Float64Array.from({ length: n }, (_, i) => t0 + i * 60_000),
+      state: DictionaryColumn.constant("on", n),
+      value: new Float64Array(n).fill(Number.NaN),
+    });
+  const reasons = (table: ReturnType<typeof coded>) => validateHome(home, { events: table }, rules).join(";");
+  const codes = Array.from({ length: n }, (_, i) => i % ids.length);
+  assert.is(reasons(coded(codes)), "");
+  // an unused bad entry is no reason; a used one is named
+  assert.is(reasons(coded(codes, undefined, [...ids, "light.nowhere"])), "");
+  const usesBad = [...codes];
+  usesBad[77] = ids.length;
+  assert.match(
+    reasons(coded(usesBad, undefined, [...ids, "light.nowhere"])),
+    /names unknown device light\.nowhere/,
+  );
+  // a code past the dictionary's end, and a null (-1), name no device of the home
+  assert.match(reasons(coded(usesBad)), /events\.entity_id names unknown device null/);
+  const nullCode = [...codes];
+  nullCode[5] = -1;
+  assert.match(reasons(coded(nullCode)), /events\.entity_id names unknown device null/);
+  const otherHome = Array(n).fill(0);
+  otherHome[n - 1] = -1;
+  assert.match(reasons(coded(codes, otherHome)), /events holds rows of another home/);
 });
 
 test("failing homes are summarised in one line", () => {
