@@ -9,9 +9,10 @@
  *       writer thread too) — and per wall-second,
  *   (d) the same writing Arrow,
  * and the ratios (c)/(a), (d)/(a) the issue judges (target (c)/(a) ≥ 0.5). Best of ROUNDS
- * interleaved rounds by CPU time.
+ * interleaved rounds by CPU time; each ratio also round by round (the stages of a round run
+ * back to back, so a round's ratio shares the machine's state), whose range is the spread.
  *
- *   npx tsx bench/throughput.ts [homes=16] [days=90] [rounds=2]
+ *   npx tsx bench/throughput.ts [homes=16] [days=90] [rounds=5]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,10 +49,12 @@ export interface ThroughputBenchResult {
   production: ThroughputStage;
   parquet: ThroughputStage;
   arrow: ThroughputStage;
-  /** production / core, parquet / core, arrow / core (events per CPU-second). */
+  /** production / core, parquet / core, arrow / core (events per CPU-second), best round against best round. */
   productionRatio: number;
   parquetRatio: number;
   arrowRatio: number;
+  /** The same ratios round by round (each round's stages run back to back), sorted: their spread. */
+  roundRatios: { production: number[]; parquet: number[]; arrow: number[]; arrowVsParquet: number[] };
 }
 
 async function measure(work: () => unknown): Promise<Timing> {
@@ -118,7 +121,7 @@ function stage(events: number, t: Timing): ThroughputStage {
   };
 }
 
-export async function run(homes = 16, days = 90, rounds = 2, seed = 42): Promise<ThroughputBenchResult> {
+export async function run(homes = 16, days = 90, rounds = 5, seed = 42): Promise<ThroughputBenchResult> {
   const base = { seed, homes, days, workers: 1 };
   const parquetConfig = parseGenerationConfig({ ...base, format: "parquet" });
   const arrowConfig = parseGenerationConfig({ ...base, format: "arrow" });
@@ -149,6 +152,17 @@ export async function run(homes = 16, days = 90, rounds = 2, seed = 42): Promise
     productionRatio: 0,
     parquetRatio: 0,
     arrowRatio: 0,
+    roundRatios: { production: [], parquet: [], arrow: [], arrowVsParquet: [] },
+  };
+  const perRound = (num: keyof typeof counts, den: keyof typeof counts) =>
+    timings[num]
+      .map((t, r) => counts[num] / t.cpuMs / (counts[den] / timings[den][r].cpuMs))
+      .sort((x, y) => x - y);
+  result.roundRatios = {
+    production: perRound("production", "core"),
+    parquet: perRound("parquet", "core"),
+    arrow: perRound("arrow", "core"),
+    arrowVsParquet: perRound("arrow", "parquet"),
   };
   const rate = result.core.eventsPerCpuSecond;
   result.productionRatio = result.production.eventsPerCpuSecond / rate;
@@ -159,20 +173,23 @@ export async function run(homes = 16, days = 90, rounds = 2, seed = 42): Promise
   console.log(
     `throughput: ${homes} homes × ${days} days = ${fmt(result.core.events)} events, workers=1, no cache (best of ${rounds} rounds by CPU; CPU of every thread)`,
   );
-  const line = (name: string, s: ThroughputStage, ratio?: number) =>
+  const spread = (xs: number[]) =>
+    `rounds ${xs[0].toFixed(3)}–${xs[xs.length - 1].toFixed(3)}, median ${xs[xs.length >> 1].toFixed(3)}`;
+  const line = (name: string, s: ThroughputStage, ratio?: number, rounds?: number[]) =>
     console.log(
-      `  ${name.padEnd(28)} ${fmt(s.eventsPerCpuSecond).padStart(11)} events/CPU-s ${fmt(s.eventsPerWallSecond).padStart(11)} events/wall-s  (${s.cpuSeconds.toFixed(2)} s CPU, ${s.wallSeconds.toFixed(2)} s wall)${ratio === undefined ? "" : `  ratio ${ratio.toFixed(3)}`}`,
+      `  ${name.padEnd(28)} ${fmt(s.eventsPerCpuSecond).padStart(11)} events/CPU-s ${fmt(s.eventsPerWallSecond).padStart(11)} events/wall-s  (${s.cpuSeconds.toFixed(2)} s CPU, ${s.wallSeconds.toFixed(2)} s wall)${ratio === undefined ? "" : `  ratio ${ratio.toFixed(3)} (${spread(rounds!)})`}`,
     );
+  const rr = result.roundRatios;
   line("(a) event core", result.core);
-  line("(b) production, no writing", result.production, result.productionRatio);
-  line("(c) generate → Parquet", result.parquet, result.parquetRatio);
-  line("(d) generate → Arrow", result.arrow, result.arrowRatio);
+  line("(b) production, no writing", result.production, result.productionRatio, rr.production);
+  line("(c) generate → Parquet", result.parquet, result.parquetRatio, rr.parquet);
+  line("(d) generate → Arrow", result.arrow, result.arrowRatio, rr.arrow);
   console.log(
-    `  Arrow vs Parquet             ${(result.arrow.eventsPerCpuSecond / result.parquet.eventsPerCpuSecond).toFixed(2)}× the events per CPU-second (target (c)/(a) ≥ 0.5)`,
+    `  Arrow vs Parquet             ${(result.arrow.eventsPerCpuSecond / result.parquet.eventsPerCpuSecond).toFixed(2)}× the events per CPU-second (${spread(rr.arrowVsParquet)}; target (c)/(a) ≥ 0.5)`,
   );
   return result;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await run(Number(process.argv[2] ?? 16), Number(process.argv[3] ?? 90), Number(process.argv[4] ?? 2));
+  await run(Number(process.argv[2] ?? 16), Number(process.argv[3] ?? 90), Number(process.argv[4] ?? 5));
 }
