@@ -5,7 +5,8 @@
  * - every file it lists must exist, have its recorded size and sha256.
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import {
   MANIFEST_FILE,
@@ -20,19 +21,22 @@ import {
 export const MERGE_SHARDS_FIX =
   "merge the shards with `homeforge merge OUT SHARD_DIR…` and read the merged dataset";
 
-/** sha256 of a file, read in 1 MiB chunks. */
+/**
+ * sha256 of a file, read in 1 MiB chunks without blocking the thread: several files hashed
+ * at once (merge's checks) overlap their reads, which is what a network volume needs.
+ */
 export async function hashFile(path: string): Promise<string> {
   const hash = createHash("sha256");
-  const fd = openSync(path, "r");
+  const file = await open(path, "r");
   try {
     const buffer = Buffer.allocUnsafe(1 << 20);
     for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
     }
   } finally {
-    closeSync(fd);
+    await file.close();
   }
   return hash.digest("hex");
 }
