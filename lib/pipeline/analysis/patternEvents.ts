@@ -49,6 +49,19 @@ export function codedEvents(events: ProducedTable): CodedEvents {
   const value = numbers(c.value, "value");
   const n = events.rows;
 
+  if (home.names.length === 1 && n > 0 && oneHomeValid(home.codes, entity.codes, time)) {
+    // the generator's per-home tables: one home, its rows time-sorted
+    return {
+      homeIds: [home.names[0]],
+      homeStart: Uint32Array.of(0, n),
+      time,
+      entity: entity.codes,
+      entityNames: entity.names,
+      state: state.codes,
+      stateNames: state.names,
+      value,
+    };
+  }
   // home index by first appearance; detect whether rows already come grouped and time-sorted
   const homeIndex = new Int32Array(home.names.length).fill(-1);
   const homeIds: string[] = [];
@@ -107,6 +120,26 @@ export function codedEvents(events: ProducedTable): CodedEvents {
     stateNames: state.names,
     value: gather(value, order, new Float64Array(n)),
   };
+}
+
+/**
+ * True when every row has home code 0 and an entity (codes ≥ 0) and the times are finite and
+ * ascending: one pass with no data-dependent branch but the order check. Anything else goes
+ * to the general loop, which also names the first bad row.
+ */
+function oneHomeValid(homeCodes: Int32Array, entityCodes: Int32Array, time: Float64Array): boolean {
+  let codes = 0;
+  let finite = 0;
+  let unsorted = 0;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < time.length; i++) {
+    const t = time[i];
+    codes |= homeCodes[i] | (entityCodes[i] >>> 31);
+    finite += t - t === 0 ? 0 : 1;
+    unsorted += t < last ? 1 : 0;
+    last = t;
+  }
+  return codes === 0 && finite === 0 && unsorted === 0;
 }
 
 /**
