@@ -1,6 +1,7 @@
 import type { HomeChanges } from "./homeChanges.js";
 import { localHours } from "./localHours.js";
 import { PairCounts } from "./pairCounts.js";
+import { jsonNumbers, quotedAll } from "./patternJson.js";
 import type { PatternRows } from "./patternRows.js";
 
 /** `transition` rows of one home: per entity and (from → to) state pair, confidence = P(to | from). */
@@ -9,6 +10,7 @@ export function transitions(home: string, changes: HomeChanges, out: PatternRows
   const tokens = changes.tokenState.length;
   const pairs = new PairCounts(tokens);
   const fromCounts = new Uint32Array(tokens);
+  const quotedState = quotedAll(changes.tokenState);
   for (let c = 0; c < count; c++) {
     const from = previous[c];
     if (from < 0) continue;
@@ -23,7 +25,7 @@ export function transitions(home: string, changes: HomeChanges, out: PatternRows
       home,
       changes.entityIds[changes.tokenEntity[from]],
       "transition",
-      JSON.stringify({ from: changes.tokenState[from], to: changes.tokenState[to] }),
+      `{"from":${quotedState[from]},"to":${quotedState[to]}}`,
       n / fromCounts[from],
       n,
     );
@@ -48,6 +50,7 @@ export function peakHours(
   localHours(changes.time, count, timeZone, hour);
   const hist = new Uint32Array(entities * 24);
   for (let c = 0; c < count; c++) hist[tokenEntity[token[c]] * 24 + hour[c]]++;
+  const quotedZone = JSON.stringify(timeZone);
   for (let e = 0; e < entities; e++) {
     const counts = hist.subarray(e * 24, e * 24 + 24);
     let total = 0;
@@ -66,7 +69,7 @@ export function peakHours(
       home,
       changes.entityIds[e],
       "peak_hours",
-      JSON.stringify({ hours, hour_counts: Array.from(counts), time_zone: timeZone }),
+      `{"hours":${jsonNumbers(hours)},"hour_counts":${jsonNumbers(counts)},"time_zone":${quotedZone}}`,
       inPeak / total,
       inPeak,
     );

@@ -94,27 +94,63 @@ export function homeChanges(
   const { localEntity, rowState, readingRow, time, token, previous } = reserve(rows);
   const entity = events.entity;
   const state = events.state;
-  const entityIds = homeEntities(events, a, rows, h, scratch);
-  const entities = entityIds.length;
-  const rowCount = new Uint32Array(entities);
-  const numericCount = new Uint32Array(entities);
   const isReading = scratch.isReading;
+  const codes = events.entityNames.length;
+  let entityIds: string[];
+  let rowCount: Uint32Array;
+  let numericCount: Uint32Array;
+  let homeEntity: Int32Array;
   // rows whose state is a number, compacted branch-free (entities interleave, so a branch on
   // "is a reading" would mispredict often)
   let readings = 0;
-  for (let k = 0; k < rows; k++) {
-    const e = entityLocal[entity[a + k]];
-    localEntity[k] = e;
-    rowCount[e]++;
-    const r = isReading[state[a + k]];
-    numericCount[e] += r;
-    readingRow[readings] = k;
-    readings += r;
+  if (codes <= 4 * rows) {
+    // counts per entity code; the codes a home uses are numbered in code order
+    rowCount = new Uint32Array(codes);
+    numericCount = new Uint32Array(codes);
+    for (let k = 0; k < rows; k++) {
+      const c = entity[a + k];
+      rowCount[c]++;
+      const r = isReading[state[a + k]];
+      numericCount[c] += r;
+      readingRow[readings] = k;
+      readings += r;
+    }
+    entityIds = [];
+    for (let c = 0; c < codes; c++) {
+      if (rowCount[c] === 0) continue;
+      entityLocal[c] = entityIds.length;
+      if (entityIds.length < c) {
+        rowCount[entityIds.length] = rowCount[c];
+        numericCount[entityIds.length] = numericCount[c];
+      }
+      entityIds.push(events.entityNames[c]);
+    }
+    if (entityIds.length === codes)
+      homeEntity = entity.subarray(a, a + rows); // codes are the numbers
+    else {
+      for (let k = 0; k < rows; k++) localEntity[k] = entityLocal[entity[a + k]];
+      homeEntity = localEntity;
+    }
+  } else {
+    entityIds = homeEntities(events, a, rows, h, scratch);
+    rowCount = new Uint32Array(entityIds.length);
+    numericCount = new Uint32Array(entityIds.length);
+    for (let k = 0; k < rows; k++) {
+      const e = entityLocal[entity[a + k]];
+      localEntity[k] = e;
+      rowCount[e]++;
+      const r = isReading[state[a + k]];
+      numericCount[e] += r;
+      readingRow[readings] = k;
+      readings += r;
+    }
+    homeEntity = localEntity;
   }
+  const entities = entityIds.length;
   rowState.set(state.subarray(a, a + rows));
   const home = {
     readingRow: readingRow.subarray(0, readings),
-    entity: localEntity,
+    entity: homeEntity,
     state,
     value: events.value,
     first: a,
@@ -136,7 +172,7 @@ export function homeChanges(
   const eventTime = events.time;
   let count = 0;
   for (let k = 0; k < rows; k++) {
-    const e = localEntity[k];
+    const e = homeEntity[k];
     const s = rowState[k];
     if (s === lastState[e]) continue;
     lastState[e] = s;
@@ -166,9 +202,9 @@ export function homeChanges(
 }
 
 /**
- * Numbers the entities of home h's rows [a, a + rows) (scratch.entityLocal, valid where
- * entityStamp is h) and returns their ids by number. A stamp pass plus a walk over the codes
- * when there are not many more codes than rows (no per-row branch), else first appearance.
+ * Numbers the entities of home h's rows [a, a + rows) in order of first appearance
+ * (scratch.entityLocal, valid where entityStamp is h) and returns their ids by number: for
+ * a dictionary with many more codes than the home has rows (e.g. one big multi-home table).
  */
 function homeEntities(
   events: CodedEvents,
@@ -180,16 +216,6 @@ function homeEntities(
   const { entityLocal, entityStamp } = scratch;
   const entity = events.entity;
   const entityIds: string[] = [];
-  const codes = events.entityNames.length;
-  if (codes <= 4 * rows) {
-    for (let k = 0; k < rows; k++) entityStamp[entity[a + k]] = h;
-    for (let code = 0; code < codes; code++) {
-      if (entityStamp[code] !== h) continue;
-      entityLocal[code] = entityIds.length;
-      entityIds.push(events.entityNames[code]);
-    }
-    return entityIds;
-  }
   for (let k = 0; k < rows; k++) {
     const code = entity[a + k];
     if (entityStamp[code] === h) continue;

@@ -9,8 +9,26 @@ const HOUR_MS = 3_600_000;
  * only a day with a change reads its later offset and the switch instant.
  */
 export function localHours(time: Float64Array, count: number, timeZone: string, out: Uint8Array): void {
+  // Changes come ~20 an hour, so most instants fall in the same local hour as the one before:
+  // [lo, hi) is a range of instants around the last one computed that surely get its hour
+  // (1 ms inside every boundary, far from rounding; only where the offset holds all along).
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  let hour = 0;
   if (timeZone === "UTC") {
-    for (let c = 0; c < count; c++) out[c] = ((Math.floor(time[c] / HOUR_MS) % 24) + 24) % 24;
+    for (let c = 0; c < count; c++) {
+      const t = time[c];
+      if (t >= lo && t < hi) {
+        out[c] = hour;
+        continue;
+      }
+      const k = Math.floor(t / HOUR_MS);
+      hour = out[c] = ((k % 24) + 24) % 24;
+      if (Math.abs(t) < MAX_RANGED_MS) {
+        lo = k * HOUR_MS + 1;
+        hi = (k + 1) * HOUR_MS - 1;
+      }
+    }
     return;
   }
   let day = Number.NaN;
@@ -20,6 +38,10 @@ export function localHours(time: Float64Array, count: number, timeZone: string, 
   let switchSecond = Number.POSITIVE_INFINITY;
   for (let c = 0; c < count; c++) {
     const t = time[c];
+    if (t >= lo && t < hi) {
+      out[c] = hour;
+      continue;
+    }
     const d = Math.floor(t / DAY_MS);
     if (d !== day) {
       day = d;
@@ -34,9 +56,20 @@ export function localHours(time: Float64Array, count: number, timeZone: string, 
       }
     }
     const offset = Math.floor(t / 1000) >= switchSecond ? laterOffset : dayOffset;
-    out[c] = ((Math.floor((t + offset) / HOUR_MS) % 24) + 24) % 24;
+    const k = Math.floor((t + offset) / HOUR_MS);
+    hour = out[c] = ((k % 24) + 24) % 24;
+    if (switchSecond === Number.POSITIVE_INFINITY && Math.abs(t) < MAX_RANGED_MS) {
+      lo = Math.max(d * DAY_MS, k * HOUR_MS - offset) + 1;
+      hi = Math.min((d + 1) * DAY_MS, (k + 1) * HOUR_MS - offset) - 1;
+    } else {
+      lo = Number.POSITIVE_INFINITY;
+      hi = Number.NEGATIVE_INFINITY;
+    }
   }
 }
+
+/** Instants within ±2^45 ms (±1100 years) of 1970: divisions by an hour or a day are exact to far below 1 ms. */
+const MAX_RANGED_MS = 2 ** 45;
 
 /** Zone → UTC day → offset at the day's first instant (Intl is slow; homes share zones and days). */
 const dayStarts = new Map<string, Map<number, number>>();

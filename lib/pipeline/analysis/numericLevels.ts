@@ -1,4 +1,5 @@
 import { selectKth } from "../../core/select.js";
+import { ValueCounts } from "./valueCounts.js";
 
 export interface LevelOptions {
   qLow: number;
@@ -62,30 +63,44 @@ export function applyLevels(
     readingBuffers.row = new Int32Array(size);
   }
   const { values, diffs: diffBuffer, codes, row } = readingBuffers;
-  // every reading to its entity's segment (numeric or not: no branch), in time order
+  // every reading to its entity's segment (numeric or not: no branch), in time order; per
+  // entity the readings that are not their state's number (0 = "regular")
   const fill = offset.slice(0, entities);
+  const irregular = new Uint32Array(entities);
   for (let j = 0; j < readingRow.length; j++) {
     const k = readingRow[j];
     const s = state[first + k];
     const v = value[first + k];
-    const f = fill[entity[k]]++;
-    values[f] = v - v === 0 ? v : numbers[s];
+    const e = entity[k];
+    const f = fill[e]++;
+    const x = v - v === 0 ? v : numbers[s];
+    values[f] = x;
+    irregular[e] += x !== numbers[s] ? 1 : 0;
     codes[f] = s;
     row[f] = k;
   }
   const counter = stateCounter(numbers.length);
+  const diffCounts = new ValueCounts();
   for (let e = 0; e < entities; e++) {
     const m = numericCount[e];
     if (!(m * 2 > rowCount[e]) || m === 0) continue;
     const a = offset[e];
     const series = values.subarray(a, a + m);
     const seriesCodes = codes.subarray(a, a + m);
-    const diffs = diffBuffer.subarray(0, m - 1);
-    let regular = true;
-    for (let k = 0; k < m; k++) if (series[k] !== numbers[seriesCodes[k]]) regular = false;
-    for (let k = 1; k < m; k++) diffs[k - 1] = Math.abs(series[k] - series[k - 1]);
-    // median |difference| of iid normal noise is 0.6745·√2·sd
-    const noiseSd = diffs.length > 0 ? selectKth(diffs, quantileIndex(diffs.length, 0.5)) / 0.9539 : 0;
+    const regular = irregular[e] === 0;
+    // median |difference| of iid normal noise is 0.6745·√2·sd; regular readings repeat few
+    // values, so their differences do too: counted, else selected
+    let medianDiff = 0;
+    if (m > 1 && regular) {
+      diffCounts.clear();
+      for (let k = 1; k < m; k++) diffCounts.add(Math.abs(series[k] - series[k - 1]));
+      medianDiff = diffCounts.kth(quantileIndex(m - 1, 0.5));
+    } else if (m > 1) {
+      const diffs = diffBuffer.subarray(0, m - 1);
+      for (let k = 1; k < m; k++) diffs[k - 1] = Math.abs(series[k] - series[k - 1]);
+      medianDiff = selectKth(diffs, quantileIndex(m - 1, 0.5));
+    }
+    const noiseSd = medianDiff / 0.9539;
     const iMid = quantileIndex(m, 0.5);
     const iLow = quantileIndex(m, options.qLow);
     const iHigh = quantileIndex(m, options.qHigh);

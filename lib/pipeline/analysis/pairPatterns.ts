@@ -1,6 +1,7 @@
 import { selectKth } from "../../core/select.js";
 import type { HomeChanges } from "./homeChanges.js";
 import { PairCounts } from "./pairCounts.js";
+import { jsonNumber, quotedAll } from "./patternJson.js";
 import type { PatternRows } from "./patternRows.js";
 
 export interface PairOptions {
@@ -79,6 +80,8 @@ export function sequencesAndCoOccurrences(
     if (n < opts.minOccurrences || n / tokenChanges[Math.floor(key / T)] < opts.minConfidence) continue;
     reported.push(key);
   }
+  const quotedState = quotedAll(tokenState);
+  const quotedEntity = quotedAll(entityIds);
   const lags = reportedLags(reported, seqCount, T * T, hitKey, hitLag, hits);
   for (let r = 0; r < reported.length; r++) {
     const key = reported[r];
@@ -91,14 +94,10 @@ export function sequencesAndCoOccurrences(
       home,
       entityIds[tokenEntity[tokA]],
       "sequence",
-      JSON.stringify({
-        state: tokenState[tokA],
-        target: entityIds[entB],
-        target_state: tokenState[tokB],
-        window_ms: windowMs,
-        median_lag_ms: medianOf(lags.values.subarray(lags.start[r], lags.start[r + 1])),
-        lift: round4(confidence / hitChance[entB]),
-      }),
+      `{"state":${quotedState[tokA]},"target":${quotedEntity[entB]},"target_state":${quotedState[tokB]},` +
+        `"window_ms":${jsonNumber(windowMs)},` +
+        `"median_lag_ms":${jsonNumber(medianOf(lags.values.subarray(lags.start[r], lags.start[r + 1])))},` +
+        `"lift":${jsonNumber(round4(confidence / hitChance[entB]))}}`,
       confidence,
       n,
     );
@@ -123,11 +122,8 @@ export function sequencesAndCoOccurrences(
       home,
       nameA < nameB ? nameA : nameB,
       "co_occurrence",
-      JSON.stringify({
-        other: nameA < nameB ? nameB : nameA,
-        window_ms: windowMs,
-        lift: round4(confidence / expected),
-      }),
+      `{"other":${quotedEntity[nameA < nameB ? entB : entA]},"window_ms":${jsonNumber(windowMs)},` +
+        `"lift":${jsonNumber(round4(confidence / expected))}}`,
       confidence,
       occurrences,
     );

@@ -44,11 +44,28 @@ export function codedEvents(events: ProducedTable): CodedEvents {
   const c = events.columns;
   const home = distinctCodes(c.home_id, null);
   const entity = distinctCodes(c.entity_id, null);
-  const state = distinctCodes(c.state, "null");
+  const stateDictionary = dictionaryCodes(c.state, "null");
   const time = numbers(c.time, "time");
   const value = numbers(c.value, "value");
   const n = events.rows;
 
+  if (home.names.length === 1 && n > 0) {
+    // the generator's per-home tables: one home, its rows time-sorted
+    const check = oneHomeCheck(home.codes, entity.codes, stateDictionary.column.codes, time);
+    if (check.valid) {
+      return {
+        homeIds: [home.names[0]],
+        homeStart: Uint32Array.of(0, n),
+        time,
+        entity: entity.codes,
+        entityNames: entity.names,
+        state: rowCodes(stateDictionary, check.nullState),
+        stateNames: stateDictionary.names,
+        value,
+      };
+    }
+  }
+  const state = { codes: rowCodes(stateDictionary, true), names: stateDictionary.names };
   // home index by first appearance; detect whether rows already come grouped and time-sorted
   const homeIndex = new Int32Array(home.names.length).fill(-1);
   const homeIds: string[] = [];
@@ -110,14 +127,43 @@ export function codedEvents(events: ProducedTable): CodedEvents {
 }
 
 /**
- * Codes with one code per distinct string (a dictionary may repeat a string under two codes).
- * Null rows get the code of `nullName`, or -1 when it is null (then "" is missing too).
- * The column's own codes are reused when they already are such codes.
+ * Whether every row has home code 0 and an entity (codes ≥ 0) and the times are finite and
+ * ascending, and whether any state code is negative (null): one pass with no data-dependent
+ * branch. Anything invalid goes to the general loop, which also names the first bad row.
  */
-function distinctCodes(
-  data: ProducedColumnData,
-  nullName: string | null,
-): { codes: Int32Array; names: string[] } {
+function oneHomeCheck(
+  homeCodes: Int32Array,
+  entityCodes: Int32Array,
+  stateCodes: Int32Array,
+  time: Float64Array,
+): { valid: boolean; nullState: boolean } {
+  let codes = 0;
+  let states = 0;
+  let finite = 0;
+  let unsorted = 0;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < time.length; i++) {
+    const t = time[i];
+    codes |= homeCodes[i] | (entityCodes[i] >>> 31);
+    states |= stateCodes[i];
+    finite += t - t === 0 ? 0 : 1;
+    unsorted += t < last ? 1 : 0;
+    last = t;
+  }
+  return { valid: codes === 0 && finite === 0 && unsorted === 0, nullState: states < 0 };
+}
+
+/** A string column's dictionary with one code per distinct string: see distinctCodes. */
+interface DictionaryCodes {
+  column: DictionaryColumn;
+  names: string[];
+  /** remap[code + 1]: slot 0 is the null row. */
+  remap: Int32Array;
+  /** Whether every entry keeps its code (then only null rows may need remapping). */
+  same: boolean;
+}
+
+function dictionaryCodes(data: ProducedColumnData, nullName: string | null): DictionaryCodes {
   const column =
     data instanceof DictionaryColumn ? data : DictionaryColumn.encode(data as readonly (string | null)[]);
   const index = new Map<string, number>();
@@ -132,7 +178,6 @@ function distinctCodes(
     return code;
   };
   const dictionary = column.dictionary;
-  // remap[code + 1]: slot 0 is the null row
   const remap = new Int32Array(dictionary.length + 1);
   let same = true;
   for (let d = 0; d < dictionary.length; d++) {
@@ -142,14 +187,36 @@ function distinctCodes(
     if (code !== d) same = false;
   }
   remap[0] = nullName === null ? -1 : codeOf(nullName);
-  const src = column.codes;
-  if (same && remap[0] >= 0) {
+  return { column, names, remap, same };
+}
+
+/**
+ * The rows' codes: the column's own when every entry keeps its code and null rows either
+ * stay -1 or do not occur (`mayHaveNulls` false: the caller has checked), else remapped.
+ */
+function rowCodes(d: DictionaryCodes, mayHaveNulls: boolean): Int32Array {
+  const src = d.column.codes;
+  let same = d.same;
+  if (same && d.remap[0] >= 0 && mayHaveNulls) {
     for (let i = 0; i < src.length && same; i++) if (src[i] < 0) same = false;
   }
-  if (same) return { codes: src, names };
+  if (same) return src;
   const codes = new Int32Array(src.length);
-  for (let i = 0; i < src.length; i++) codes[i] = remap[src[i] + 1];
-  return { codes, names };
+  for (let i = 0; i < src.length; i++) codes[i] = d.remap[src[i] + 1];
+  return codes;
+}
+
+/**
+ * Codes with one code per distinct string (a dictionary may repeat a string under two codes).
+ * Null rows get the code of `nullName`, or -1 when it is null (then "" is missing too).
+ * The column's own codes are reused when they already are such codes.
+ */
+function distinctCodes(
+  data: ProducedColumnData,
+  nullName: string | null,
+): { codes: Int32Array; names: string[] } {
+  const d = dictionaryCodes(data, nullName);
+  return { codes: rowCodes(d, true), names: d.names };
 }
 
 function numbers(data: ProducedColumnData, name: string): Float64Array {

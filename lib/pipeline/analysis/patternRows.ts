@@ -23,15 +23,15 @@ export class PatternRows {
   }
 
   toTable(): ColumnTable {
+    const n = this.home.length;
+    // (home, kind, entity) as one number that orders like the strings; detail only breaks ties
+    const homeRank = ranks(this.home).rank;
+    const { rank: entityRank, distinct: entities } = ranks(this.entity);
+    const group = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+      group[i] = (homeRank[i] * 4 + KIND_ORDER[this.kind[i]]) * entities + entityRank[i];
     const idx = this.home.map((_, i) => i);
-    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    idx.sort(
-      (a, b) =>
-        cmp(this.home[a], this.home[b]) ||
-        KIND_ORDER[this.kind[a]] - KIND_ORDER[this.kind[b]] ||
-        cmp(this.entity[a], this.entity[b]) ||
-        cmp(this.detail[a], this.detail[b]),
-    );
+    idx.sort((a, b) => group[a] - group[b] || compareStrings(this.detail[a], this.detail[b]));
     return columnTable(PATTERNS_SCHEMA, {
       home_id: idx.map((i) => this.home[i]),
       entity_id: idx.map((i) => this.entity[i]),
@@ -41,4 +41,15 @@ export class PatternRows {
       occurrences: Int32Array.from(idx, (i) => this.occurrences[i]),
     });
   }
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Per value its rank among the distinct values in string order (equal strings, equal ranks). */
+function ranks(values: readonly string[]): { rank: Int32Array; distinct: number } {
+  const distinct = [...new Set(values)].sort(compareStrings);
+  const rankOf = new Map(distinct.map((v, r) => [v, r]));
+  return { rank: Int32Array.from(values, (v) => rankOf.get(v)!), distinct: distinct.length };
 }
