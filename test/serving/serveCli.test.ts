@@ -3,9 +3,9 @@
  * answers, and on SIGTERM finishes, closes and exits 0. Plus its flag checks, in-process.
  */
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { builtCli } from "../helpers/built.js";
 import { runCliInProcess } from "../helpers/cliInProcess.js";
 import { removeDir, tempDir } from "../helpers/tmp.js";
 
@@ -15,9 +15,7 @@ test("serve listens on loopback, answers, and exits 0 on SIGTERM", async () => {
     const child = spawn(
       process.execPath,
       [
-        "--import",
-        "tsx",
-        join(process.cwd(), "scripts/cli.ts"),
+        builtCli(), // bin/homeforge.js, as installed: no tsx start-up
         "serve",
         "--port",
         "0",

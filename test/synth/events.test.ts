@@ -438,7 +438,11 @@ test("nobody home: vacation days carry far less activity than normal days", () =
   let vacationDays = 0;
   let normalEvents = 0;
   let normalDays = 0;
-  const homes = homesIn(seed, 120).filter((g) => g.home.vacations.some((v) => v.days >= 3));
+  // the first 20 of the 94 homes with a vacation of 3+ days (all 94 cost ~3 CPU-s more): 101
+  // vacation days (> 30 asked); the ratio is 0.006 on these, 0.007 on all 94, far under 0.1
+  const homes = homesIn(seed, 120)
+    .filter((g) => g.home.vacations.some((v) => v.days >= 3))
+    .slice(0, 20);
   assert.ok(homes.length >= 8, `${homes.length} homes with vacations`);
   for (const g of homes) {
     const ev = generateHomeEvents(g, ctx, []);

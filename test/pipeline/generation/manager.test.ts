@@ -10,6 +10,7 @@ import { LineageStore } from "../../../lib/pipeline/lineage/lineageStore.js";
 import { openDataset } from "../../../lib/pipeline/storage/openDataset.js";
 import { readTableFile } from "../../../lib/pipeline/storage/tableIO.js";
 import { EVENTS_SCHEMA, HOMES_SCHEMA } from "../../../lib/pipeline/storage/tables.js";
+import { assertBuiltFresh } from "../../helpers/built.js";
 import { GREEDY_PRODUCERS } from "../../helpers/greedyProducers.js";
 import { EVENTS_PER_DEVICE_DAY, PIPELINE_PRODUCERS } from "../../helpers/pipelineProducers.js";
 import { dirHashes, removeDir, tempDir } from "../../helpers/tmp.js";
@@ -40,6 +41,15 @@ const run = (out: string, extra: Partial<ManagerOptions> = {}, cfg = config) =>
 // rollover and validation tests. Worker threads (each 2-worker run starts three that load the
 // sources through tsx, ~6 CPU-s; a 1-worker run is a fraction of that) are proven on the
 // built-in producers' shard run below: identity, rollover and invalid-home reports at once.
+// That run and the abort run start their workers from dist/ (the manager imported from the
+// build: its workers load plain .js, ~3 CPU-s less per run); the heap-cap run keeps the
+// sources' path (a bootstrap that registers tsx in each worker), which `tsx scripts/cli.ts`
+// takes.
+/** The manager of the build (dist/): its worker threads run dist/'s .js entries. */
+const builtManager = async () => {
+  assertBuiltFresh();
+  return (await import("../../../dist/lib/pipeline/generation/manager.js")).DataGenerationManager;
+};
 const homes = generateHomes(config);
 const minDevices = homes.map((h) => h.devices.length).sort((a, b) => a - b)[5]; // at least four homes fall below
 const tooFew = homes.filter((h) => h.devices.length < minDevices).map((h) => h.home.homeId);
@@ -148,8 +158,8 @@ test("heap caps follow the batch: long horizons get more, the override wins", ()
 });
 
 test("the built-in producers (synergies → events → patterns, telemetry) are identical on 1 and 2 workers, rolled over, at any batch size; workers keep to a shard's homes and report its invalid homes", async () => {
-  // one 2-worker run proves all of it (worker threads cost seconds of CPU to start): its
-  // shard's files equal the 1-worker shard's byte for byte, file names included (the events
+  // one 2-worker run (from dist/) proves all of it (worker threads cost seconds of CPU to
+  // start): its shard's files equal the 1-worker shard's byte for byte, file names included (the events
   // roll over to several files; the other tables fit in one, so the default layout is
   // covered too), and hold that shard's valid homes only (shards.test.ts shows the 1-worker
   // shards merge to the whole run)
@@ -171,7 +181,9 @@ test("the built-in producers (synergies → events → patterns, telemetry) are 
     batchHomes: 4,
     outDir: join(root, "real1"),
   }).run();
-  const two = await new DataGenerationManager(real, {
+  // the build's manager: equal bytes also show dist/ generates what the sources do
+  const BuiltManager = await builtManager();
+  const two = await new BuiltManager(real, {
     ...opts,
     workers: 2,
     batchHomes: 1,
@@ -299,8 +311,13 @@ test("homes below the minimums are reported with reasons and left out, or fail t
 test("an aborted run and a dead run's temp dir leave nothing that looks complete", async () => {
   const controller = new AbortController();
   const out = join(root, "aborted");
-  const aborted = new DataGenerationManager(config, {
-    ...base,
+  // worker threads from dist/, so the built-in producers (a .ts fixture module cannot load
+  // there); the run after it, from the sources, sweeps the same parent directory
+  const BuiltManager = await builtManager();
+  const aborted = new BuiltManager(config, {
+    now: () => T0,
+    groupRows: 500,
+    batchHomes: 4,
     workers: 2,
     outDir: out,
     signal: controller.signal,
