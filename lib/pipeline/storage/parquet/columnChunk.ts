@@ -162,12 +162,21 @@ function gatherPresent(
   at: number,
 ): number {
   let n = from;
-  for (let i = 0; i < src.length; i++) {
+  const last = src.length - 1;
+  // the bits go to memory a word at a time (the first word may hold the previous segment's)
+  let word = last >= 0 ? present[at >>> 5] : 0;
+  for (let i = 0; i <= last; i++) {
     const v = src[i];
     values[n] = v;
     const kept = Number.isNaN(v) ? 0 : 1;
     n += kept;
-    present[(at + i) >>> 5] |= kept << ((at + i) & 31);
+    const row = at + i;
+    word |= kept << (row & 31);
+    // stored inside the loop, last word included: nothing after the loop (see scans.ts)
+    if ((row & 31) === 31 || i === last) {
+      present[row >>> 5] = word;
+      word = 0;
+    }
   }
   return n;
 }

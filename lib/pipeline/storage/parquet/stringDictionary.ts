@@ -57,38 +57,35 @@ function appendEntry(value: string): void {
 let remap = new Int32Array(1024);
 
 /**
- * Numbers one DictionaryColumn segment's entries through `codeOf` in order of first use,
- * into `remap` (entry → the chunk's code, -1 when unused). Stops as soon as every entry has
- * been seen (at once for a home's id); renumber then does the per-row work in a loop of its
- * own. (Each long loop is alone in its function, see scans.ts.)
+ * Writes one DictionaryColumn segment's codes at `codes[at…]` renumbered through `codeOf`
+ * (called once per entry the segment uses, in order of first use, through a per-segment
+ * table); the segment's nulls. The per-row loop is alone in its function (see scans.ts).
  */
-function firstUses(data: DictionaryColumn, codeOf: (value: string) => number): Int32Array {
+function remapSegment(
+  data: DictionaryColumn,
+  codes: Int32Array,
+  at: number,
+  codeOf: (value: string) => number,
+): number {
   const entries = data.dictionary.length;
   if (remap.length < entries) remap = new Int32Array(Math.max(entries, 2 * remap.length));
   const table = remap;
   table.fill(-1, 0, entries);
   const src = data.codes;
-  const n = src.length;
-  let unseen = entries;
-  for (let i = 0; i < n && unseen > 0; i++) {
-    const c = src[i];
-    if (c >= 0 && table[c] < 0) {
-      table[c] = codeOf(data.dictionary[c]);
-      unseen--;
-    }
-  }
-  return table;
-}
-
-/** codes[at + i] = table[src[i]] (-1 for a null); the nulls. */
-function renumber(src: Int32Array, table: Int32Array, codes: Int32Array, at: number): number {
   let nulls = 0;
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
     if (c < 0) {
       codes[at + i] = -1;
       nulls++;
-    } else codes[at + i] = table[c];
+      continue;
+    }
+    let r = table[c];
+    if (r < 0) {
+      r = codeOf(data.dictionary[c]);
+      table[c] = r;
+    }
+    codes[at + i] = r;
   }
   return nulls;
 }
@@ -157,7 +154,7 @@ export function stringCodes(
   };
   let at = 0;
   for (const data of segments) {
-    if (data instanceof DictionaryColumn) nulls += renumber(data.codes, firstUses(data, codeOf), codes, at);
+    if (data instanceof DictionaryColumn) nulls += remapSegment(data, codes, at, codeOf);
     else nulls += codePlain(column, data as readonly (string | null)[], codes, at, codeOf);
     at += data.length;
   }
