@@ -193,6 +193,37 @@ test("chunks whose every value is null, and a single-row group", async () => {
   await assertReadsBack(path, table);
 });
 
+test("nullable floats: every NaN bit pattern is a null, infinities and -0 are values, segments cut mid-word", async () => {
+  const n = 333;
+  const table = allTypes(n, 3);
+  const fn = new Float64Array(n);
+  const words = new Int32Array(fn.buffer);
+  for (let i = 0; i < n; i++) {
+    const kind = i % 7;
+    if (kind === 0) fn[i] = Number.NaN;
+    else if (kind === 1) {
+      // -NaN, and a NaN whose only mantissa bit is in the low word
+      words[2 * i] = 0;
+      words[2 * i + 1] = 0xfff80000 | 0;
+    } else if (kind === 2) {
+      words[2 * i] = 1;
+      words[2 * i + 1] = 0x7ff00000;
+    } else if (kind === 3) fn[i] = i % 2 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    else if (kind === 4) fn[i] = i % 3 ? -0 : Number.MAX_VALUE;
+    else fn[i] = i / 7;
+  }
+  // a run of values and a run of nulls longer than a bitmap word
+  for (let i = 100; i < 140; i++) fn[i] = i;
+  for (let i = 200; i < 270; i++) fn[i] = Number.NaN;
+  table.columns.fn = fn;
+  const path = join(root, "nan-bits.parquet");
+  await writeFile(path, table, [1, 33, 95, 250], 1000);
+  await assertReadsBack(path, table);
+  const nulls = Array.from(fn).filter((v) => Number.isNaN(v)).length;
+  const [{ c }] = await duckRows(`SELECT count(*) - count(fn) AS c FROM read_parquet('${path}')`);
+  assert.is(Number(c), nulls);
+});
+
 test("0 rows: a schema-only file every reader opens", async () => {
   const table = allTypes(0);
   const path = join(root, "empty.parquet");
