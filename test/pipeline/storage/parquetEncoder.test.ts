@@ -283,6 +283,42 @@ test("bytes depend on the rows only: other segmentations and DictionaryColumn in
   assert.equal(back.s, canonTable(table).s);
 });
 
+test("one-entry DictionaryColumn segments (a home's id), with and without nulls, give the plain file's bytes", async () => {
+  const table = allTypes(1_200, 5);
+  const cuts = [0, 1, 64, 300, 301, 777, 1_200];
+  const s = table.columns.s as (string | null)[];
+  const sn = table.columns.sn as (string | null)[];
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    for (let i = cuts[k]; i < cuts[k + 1]; i++) {
+      s[i] = `home_${k % 3}`;
+      // every other piece has nulls in its one-entry column
+      sn[i] = k % 2 === 1 && i % 5 === 0 ? null : `h${k}`;
+    }
+  }
+  const plainPath = join(root, "const-plain.parquet");
+  const plain = await writeFile(plainPath, table, cuts.slice(1, -1), 500);
+  const coded = openTableWriter(join(root, "const-dict.parquet"), SCHEMA, "parquet", {
+    groupRows: 500,
+    metadata: { what: "test" },
+  });
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const piece = sliceTable(table, cuts[k], cuts[k + 1]);
+    const rows = piece.rows;
+    const snCodes = Int32Array.from({ length: rows }, (_, i) =>
+      (piece.columns.sn as unknown[])[i] === null ? -1 : 0,
+    );
+    const columns = {
+      ...piece.columns,
+      s: DictionaryColumn.constant(`home_${k % 3}`, rows),
+      sn: new DictionaryColumn([`h${k}`], snCodes),
+    };
+    await coded.append({ schema: SCHEMA, rows, columns });
+  }
+  const file = await coded.finish();
+  assert.is(file.sha256, plain.sha256);
+  await assertReadsBack(plainPath, table);
+});
+
 test("chunk statistics are exact: DuckDB's parquet_metadata and filtered queries agree with the rows", async () => {
   const table = allTypes(2_500, 11);
   const path = join(root, "stats.parquet");

@@ -68,10 +68,15 @@ function remapSegment(
   codeOf: (value: string) => number,
 ): number {
   const entries = data.dictionary.length;
+  const src = data.codes;
+  // one entry and no nulls (a home's id on each of its rows): a fill, no per-row stores
+  if (entries === 1 && src.length > 0 && firstNonZero(src) < 0) {
+    codes.fill(codeOf(data.dictionary[0]), at, at + src.length);
+    return 0;
+  }
   if (remap.length < entries) remap = new Int32Array(Math.max(entries, 2 * remap.length));
   const table = remap;
   table.fill(-1, 0, entries);
-  const src = data.codes;
   let nulls = 0;
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
@@ -88,6 +93,12 @@ function remapSegment(
     codes[at + i] = r;
   }
   return nulls;
+}
+
+/** The first index whose code is not 0, or -1. */
+function firstNonZero(src: Int32Array): number {
+  for (let i = 0; i < src.length; i++) if (src[i] !== 0) return i;
+  return -1;
 }
 
 /** A plain string segment's codes at codes[at…], hashed per row (runs of one value once); its nulls. */
