@@ -193,6 +193,37 @@ test("chunks whose every value is null, and a single-row group", async () => {
   await assertReadsBack(path, table);
 });
 
+test("nullable floats: every NaN bit pattern is a null, infinities and -0 are values, segments cut mid-word", async () => {
+  const n = 333;
+  const table = allTypes(n, 3);
+  const fn = new Float64Array(n);
+  const words = new Int32Array(fn.buffer);
+  for (let i = 0; i < n; i++) {
+    const kind = i % 7;
+    if (kind === 0) fn[i] = Number.NaN;
+    else if (kind === 1) {
+      // -NaN, and a NaN whose only mantissa bit is in the low word
+      words[2 * i] = 0;
+      words[2 * i + 1] = 0xfff80000 | 0;
+    } else if (kind === 2) {
+      words[2 * i] = 1;
+      words[2 * i + 1] = 0x7ff00000;
+    } else if (kind === 3) fn[i] = i % 2 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    else if (kind === 4) fn[i] = i % 3 ? -0 : Number.MAX_VALUE;
+    else fn[i] = i / 7;
+  }
+  // a run of values and a run of nulls longer than a bitmap word
+  for (let i = 100; i < 140; i++) fn[i] = i;
+  for (let i = 200; i < 270; i++) fn[i] = Number.NaN;
+  table.columns.fn = fn;
+  const path = join(root, "nan-bits.parquet");
+  await writeFile(path, table, [1, 33, 95, 250], 1000);
+  await assertReadsBack(path, table);
+  const nulls = Array.from(fn).filter((v) => Number.isNaN(v)).length;
+  const [{ c }] = await duckRows(`SELECT count(*) - count(fn) AS c FROM read_parquet('${path}')`);
+  assert.is(Number(c), nulls);
+});
+
 test("0 rows: a schema-only file every reader opens", async () => {
   const table = allTypes(0);
   const path = join(root, "empty.parquet");
@@ -250,6 +281,42 @@ test("bytes depend on the rows only: other segmentations and DictionaryColumn in
   const back = await viaDuckdb(join(dir, "t-*.parquet"));
   assert.equal(back.sn, canonTable(table).sn);
   assert.equal(back.s, canonTable(table).s);
+});
+
+test("one-entry DictionaryColumn segments (a home's id), with and without nulls, give the plain file's bytes", async () => {
+  const table = allTypes(1_200, 5);
+  const cuts = [0, 1, 64, 300, 301, 777, 1_200];
+  const s = table.columns.s as (string | null)[];
+  const sn = table.columns.sn as (string | null)[];
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    for (let i = cuts[k]; i < cuts[k + 1]; i++) {
+      s[i] = `home_${k % 3}`;
+      // every other piece has nulls in its one-entry column
+      sn[i] = k % 2 === 1 && i % 5 === 0 ? null : `h${k}`;
+    }
+  }
+  const plainPath = join(root, "const-plain.parquet");
+  const plain = await writeFile(plainPath, table, cuts.slice(1, -1), 500);
+  const coded = openTableWriter(join(root, "const-dict.parquet"), SCHEMA, "parquet", {
+    groupRows: 500,
+    metadata: { what: "test" },
+  });
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const piece = sliceTable(table, cuts[k], cuts[k + 1]);
+    const rows = piece.rows;
+    const snCodes = Int32Array.from({ length: rows }, (_, i) =>
+      (piece.columns.sn as unknown[])[i] === null ? -1 : 0,
+    );
+    const columns = {
+      ...piece.columns,
+      s: DictionaryColumn.constant(`home_${k % 3}`, rows),
+      sn: new DictionaryColumn([`h${k}`], snCodes),
+    };
+    await coded.append({ schema: SCHEMA, rows, columns });
+  }
+  const file = await coded.finish();
+  assert.is(file.sha256, plain.sha256);
+  await assertReadsBack(plainPath, table);
 });
 
 test("chunk statistics are exact: DuckDB's parquet_metadata and filtered queries agree with the rows", async () => {

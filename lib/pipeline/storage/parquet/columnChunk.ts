@@ -11,7 +11,8 @@ import { ByteSink } from "./byteSink.js";
 import { writeDeltaBinaryPacked } from "./deltaBinaryPacked.js";
 import { float64Codes } from "./float64Dictionary.js";
 import { writeDefinitionLevels, writeHybrid } from "./rleHybrid.js";
-import { scratchFlags, scratchFloat64, scratchInt32 } from "./scratch.js";
+import { firstBadTimestamp, hasNaN, lastMax, lastMin, minMax, scanTimestamps } from "./scans.js";
+import { scratchBits, scratchFloat64, scratchInt32 } from "./scratch.js";
 import {
   boolStatistics,
   type ChunkStatistics,
@@ -51,10 +52,11 @@ export interface ChunkMeta {
   statistics: ChunkStatistics;
 }
 
-/** A column's non-null values, compacted, with a presence flag per row when there are nulls. */
+/** A column's non-null values, compacted, with a presence bitmap when there are nulls. */
 interface Gathered<T> {
   values: T;
   n: number;
+  /** Bit per row, 1 for a value (see scratchBits); not filled when there are no nulls. */
   present: Int32Array;
   nulls: number;
 }
@@ -63,21 +65,33 @@ function lengthOf(data: ProducedColumnData): number {
   return data.length;
 }
 
+function setBit(bits: Int32Array, i: number): void {
+  bits[i >>> 5] |= 1 << (i & 31);
+}
+
+/** Sets bits [from, to). */
+function setBits(bits: Int32Array, from: number, to: number): void {
+  for (let i = from; i < to && i & 31; i++) setBit(bits, i);
+  let i = from + ((32 - (from & 31)) & 31);
+  for (; i + 32 <= to; i += 32) bits[i >>> 5] = -1;
+  for (; i < to; i++) setBit(bits, i);
+}
+
 function gatherInt32(
   spec: ColumnSpec,
   segments: readonly ProducedColumnData[],
   rows: number,
 ): Gathered<Int32Array> {
   if (segments.every((s) => s instanceof Int32Array))
-    return { ...typedCopy(segments, rows, scratchInt32), present: NO_FLAGS, nulls: 0 };
+    return { ...typedCopy(segments, rows, scratchInt32), present: NO_BITS, nulls: 0 };
   const values = scratchInt32(rows);
-  const present = scratchFlags(rows);
+  const present = scratchBits(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
     if (data instanceof Int32Array) {
       values.set(data, n);
-      present.fill(1, at, at + data.length);
+      setBits(present, at, at + data.length);
       n += data.length;
       at += data.length;
       continue;
@@ -90,7 +104,7 @@ function gatherInt32(
         throw new Error(`column ${spec.name}: row value ${String(v)} is not a 32-bit integer`);
       }
       values[n++] = v;
-      present[at] = 1;
+      setBit(present, at);
     }
   }
   return checkNulls(spec, { values, n, present, nulls: rows - n });
@@ -102,12 +116,12 @@ function gatherFloat64(
   rows: number,
   nanIsNull: boolean,
 ): Gathered<Float64Array> {
-  // typed segments without a missing value: one view or one copy, no presence flags
+  // typed segments without a missing value: one view or one copy, no presence bitmap
   if (segments.every((s) => s instanceof Float64Array && !(nanIsNull && hasNaN(s)))) {
-    return { ...typedCopy(segments, rows, scratchFloat64), present: NO_FLAGS, nulls: 0 };
+    return { ...typedCopy(segments, rows, scratchFloat64), present: NO_BITS, nulls: 0 };
   }
   const values = scratchFloat64(rows);
-  const present = scratchFlags(rows);
+  const present = scratchBits(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
@@ -116,7 +130,7 @@ function gatherFloat64(
     if (!nanIsNull && data instanceof Float64Array) {
       values.set(data, n);
       n += len;
-      present.fill(1, at, at + len);
+      setBits(present, at, at + len);
       at += len;
       continue;
     }
@@ -129,36 +143,52 @@ function gatherFloat64(
       const v = src[i];
       if (v === null || v === undefined || (nanIsNull && Number.isNaN(v))) continue;
       values[n++] = v;
-      present[at] = 1;
+      setBit(present, at);
     }
   }
   return { values, n, present, nulls: rows - n };
 }
 
-/** Appends src's non-NaN values at values[n…], flagging their rows from `at`; the new n. */
+/**
+ * Appends src's non-NaN values at values[n…] and sets their rows' bits from `at`; the new n.
+ * Without branches on the data: every value is stored and n moves on only past a kept one,
+ * and NaN is told from the value's bits with integer arithmetic (NaN rows come and go every
+ * few rows: a branch on them was mispredicted, and Number.isNaN as a 0/1 still compiled to
+ * one — this measured 1.5–2× faster than either).
+ */
 function gatherPresent(
   src: Float64Array,
   values: Float64Array,
-  n: number,
+  from: number,
   present: Int32Array,
   at: number,
 ): number {
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i];
-    if (Number.isNaN(v)) continue;
-    values[n++] = v;
-    present[at + i] = 1;
+  const words = new Int32Array(src.buffer, src.byteOffset, src.length * 2);
+  let n = from;
+  const last = src.length - 1;
+  // the bits go to memory a word at a time (the first word may hold the previous segment's)
+  let word = last >= 0 ? present[at >>> 5] : 0;
+  for (let i = 0; i <= last; i++) {
+    values[n] = src[i];
+    // NaN: exponent all ones and a non-zero mantissa, i.e. |high word| above 0x7ff00000
+    // once a non-zero low word counts as one more
+    const low = words[2 * i];
+    const high = words[2 * i + 1] & 0x7fffffff;
+    const kept = 1 - ((0x7ff00000 - high - ((low | -low) >>> 31)) >>> 31);
+    n += kept;
+    const row = at + i;
+    word |= kept << (row & 31);
+    // stored inside the loop, last word included: nothing after the loop (see scans.ts)
+    if ((row & 31) === 31 || i === last) {
+      present[row >>> 5] = word;
+      word = 0;
+    }
   }
   return n;
 }
 
-/** Presence flags of a chunk without nulls (never read: its definition levels are one run). */
-const NO_FLAGS = new Int32Array(0);
-
-function hasNaN(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return true;
-  return false;
-}
+/** Presence bitmap of a chunk without nulls (never read: its definition levels are one run). */
+const NO_BITS = new Int32Array(0);
 
 /** All-typed segments as one array: the segment itself when there is one, else a scratch copy. */
 function typedCopy<T extends Int32Array | Float64Array>(
@@ -182,14 +212,14 @@ function gatherBool(
   rows: number,
 ): Gathered<Uint8Array> {
   const values = new Uint8Array(rows);
-  const present = scratchFlags(rows);
+  const present = scratchBits(rows);
   let n = 0;
   let at = 0;
   for (const data of segments) {
     if (data instanceof Uint8Array) {
       for (let i = 0; i < data.length; i++) values[n + i] = data[i] === 0 ? 0 : 1;
       n += data.length;
-      present.fill(1, at, at + data.length);
+      setBits(present, at, at + data.length);
       at += data.length;
       continue;
     }
@@ -198,7 +228,7 @@ function gatherBool(
       const v = src[i];
       if (v === null || v === undefined) continue;
       values[n++] = v ? 1 : 0;
-      present[at] = 1;
+      setBit(present, at);
     }
   }
   return checkNulls(spec, { values, n, present, nulls: rows - n });
@@ -326,6 +356,18 @@ export class ColumnChunkEncoder {
         return { encodings: [Encoding.PLAIN, Encoding.RLE], dictionaryPageBytes: 0, statistics };
       }
       case "timestamp_ms": {
+        const clean = cleanTimestamps(segments, rows);
+        if (clean) {
+          this.startData(nullable, NO_BITS, rows, 0);
+          writeDeltaBinaryPacked(body, clean.values, rows, clean.min, clean.max);
+          this.page(out, PageType.DATA_PAGE, rows, Encoding.DELTA_BINARY_PACKED);
+          return {
+            encodings: [Encoding.RLE, Encoding.DELTA_BINARY_PACKED],
+            dictionaryPageBytes: 0,
+            statistics: int64Statistics(clean.min, clean.max, rows, 0),
+          };
+        }
+        // nulls (NaN) or a bad value: gather, then check what is left
         const g = checkNulls(spec, gatherFloat64(segments, rows, true));
         const values = g.values;
         const { min, max } = timestampRange(spec, values, g.n);
@@ -378,19 +420,33 @@ export class ColumnChunkEncoder {
   }
 }
 
-/** Smallest and largest of whole-ms timestamps within ±2^53; anything else is an error. */
-function timestampRange(spec: ColumnSpec, values: Float64Array, n: number): { min: number; max: number } {
+/**
+ * Typed timestamp segments without a null or a bad value, checked in one pass each: the
+ * values (a view or one copy) and their extremes; null when any segment needs the general path.
+ */
+function cleanTimestamps(
+  segments: readonly ProducedColumnData[],
+  rows: number,
+): { values: Float64Array; min: number; max: number } | null {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (!(Math.floor(v) === v && v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER)) {
-      throw new Error(`column ${spec.name}: timestamp ${v} is not a whole number of ms within ±2^53`);
-    }
-    if (v < min) min = v;
-    if (v > max) max = v;
+  for (const s of segments) {
+    if (!(s instanceof Float64Array) || scanTimestamps(s, s.length) >= 0) return null;
+    if (s.length === 0) continue;
+    min = Math.min(min, lastMin());
+    max = Math.max(max, lastMax());
   }
-  return { min, max };
+  return { values: typedCopy(segments, rows, scratchFloat64).values, min, max };
+}
+
+/** Smallest and largest of whole-ms timestamps within ±2^53; anything else is an error. */
+function timestampRange(spec: ColumnSpec, values: Float64Array, n: number): { min: number; max: number } {
+  const bad = firstBadTimestamp(values, n);
+  if (bad >= 0) {
+    throw new Error(`column ${spec.name}: timestamp ${values[bad]} is not a whole number of ms within ±2^53`);
+  }
+  const min = minMax(values, n);
+  return { min, max: lastMax() };
 }
 
 /** Dictionary page plus codes against PLAIN's 8 bytes a value. */

@@ -21,9 +21,25 @@ let keyHi = new Int32Array(1 << 12);
 export function float64Codes(values: Float64Array, n: number): Float64Codes | null {
   const words = new Int32Array(values.buffer, values.byteOffset, n * 2);
   const codes = scratchInt32(n);
-  let bits = 13;
-  if (slots.length !== 1 << bits) slots = new Int32Array(1 << bits);
+  if (slots.length !== 1 << 13) slots = new Int32Array(1 << 13);
   slots.fill(-1);
+  const distinct = codeAll(words, codes, n);
+  if (distinct < 0) return null;
+  const dictionary = new Float64Array(distinct);
+  const dictWords = new Int32Array(dictionary.buffer);
+  for (let c = 0; c < distinct; c++) {
+    dictWords[2 * c] = keyLo[c];
+    dictWords[2 * c + 1] = keyHi[c];
+  }
+  return { codes, dictionary };
+}
+
+/**
+ * The hashing loop on its own (nothing after it needs type feedback, see scans.ts): codes[i]
+ * for each value's bits; the number of distinct values, or -1 on giving up.
+ */
+function codeAll(words: Int32Array, codes: Int32Array, n: number): number {
+  let bits = 13;
   let mask = (1 << bits) - 1;
   let distinct = 0;
   for (let i = 0; i < n; i++) {
@@ -41,37 +57,39 @@ export function float64Codes(values: Float64Array, n: number): Float64Codes | nu
       h = (h + 1) & mask;
     }
     if (code < 0) {
-      if (distinct >= 4096 + (i >> 2)) return null;
+      if (distinct >= 4096 + (i >> 2)) return -1;
       code = distinct++;
-      if (code >= keyLo.length) {
-        const nextLo = new Int32Array(keyLo.length * 2);
-        const nextHi = new Int32Array(keyLo.length * 2);
-        nextLo.set(keyLo);
-        nextHi.set(keyHi);
-        keyLo = nextLo;
-        keyHi = nextHi;
-      }
+      if (code >= keyLo.length) growKeys();
       keyLo[code] = lo;
       keyHi[code] = hi;
       slots[h] = code;
       if (distinct * 2 > mask) {
         bits++;
         mask = (1 << bits) - 1;
-        slots = new Int32Array(1 << bits).fill(-1);
-        for (let c = 0; c < distinct; c++) {
-          let g = Math.imul(keyLo[c] ^ Math.imul(keyHi[c], 0x9e3779b1), 0x85ebca6b) >>> (32 - bits);
-          while (slots[g] >= 0) g = (g + 1) & mask;
-          slots[g] = c;
-        }
+        rehash(bits, distinct);
       }
     }
     codes[i] = code;
   }
-  const dictionary = new Float64Array(distinct);
-  const dictWords = new Int32Array(dictionary.buffer);
+  return distinct;
+}
+
+function growKeys(): void {
+  const nextLo = new Int32Array(keyLo.length * 2);
+  const nextHi = new Int32Array(keyLo.length * 2);
+  nextLo.set(keyLo);
+  nextHi.set(keyHi);
+  keyLo = nextLo;
+  keyHi = nextHi;
+}
+
+/** A table of 2^bits slots holding codes [0, distinct). */
+function rehash(bits: number, distinct: number): void {
+  const mask = (1 << bits) - 1;
+  slots = new Int32Array(1 << bits).fill(-1);
   for (let c = 0; c < distinct; c++) {
-    dictWords[2 * c] = keyLo[c];
-    dictWords[2 * c + 1] = keyHi[c];
+    let g = Math.imul(keyLo[c] ^ Math.imul(keyHi[c], 0x9e3779b1), 0x85ebca6b) >>> (32 - bits);
+    while (slots[g] >= 0) g = (g + 1) & mask;
+    slots[g] = c;
   }
-  return { codes, dictionary };
 }

@@ -7,7 +7,7 @@
 let f64 = new Float64Array(0);
 let i32a = new Int32Array(0);
 let i32b = new Int32Array(0);
-let flags = new Int32Array(0);
+let bitmap = new Int32Array(0);
 
 const grow = (n: number) => Math.ceil(Math.max(n, 1024) * 1.25);
 
@@ -28,10 +28,14 @@ export function scratchInt32B(n: number): Int32Array {
   return i32b.subarray(0, n);
 }
 
-/** Presence flags (1 value, 0 null), zero-filled; Int32 so levels share the codes' RLE writer. */
-export function scratchFlags(n: number): Int32Array {
-  if (flags.length < n) flags = new Int32Array(grow(n));
-  const out = flags.subarray(0, n);
+/**
+ * A zeroed presence bitmap for n rows (bit i & 31 of word i >> 5 is 1 when row i holds a
+ * value), one word longer than needed so readers may look one word ahead.
+ */
+export function scratchBits(n: number): Int32Array {
+  const words = (n >>> 5) + 2;
+  if (bitmap.length < words) bitmap = new Int32Array(grow(words));
+  const out = bitmap.subarray(0, words);
   out.fill(0);
   return out;
 }

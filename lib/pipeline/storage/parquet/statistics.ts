@@ -4,6 +4,7 @@
  * Readers prune row groups on them, so they must be exact: a float chunk holding NaN gets
  * none, and a zero minimum is written as -0 and a zero maximum as +0 (the spec's rule).
  */
+import { hasNaN, lastMax, minMax } from "./scans.js";
 import { compareBytesAt, entryLength, type StringCodes } from "./stringDictionary.js";
 
 export interface ChunkStatistics {
@@ -43,15 +44,10 @@ export function float64Statistics(
   mayHoldNaN: boolean,
 ): ChunkStatistics {
   if (n === 0) return { nullCount };
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  // a NaN fails both comparisons above, so only a NaN-free chunk's min/max are its extremes
-  if (mayHoldNaN) for (let i = 0; i < n; i++) if (Number.isNaN(values[i])) return { nullCount };
+  let min = minMax(values, n);
+  let max = lastMax();
+  // minMax skips NaN, so only a NaN-free chunk's min/max are its extremes
+  if (mayHoldNaN && hasNaN(values, n)) return { nullCount };
   if (min === 0) min = -0;
   if (max === 0) max = 0;
   const le = (v: number) => new Uint8Array(Float64Array.of(v).buffer);

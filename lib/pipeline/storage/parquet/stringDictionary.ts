@@ -8,7 +8,7 @@
 import type { ProducedColumnData } from "../../../core/columnTable.js";
 import { DictionaryColumn } from "../../../core/dictionaryColumn.js";
 import { ByteSink } from "./byteSink.js";
-import { scratchFlags, scratchInt32B } from "./scratch.js";
+import { scratchBits, scratchInt32B } from "./scratch.js";
 
 const utf8 = new TextEncoder();
 /** Equal to no row value: the "previous value" before the first row. */
@@ -20,7 +20,7 @@ let starts = new Int32Array(1024);
 export interface StringCodes {
   /** Per row: the entry's code, or -1 for null (shared work memory: valid until the next chunk). */
   codes: Int32Array;
-  /** Per row: 1 when present, 0 for null. */
+  /** Bit per row, 1 when present (see scratchBits); only filled when there are nulls. */
   present: Int32Array;
   nulls: number;
   /** Number of entries. */
@@ -53,10 +53,13 @@ function appendEntry(value: string): void {
   plain.pos = at + bytes;
 }
 
+/** Per segment: its entry → the chunk's code, -1 until first used (shared work memory). */
+let remap = new Int32Array(1024);
+
 /**
  * Writes one DictionaryColumn segment's codes at `codes[at…]` renumbered through `codeOf`
- * (called once per entry the segment uses); the segment's nulls. A function of its own so the
- * per-row loop compiles on its own.
+ * (called once per entry the segment uses, in order of first use, through a per-segment
+ * table); the segment's nulls. The per-row loop is alone in its function (see scans.ts).
  */
 function remapSegment(
   data: DictionaryColumn,
@@ -64,8 +67,16 @@ function remapSegment(
   at: number,
   codeOf: (value: string) => number,
 ): number {
-  const remap = new Int32Array(data.dictionary.length).fill(-1);
+  const entries = data.dictionary.length;
   const src = data.codes;
+  // one entry and no nulls (a home's id on each of its rows): a fill, no per-row stores
+  if (entries === 1 && src.length > 0 && firstNonZero(src) < 0) {
+    codes.fill(codeOf(data.dictionary[0]), at, at + src.length);
+    return 0;
+  }
+  if (remap.length < entries) remap = new Int32Array(Math.max(entries, 2 * remap.length));
+  const table = remap;
+  table.fill(-1, 0, entries);
   let nulls = 0;
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
@@ -74,14 +85,56 @@ function remapSegment(
       nulls++;
       continue;
     }
-    let r = remap[c];
+    let r = table[c];
     if (r < 0) {
       r = codeOf(data.dictionary[c]);
-      remap[c] = r;
+      table[c] = r;
     }
     codes[at + i] = r;
   }
   return nulls;
+}
+
+/** The first index whose code is not 0, or -1. */
+function firstNonZero(src: Int32Array): number {
+  for (let i = 0; i < src.length; i++) if (src[i] !== 0) return i;
+  return -1;
+}
+
+/** A plain string segment's codes at codes[at…], hashed per row (runs of one value once); its nulls. */
+function codePlain(
+  column: string,
+  src: readonly (string | null)[],
+  codes: Int32Array,
+  at: number,
+  codeOf: (value: string) => number,
+): number {
+  let nulls = 0;
+  let last: unknown = NO_STRING;
+  let lastCode = -1;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (v === last) {
+      codes[at + i] = lastCode;
+      continue;
+    }
+    if (v === null || v === undefined) {
+      codes[at + i] = -1;
+      nulls++;
+      continue;
+    }
+    if (typeof v !== "string") throw new Error(`column ${column}: row value ${String(v)} is not a string`);
+    lastCode = codeOf(v);
+    last = v;
+    codes[at + i] = lastCode;
+  }
+  return nulls;
+}
+
+/** Presence bits of rows [0, rows) from their codes (≥ 0 present). */
+function presenceOfCodes(codes: Int32Array, rows: number, present: Int32Array): Int32Array {
+  for (let i = 0; i < rows; i++) present[i >>> 5] |= (codes[i] >= 0 ? 1 : 0) << (i & 31);
+  return present;
 }
 
 export function stringCodes(
@@ -112,39 +165,15 @@ export function stringCodes(
   };
   let at = 0;
   for (const data of segments) {
-    if (data instanceof DictionaryColumn) {
-      nulls += remapSegment(data, codes, at, codeOf);
-      at += data.length;
-    } else {
-      const src = data as readonly (string | null)[];
-      // runs of one value (a home's id on each of its rows) skip the hash lookup
-      let last: unknown = NO_STRING;
-      let lastCode = -1;
-      for (let i = 0; i < src.length; i++, at++) {
-        const v = src[i];
-        if (v === last) {
-          codes[at] = lastCode;
-          continue;
-        }
-        if (v === null || v === undefined) {
-          codes[at] = -1;
-          nulls++;
-          continue;
-        }
-        if (typeof v !== "string")
-          throw new Error(`column ${column}: row value ${String(v)} is not a string`);
-        lastCode = codeOf(v);
-        last = v;
-        codes[at] = lastCode;
-      }
-    }
+    if (data instanceof DictionaryColumn) nulls += remapSegment(data, codes, at, codeOf);
+    else nulls += codePlain(column, data as readonly (string | null)[], codes, at, codeOf);
+    at += data.length;
   }
   if (nulls > 0 && !nullable) {
     throw new Error(`column ${column}: ${nulls} null strings in a non-nullable column (mark it nullable)`);
   }
-  // presence flags are only read when there are nulls (definition levels)
-  const present = scratchFlags(nulls > 0 ? rows : 0);
-  if (nulls > 0) for (let i = 0; i < rows; i++) present[i] = codes[i] >= 0 ? 1 : 0;
+  // presence bits are only read when there are nulls (definition levels)
+  const present = nulls > 0 ? presenceOfCodes(codes, rows, scratchBits(rows)) : scratchBits(0);
   return { codes, present, nulls, count, plain: plain.bytes(), starts, entryBytes: plain.pos - 4 * count };
 }
 
