@@ -14,7 +14,7 @@ import type { ProducedColumnData, ProducedTable, TableSchema } from "../../core/
 import { DictionaryColumn } from "../../core/dictionaryColumn.js";
 import { type Allocate, arrowType, fixedColumnBuffers, int32s } from "./arrowBatch.js";
 import type { BatchBody } from "./arrowIpcFile.js";
-import { ScratchArena } from "./arrowScratch.js";
+import { scratchArena } from "./arrowScratch.js";
 
 /**
  * The file's Arrow schema: string columns as `Dictionary<Int32, Utf8>` with the column's
@@ -166,12 +166,11 @@ class NullBitmap {
 /**
  * Turns groups of rows into record batch bodies for one file, keeping one FileDictionary
  * per string column; `dictionaries()` are the dictionary batches to write once the last
- * record batch is out. A body's buffers are scratch memory or views of the segments:
- * write it before the next `recordBatch` call.
+ * record batch is out. A body's buffers are the thread's scratch memory or views of the
+ * segments: write it before any encoder's next `recordBatch` call.
  */
 export class ArrowFileEncoder {
   private readonly dictionaryOf = new Map<string, FileDictionary>();
-  private readonly scratch = new ScratchArena();
 
   constructor(readonly schema: TableSchema) {
     for (const spec of schema.columns)
@@ -181,8 +180,8 @@ export class ArrowFileEncoder {
   /** One record batch holding the segments' rows in order. */
   recordBatch(segments: readonly ProducedTable[]): BatchBody {
     const rows = segments.reduce((n, s) => n + s.rows, 0);
-    this.scratch.reset();
-    const { allocate } = this.scratch;
+    scratchArena.reset();
+    const { allocate } = scratchArena;
     const nodes: { length: number; nullCount: number }[] = [];
     const buffers: ArrayBufferView[] = [];
     for (const spec of this.schema.columns) {

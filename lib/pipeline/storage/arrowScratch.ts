@@ -3,12 +3,14 @@
  * buffers, writes them synchronously, and never touches them again, so every batch can
  * reuse the same memory. That matters as it does for the Parquet encoder (parquet/scratch.ts):
  * a few fresh MB of typed arrays per batch count as external memory and drive V8 into full
- * collections over a heap that holds the generator's columns.
+ * collections over a heap that holds the generator's columns. One arena serves every file
+ * writer of the thread (a body is built and written in one synchronous step), so its memory
+ * is mapped once, not again for each file.
  */
 
 const ALIGN = 8;
 
-export class ScratchArena {
+class ScratchArena {
   private buffer = new ArrayBuffer(1 << 16);
   private used = 0;
 
@@ -32,3 +34,6 @@ export class ScratchArena {
     return new Uint8Array(this.buffer, start, bytes).fill(0);
   };
 }
+
+/** The thread's arena: valid from one `reset` to the next, never across an await. */
+export const scratchArena = new ScratchArena();
