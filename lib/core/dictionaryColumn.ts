@@ -3,7 +3,8 @@
  * `codes[i] < 0`. The generator makes strings from a few hundred distinct values (entity ids,
  * states, one home id), so carrying codes from the generator to the file spares building,
  * hashing and encoding a string per row; writers turn the codes into Parquet dictionary
- * pages or Arrow UTF-8 buffers without looking at a row's text.
+ * pages, Arrow IPC dictionary codes, or (in-memory batches) Arrow UTF-8 buffers without
+ * looking at a row's text.
  *
  * The dictionary may hold entries no row uses and its order carries no meaning: writers
  * number the entries a row group uses in order of first use, so files depend on the rows only.

@@ -5,9 +5,8 @@
  * rows were batched, so a file's bytes do not depend on the worker count or batch size.
  */
 
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import * as arrow from "apache-arrow";
 import type { ManifestFile, ManifestTable } from "../../core/manifest.js";
 import type { HomeTables } from "../generation/producers.js";
 import { hashFile } from "./integrity.js";
@@ -16,7 +15,9 @@ import { FORMAT_EXTENSION, type TableFormat } from "./tableIO.js";
 export { hashFile, parquetSchema };
 
 import type { ColumnSpec, ColumnTable, ProducedTable, TableSchema } from "../../core/columnTable.js";
-import { arrowSchema, RowRegrouper, recordBatchOf, sliceTable } from "./arrowBatch.js";
+import { RowRegrouper, sliceTable } from "./arrowBatch.js";
+import { ArrowFileEncoder, arrowFileSchema } from "./arrowFileBatches.js";
+import { ArrowIpcFileWriter } from "./arrowIpcFile.js";
 import { ParquetFileWriter } from "./parquet/fileWriter.js";
 import { parquetSchema } from "./parquetSchema.js";
 
@@ -126,15 +127,17 @@ function emptyTable(schema: TableSchema): ColumnTable {
   return { schema, rows: 0, columns };
 }
 
+/**
+ * Streams record batches to an Arrow IPC file as groups fill, string columns as
+ * dictionary codes; each string column's one dictionary (entries in first-use order over
+ * the file) is written after the last record batch, before the footer.
+ */
 class ArrowTableWriter implements TableFileWriter {
   private readonly regroup: RowRegrouper<ProducedTable>;
-  private readonly writer = new arrow.RecordBatchFileWriter();
-  private readonly arrowSchema: arrow.Schema;
-  private readonly fd: number;
-  private readonly pump: Promise<void>;
-  private bytes = 0;
+  private readonly encoder: ArrowFileEncoder;
+  private readonly file: ArrowIpcFileWriter;
   private rows = 0;
-  private started = false;
+  private batches = 0;
 
   constructor(
     readonly path: string,
@@ -142,48 +145,32 @@ class ArrowTableWriter implements TableFileWriter {
     groupRows: number,
   ) {
     this.regroup = new RowRegrouper<ProducedTable>(groupRows);
-    this.arrowSchema = arrowSchema(schema);
-    const fd = openSync(path, "w");
-    this.fd = fd;
-    // the writer is an async byte queue: drain it to the file as it fills
-    this.pump = (async () => {
-      for await (const chunk of this.writer) {
-        writeSync(fd, chunk);
-        this.bytes += chunk.byteLength;
-      }
-    })();
+    this.encoder = new ArrowFileEncoder(schema);
+    this.file = new ArrowIpcFileWriter(path, arrowFileSchema(schema));
   }
 
   private writeGroup(group: ProducedTable[]): void {
-    this.writer.write(recordBatchOf(this.schema, group, this.arrowSchema));
-    this.started = true;
+    this.file.writeRecordBatch(this.encoder.recordBatch(group));
+    this.batches++;
     this.rows += group.reduce((n, g) => n + g.rows, 0);
   }
 
   async append(table: ProducedTable): Promise<void> {
-    const groups = this.regroup.push(table);
-    for (const group of groups) this.writeGroup(group);
-    // let the pump write what is queued before more rows arrive
-    if (groups.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const group of this.regroup.push(table)) this.writeGroup(group);
   }
 
   async finish(): Promise<WrittenFile> {
     const last = this.regroup.drain();
     if (last) this.writeGroup(last);
-    // an empty table still gets a schema and one empty batch, so readers see its columns
-    if (!this.started) this.writeGroup([emptyTable(this.schema)]);
-    this.writer.finish();
-    await this.pump;
-    closeSync(this.fd);
-    return { path: this.path, rows: this.rows, bytes: this.bytes, sha256: await hashFile(this.path) };
+    // an empty table still gets one empty batch (and empty dictionaries), as before
+    if (this.batches === 0) this.writeGroup([emptyTable(this.schema)]);
+    for (const { id, body } of this.encoder.dictionaries()) this.file.writeDictionaryBatch(id, body);
+    const bytes = this.file.finish();
+    return { path: this.path, rows: this.rows, bytes, sha256: this.file.sha256 };
   }
 
   abort(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
+    this.file.close();
     rmSync(this.path, { force: true });
   }
 }

@@ -379,8 +379,9 @@ test("the estimate is within 0.5×–2× of a generated dataset (rows and bytes)
   within(estimate.telemetryRows, m.tables.telemetry.rows, "telemetry rows");
   within(estimate.devices, m.tables.devices.rows, "devices");
   assert.is(estimate.homes, small.homes);
-  // arrow files are bigger, and the estimate knows it
-  assert.ok(estimateDatasetSize({ ...small, format: "arrow" }).bytes > 4 * estimate.bytes);
+  // arrow files are bigger (Int32 codes, plain int64 times and float64 values), and the estimate
+  // knows it: ≈ 5× per event, less for small configs where the per-home tables weigh most
+  assert.ok(estimateDatasetSize({ ...small, format: "arrow" }).bytes > 1.5 * estimate.bytes);
 });
 
 test("workers are capped at the cores with a note; --worker-heap-mb is bounded by memory / threads", async () => {
