@@ -1,38 +1,13 @@
 import * as arrow from "apache-arrow";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  type ColumnTable,
-  columnTable,
-  concatTables,
-  type TableSchema,
-} from "../../../lib/core/columnTable.js";
+import { columnTable, concatTables, type TableSchema } from "../../../lib/core/columnTable.js";
 import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
 import { RowRegrouper, recordBatchOf, sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
+import { mixedSchema, mixedTable } from "../../helpers/mixedTable.js";
 
-const SCHEMA: TableSchema = {
-  name: "mixed",
-  columns: [
-    { name: "s", type: "string", role: "key", nullable: true },
-    { name: "i", type: "int32", role: "feature", nullable: true },
-    { name: "f", type: "float64", role: "feature", nullable: true },
-    { name: "b", type: "bool", role: "feature" },
-    { name: "time", type: "timestamp_ms", role: "key" },
-    { name: "d", type: "date", role: "key" },
-  ],
-};
-
-function mixed(n: number, from = 0): ColumnTable {
-  const at = (i: number) => from + i;
-  return columnTable(SCHEMA, {
-    s: Array.from({ length: n }, (_, i) => (at(i) % 5 === 0 ? null : `dev_${at(i) % 7}_é`)),
-    i: Array.from({ length: n }, (_, i) => (at(i) % 4 === 0 ? null : at(i) * 3)),
-    f: Float64Array.from({ length: n }, (_, i) => (at(i) % 3 === 0 ? Number.NaN : at(i) / 8)),
-    b: Uint8Array.from({ length: n }, (_, i) => at(i) % 2),
-    time: Float64Array.from({ length: n }, (_, i) => Date.UTC(2025, 0, 1) + at(i) * 1000),
-    d: Int32Array.from({ length: n }, (_, i) => 20_000 + (at(i) >> 4)),
-  });
-}
+const SCHEMA = mixedSchema(["s", "i", "f", "b", "time", "d"]);
+const mixed = (n: number, from = 0) => mixedTable(SCHEMA, n, from);
 
 /** Every cell as Arrow reads it back. */
 function cells(batch: ReturnType<typeof recordBatchOf>): unknown[][] {

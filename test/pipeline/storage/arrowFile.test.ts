@@ -23,38 +23,14 @@ import {
   openTableWriter,
   PartitionedTableWriter,
 } from "../../../lib/pipeline/storage/tableWriter.js";
+import { mixedSchema, mixedTable } from "../../helpers/mixedTable.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";
 
 const root = tempDir();
 test.after(() => removeDir(root));
 
-const SCHEMA: TableSchema = {
-  name: "mixed",
-  columns: [
-    { name: "s", type: "string", role: "key", nullable: true },
-    { name: "k", type: "string", role: "key" },
-    { name: "i", type: "int32", role: "feature", nullable: true },
-    { name: "f", type: "float64", role: "feature", nullable: true },
-    { name: "g", type: "float64", role: "feature" },
-    { name: "b", type: "bool", role: "feature" },
-    { name: "time", type: "timestamp_ms", role: "key" },
-    { name: "d", type: "date", role: "key" },
-  ],
-};
-
-function mixed(n: number, from = 0): ColumnTable {
-  const at = (i: number) => from + i;
-  return columnTable(SCHEMA, {
-    s: Array.from({ length: n }, (_, i) => (at(i) % 5 === 0 ? null : `dev_${at(i) % 7}_é`)),
-    k: Array.from({ length: n }, (_, i) => `home_${Math.floor(at(i) / 40)}`),
-    i: Array.from({ length: n }, (_, i) => (at(i) % 4 === 0 ? null : at(i) * 3)),
-    f: Float64Array.from({ length: n }, (_, i) => (at(i) % 3 === 0 ? Number.NaN : at(i) / 8)),
-    g: Float64Array.from({ length: n }, (_, i) => (at(i) % 6 === 0 ? Number.NaN : -at(i))),
-    b: Uint8Array.from({ length: n }, (_, i) => at(i) % 2),
-    time: Float64Array.from({ length: n }, (_, i) => Date.UTC(2025, 0, 1) + at(i) * 1000),
-    d: Int32Array.from({ length: n }, (_, i) => 20_000 + (at(i) >> 4)),
-  });
-}
+const SCHEMA = mixedSchema();
+const mixed = (n: number, from = 0) => mixedTable(SCHEMA, n, from);
 
 /**
  * The table with its string columns as DictionaryColumns coded in a scrambled way: the
