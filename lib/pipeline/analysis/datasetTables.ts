@@ -21,7 +21,9 @@ export type { DataFrame, Series } from "#danfo";
 const GROUP_ROWS = 131_072;
 
 /**
- * A dataset table as an Arrow table (strings UTF8, `time` timestamp[ms, UTC], `day` date32).
+ * A dataset table as an Arrow table: `time` timestamp[ms, UTC], `day` date32, strings Utf8 from a
+ * Parquet dataset and Dictionary<Int32, Utf8> from an Arrow one (its files are written that way;
+ * `get(i)` gives the same strings either way).
  * Every file is checked against its manifest sha256 first; `{ verify: false }` reads it anyway.
  */
 export async function loadTable(
