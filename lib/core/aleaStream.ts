@@ -96,18 +96,19 @@ export class AleaStream {
   }
 
   /** Normal draw (Marsaglia polar method: a pair per two calls, the second kept for the next call). */
-  normal(mean = 0, sd = 1): number {
-    if (this.hasSpare) {
-      this.hasSpare = false;
-      return mean + sd * this.spare;
+  normal(mean: number, sd: number): number {
+    if (!this.hasSpare) {
+      this.drawPair();
+      // (sd · u) · f, as Rng rounds it
+      return mean + sd * this.u * this.f;
     }
-    this.drawPair();
-    // (sd · u) · f, as Rng rounds it
-    return mean + sd * this.u * this.f;
+    this.hasSpare = false;
+    return mean + sd * this.spare;
   }
 
-  // Kept out of normal() so normal stays small enough to inline everywhere: a call that
-  // returns a double boxes it, a call that returns nothing does not.
+  // Kept out of normal() (and normal without default arguments) so normal stays small
+  // enough to inline in long loops: a call that returns a double boxes it, a call that
+  // returns nothing does not.
   private drawPair(): void {
     let u: number;
     let v: number;
@@ -131,7 +132,7 @@ export class AleaStream {
 
   /** Log-normal draw parameterised by its median and the sd of its log. */
   logNormal(median: number, sigma: number): number {
-    return median * Math.exp(sigma * this.normal());
+    return median * Math.exp(sigma * this.normal(0, 1));
   }
 
   /** Poisson draw: inversion for small means, a normal approximation above 40. */

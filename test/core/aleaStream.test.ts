@@ -35,7 +35,7 @@ function firstMismatch(a: Rng, b: AleaStream, count: number): string | null {
         : kind === 1
           ? b.normal(mean, sd)
           : kind === 2
-            ? b.normal()
+            ? b.normal(0, 1)
             : kind === 3
               ? b.poisson((i % 60) * 0.9)
               : kind === 4
