@@ -1,4 +1,4 @@
-import { Rng } from "../core/random.js";
+import { AleaStream } from "../core/aleaStream.js";
 import {
   AGE_HAZARD,
   FIRST_INSTALL_SHARE,
@@ -20,14 +20,14 @@ import type { Home } from "./homes.js";
  * multiplies it after the clamp, so the same homes keep their order, only older.
  */
 export function fleetAgeYears(seed: number, home: Pick<Home, "index">, scale?: number): number {
-  const rng = Rng.derive(seed, home.index, "fleet_age");
+  const rng = AleaStream.derive(seed, home.index, "fleet_age");
   const [lo, hi] = FLEET_AGE_RANGE_YEARS;
   const age = Math.min(hi, Math.max(lo, rng.logNormal(FLEET_AGE_MEDIAN_YEARS, FLEET_AGE_SIGMA)));
   return scale === undefined ? age : age * scale;
 }
 
 /** A device's installed age at the start of the horizon, years, drawn from its placement stream. */
-export function installedAgeYears(rng: Rng, fleetAge: number): number {
+export function installedAgeYears(rng: AleaStream, fleetAge: number): number {
   const firstInstall = rng.next() < FIRST_INSTALL_SHARE;
   return firstInstall ? fleetAge * rng.uniform(0.9, 1) : fleetAge * rng.next();
 }

@@ -1,4 +1,4 @@
-import { Rng } from "../core/random.js";
+import { AleaStream } from "../core/aleaStream.js";
 import type { AreaKind } from "./catalog/areas.js";
 import {
   AGEING_ACTIVATION_EV,
@@ -69,7 +69,7 @@ export function homeWeather(home: Home, seed: number, start: string, days: numbe
   const first = isoDayNumber(start);
   const climate = CLIMATE_WEATHER[home.climateZone];
   const amplitude = seasonalAmplitude(home.latitude);
-  const rng = Rng.derive(seed, home.index, "telemetry_weather");
+  const rng = AleaStream.derive(seed, home.index, "telemetry_weather");
   const innovationSd = WEATHER_ANOMALY_SD * Math.sqrt(1 - WEATHER_PERSISTENCE ** 2);
   let anomaly = rng.normal(0, WEATHER_ANOMALY_SD);
   for (let d = 0; d < days; d++) {

@@ -1,4 +1,4 @@
-import { Rng } from "../core/random.js";
+import { AleaStream } from "../core/aleaStream.js";
 import {
   CONDENSATION_HAZARD,
   FAILURE_SCENARIOS,
@@ -94,7 +94,7 @@ export function planDeviceFailure(
   device: Pick<Device, "entityId" | "powerSource">,
   world: DeviceContext,
 ): DeviceFailurePlan | null {
-  const rng = Rng.derive(ctx.seed, ctx.homeIndex, device.entityId, "failure");
+  const rng = AleaStream.derive(ctx.seed, ctx.homeIndex, device.entityId, "failure");
   const hazards = scenarioHazards(device, world, ctx.radio, ctx.power, ctx.days);
   let total = 0;
   for (const h of hazards) total += h;
@@ -120,7 +120,7 @@ export function planDeviceFailure(
  * the death is not surge-related. The surge share of its sudden hazard is (m − 1) / m for
  * the surge multiplier m; the day is one of the disturbances with a day after it in the horizon.
  */
-function surgeDeath(rng: Rng, device: Pick<Device, "powerSource">, ctx: FailurePlanContext): number {
+function surgeDeath(rng: AleaStream, device: Pick<Device, "powerSource">, ctx: FailurePlanContext): number {
   if (device.powerSource !== "mains") return -1;
   const days = ctx.power.disturbanceDays.filter((d) => d <= ctx.days - 2);
   if (days.length === 0) return -1;

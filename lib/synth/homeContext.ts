@@ -1,4 +1,4 @@
-import { Rng } from "../core/random.js";
+import { AleaStream } from "../core/aleaStream.js";
 import { AREA_HUMIDITY, HEALTH_BASELINES } from "./catalog/health.js";
 import { fleetAgeYears, installedAgeYears } from "./deviceAge.js";
 import {
@@ -65,7 +65,7 @@ export function homeContext(generated: GeneratedHome, ctx: HomeContextInput): Ho
       exposures.set(key, exposure);
     }
     // one stream per device for where it sits and how old it is
-    const rng = Rng.derive(ctx.seed, home.index, device.entityId, "placement");
+    const rng = AleaStream.derive(ctx.seed, home.index, device.entityId, "placement");
     const drawn = deviceLink(rng, home, area);
     const link = ctx.signalLossDb ? { ...drawn, signalDbm: drawn.signalDbm - ctx.signalLossDb } : drawn;
     return { area, link, exposure, ageYears: installedAgeYears(rng, fleetAge) };

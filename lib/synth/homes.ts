@@ -253,12 +253,25 @@ function generateDevices(home: Home, areas: Area[], count: number, rng: Rng): De
       if (weight > 0) candidates.push({ template, area, weight, slot: `${area.areaId}/${template.key}` });
     }
   }
+  // the candidates whose slot is not full, in candidate order, and their weights: each
+  // candidate has a slot of its own, so only the one just chosen can fill up
+  const open = candidates.filter((c) => (perAreaTemplate.get(c.slot) ?? 0) < c.template.maxPerArea);
+  const openWeights = open.map((c) => c.weight);
   while (devices.length < count) {
-    const open = candidates.filter((c) => (perAreaTemplate.get(c.slot) ?? 0) < c.template.maxPerArea);
-    // Small homes with a high count can run out of distinct slots: more plugs is the realistic overflow.
-    const pool = open.length > 0 ? open : candidates.filter((c) => c.template.key === "smart_plug");
-    const choice = pool[rng.weightedIndex(pool.map((c) => c.weight))];
+    if (open.length === 0) {
+      // Small homes with a high count can run out of distinct slots: more plugs is the realistic overflow.
+      const plugs = candidates.filter((c) => c.template.key === "smart_plug");
+      const plug = plugs[rng.weightedIndex(plugs.map((c) => c.weight))];
+      add(plug.template, plug.area);
+      continue;
+    }
+    const i = rng.weightedIndex(openWeights);
+    const choice = open[i];
     add(choice.template, choice.area);
+    if ((perAreaTemplate.get(choice.slot) ?? 0) >= choice.template.maxPerArea) {
+      open.splice(i, 1);
+      openWeights.splice(i, 1);
+    }
   }
   return devices;
 }

@@ -1,4 +1,4 @@
-import type { Rng } from "../core/random.js";
+import type { AleaStream } from "../core/aleaStream.js";
 import {
   AREA_HUB_DISTANCE,
   CONSTRUCTION_RADIO,
@@ -37,7 +37,7 @@ export function floorAreaM2(home: Pick<Home, "homeType" | "sizeCategory">): numb
  * the same spot.
  */
 export function deviceLink(
-  rng: Rng,
+  rng: AleaStream,
   home: Pick<Home, "homeType" | "sizeCategory" | "floors">,
   area: Pick<Area, "kind" | "floor" | "indoor">,
 ): DeviceLink {

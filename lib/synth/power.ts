@@ -1,4 +1,4 @@
-import { Rng } from "../core/random.js";
+import { AleaStream } from "../core/aleaStream.js";
 import { POWER_DISTURBANCE_SPREAD } from "./catalog/health.js";
 import { HOME_TYPE_SPECS } from "./catalog/homeTypes.js";
 import type { Home } from "./homes.js";
@@ -20,7 +20,7 @@ export interface HomePower {
 }
 
 export function homePower(seed: number, home: Pick<Home, "index" | "homeType">, days: number): HomePower {
-  const rng = Rng.derive(seed, home.index, "power");
+  const rng = AleaStream.derive(seed, home.index, "power");
   const ratePer30d =
     HOME_TYPE_SPECS[home.homeType].powerDisturbancesPer30d * rng.logNormal(1, POWER_DISTURBANCE_SPREAD);
   const disturbed = new Uint8Array(Math.max(0, days));

@@ -1,4 +1,4 @@
-import { Rng } from "../core/random.js";
+import { AleaStream } from "../core/aleaStream.js";
 import {
   AREA_HUMIDITY,
   BATTERY_DATA_RATE_FACTOR,
@@ -35,7 +35,7 @@ import { type DeviceFailurePlan, planHomeFailures } from "./failures.js";
 import { type DeviceContext, type HomeContext, homeContext } from "./homeContext.js";
 import type { Device, GeneratedHome, Home } from "./homes.js";
 import { DAY_MS, zoneOffsetMs } from "./localTime.js";
-import { seasonal, weekendPeak, weekly } from "./rhythms.js";
+import { type SeasonalKind, seasonal, weekendPeak, weekly } from "./rhythms.js";
 
 export { isoDayNumber } from "./exposure.js";
 
@@ -151,7 +151,7 @@ interface Unit {
   to: number;
   profile: DeviceProfile;
   plan: DeviceFailurePlan | null;
-  rng: Rng;
+  rng: AleaStream;
 }
 
 /** What every unit of a home shares: the output columns, the calendar, the home and its radio. */
@@ -160,6 +160,8 @@ interface Scene {
   cal: HomeDays;
   home: Home;
   radio: RadioEffect;
+  /** Per-day values that depend only on the home and a device's kind of place or usage season. */
+  days: DayTables;
 }
 
 interface Output {
@@ -200,18 +202,19 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
   };
   const radio = RADIO_EFFECTS[home.radio];
 
-  const scene: Scene = { out, cal: homeDays(home, ctx, world), home, radio };
+  const cal = homeDays(home, ctx, world);
+  const scene: Scene = { out, cal, home, radio, days: new DayTables(cal, home, radio) };
   let row = 0;
   devices.forEach((device, index) => {
     const place = world.devices[index];
     const plan = failures[index];
     const first = row;
-    const rng = Rng.derive(ctx.seed, home.index, device.entityId, "telemetry");
+    const rng = AleaStream.derive(ctx.seed, home.index, device.entityId, "telemetry");
     const profile = drawProfile(rng, device, place, radio, false);
     const to = plan ? plan.failureDay : days;
     row = simulate(scene, { entityIndex: index, from: 0, to, profile, plan, rng }, row);
     if (plan && plan.replacementDay < days) {
-      const fresh = Rng.derive(ctx.seed, home.index, device.entityId, "replacement");
+      const fresh = AleaStream.derive(ctx.seed, home.index, device.entityId, "replacement");
       const replacement = drawProfile(fresh, device, place, radio, true);
       const unit: Unit = {
         entityIndex: index,
@@ -223,7 +226,7 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
       };
       row = simulate(scene, unit, row);
     }
-    blankMissing(out.f, first, row, Rng.derive(ctx.seed, home.index, device.entityId, "missing"));
+    blankMissing(out.f, first, row, AleaStream.derive(ctx.seed, home.index, device.entityId, "missing"));
   });
 
   const features = {} as Record<HealthFeature, Float64Array>;
@@ -278,7 +281,7 @@ function homeDays(home: Home, ctx: TelemetryContext, world: HomeContext): HomeDa
 }
 
 function drawProfile(
-  rng: Rng,
+  rng: AleaStream,
   device: Device,
   place: DeviceContext,
   radio: RadioEffect,
@@ -314,7 +317,7 @@ function drawProfile(
  * the next free row. The unit's failure plan shapes the days before its failure day.
  */
 function simulate(scene: Scene, unit: Unit, row: number): number {
-  const { out, cal, home, radio } = scene;
+  const { out, cal } = scene;
   const { entityIndex, from, to, profile: p, plan, rng } = unit;
   const b = p.baseline;
   const f = out.f;
@@ -336,6 +339,10 @@ function simulate(scene: Scene, unit: Unit, row: number): number {
   let level = p.batteryLevel;
   let levelAtOnset = Number.NaN;
   let uptime = p.uptimeHours;
+  const seasonOf = b.usageSeason ? scene.days.season(b.usageSeason) : null;
+  const airOf = scene.days.airTemperature(p.exposure);
+  const roomHumidityOf = scene.days.humidity(p.exposure);
+  const crowdingOf = scene.days.crowdingDb;
 
   for (let d = from; d < to; d++, row++) {
     const dow = cal.dayOfWeek[d];
@@ -345,22 +352,20 @@ function simulate(scene: Scene, unit: Unit, row: number): number {
 
     const rhythm =
       b.usageRhythm === "weekly" ? weekly(dow) : b.usageRhythm === "weekend_peak" ? weekendPeak(dow) : 1;
-    const season = b.usageSeason ? seasonal(cal.dayOfYear[d], home.latitude, b.usageSeason) : 1;
+    const season = seasonOf ? seasonOf[d] : 1;
     const presence = b.needsOccupants && cal.occupied[d] === 0 ? 0.1 : 1;
     const usage = count(rng, p.usagePerDay * rhythm * season * presence * dayShare);
 
     const outdoor = p.exposure === "outdoor";
     const weather = cal.weather;
-    const air = ambientTemperature(p.exposure, weather, d);
+    const air = airOf[d];
     let temperature = outdoor
       ? air + 0.5 * b.selfHeatingC + rng.normal(0, 1.2)
       : air + b.selfHeatingC + p.temperatureOffsetC + rng.normal(0, p.exposure === "indoor" ? 0.6 : 1);
     const humidity = outdoor
       ? clamp(weather.outdoorHumidity[d] + rng.normal(0, 5), 5, 100)
-      : clamp(ambientHumidity(p.exposure, weather, d) + p.humidityOffset + rng.normal(0, 3), 5, 100);
-    // neighbours' networks crowd the air on weekends: worse where interference is high
-    const crowdingDb = 2 * (radio.interference - 1) * (weekendPeak(dow) - 1);
-    let signal = p.signalDbm - crowdingDb + rng.normal(0, 1.5);
+      : clamp(roomHumidityOf[d] + p.humidityOffset + rng.normal(0, 3), 5, 100);
+    let signal = p.signalDbm - crowdingOf[d] + rng.normal(0, 1.5);
     let errorRate = p.errorRate * Math.exp(rng.normal(0, 0.45));
     let latency = Math.exp(rng.normal(0, 0.18));
     let dataFactor = Math.exp(rng.normal(0, 0.2));
@@ -436,10 +441,8 @@ function simulate(scene: Scene, unit: Unit, row: number): number {
     if (!p.battery && cal.disturbed[d] === 1 && rng.next() < RESTART_ON_DISTURBANCE) extraRestarts += 1;
 
     // a weak link needs retries: slower answers, and a command fails when every try fails
-    const retries = Math.min(
-      RETRY_SHARE_MAX,
-      RETRY_SHARE_AT_REFERENCE * Math.exp((DROPS_REFERENCE_DBM - signal) / DROPS_DB_SCALE),
-    );
+    const weakness = Math.exp((DROPS_REFERENCE_DBM - signal) / DROPS_DB_SCALE);
+    const retries = Math.min(RETRY_SHARE_MAX, RETRY_SHARE_AT_REFERENCE * weakness);
     latency *= 1 + RETRY_LATENCY * retries;
     errorRate += retries ** 4;
 
@@ -447,11 +450,7 @@ function simulate(scene: Scene, unit: Unit, row: number): number {
     if (rng.next() < GLITCH_ERROR_RATE) errorRate += rng.uniform(0.05, 0.25);
     if (rng.next() < GLITCH_LATENCY_RATE) latency *= rng.uniform(3, 12);
 
-    const drops =
-      count(
-        rng,
-        p.dropsPerDay * dropsFactor * Math.exp((DROPS_REFERENCE_DBM - signal) / DROPS_DB_SCALE) * dayShare,
-      ) + extraDrops;
+    const drops = count(rng, p.dropsPerDay * dropsFactor * weakness * dayShare) + extraDrops;
     const restarts = count(rng, restartsMean * dayShare) + extraRestarts;
     uptime = restarts > 0 ? rng.uniform(0, hours) : uptime + hours;
 
@@ -482,6 +481,63 @@ function simulate(scene: Scene, unit: Unit, row: number): number {
 }
 
 /**
+ * A home's per-day values that depend only on a device's kind of place (ambient air,
+ * room humidity) or usage season, and the weekend crowding of its radio: computed once per
+ * home and kind rather than per device-day, by the same expressions.
+ */
+class DayTables {
+  /** Weekend crowding of the home's radio, dB: neighbours' networks, worse where interference is high. */
+  readonly crowdingDb: Float64Array;
+  private readonly air = new Map<ExposureClass, Float64Array>();
+  private readonly roomHumidity = new Map<ExposureClass, Float64Array>();
+  private readonly seasons = new Map<SeasonalKind, Float64Array>();
+
+  constructor(
+    private readonly cal: HomeDays,
+    private readonly home: Home,
+    radio: RadioEffect,
+  ) {
+    const n = cal.dayOfWeek.length;
+    this.crowdingDb = new Float64Array(n);
+    for (let d = 0; d < n; d++)
+      this.crowdingDb[d] = 2 * (radio.interference - 1) * (weekendPeak(cal.dayOfWeek[d]) - 1);
+  }
+
+  /** Expected air temperature of the place per day (ambientTemperature). */
+  airTemperature(exposure: ExposureClass): Float64Array {
+    let t = this.air.get(exposure);
+    if (!t) {
+      t = new Float64Array(this.cal.dayOfWeek.length);
+      for (let d = 0; d < t.length; d++) t[d] = ambientTemperature(exposure, this.cal.weather, d);
+      this.air.set(exposure, t);
+    }
+    return t;
+  }
+
+  /** Expected relative humidity of the place per day, before the device's offset (ambientHumidity). */
+  humidity(exposure: ExposureClass): Float64Array {
+    let h = this.roomHumidity.get(exposure);
+    if (!h) {
+      h = new Float64Array(this.cal.dayOfWeek.length);
+      for (let d = 0; d < h.length; d++) h[d] = ambientHumidity(exposure, this.cal.weather, d);
+      this.roomHumidity.set(exposure, h);
+    }
+    return h;
+  }
+
+  /** The usage season's multiplier per day (seasonal). */
+  season(kind: SeasonalKind): Float64Array {
+    let s = this.seasons.get(kind);
+    if (!s) {
+      s = new Float64Array(this.cal.dayOfWeek.length);
+      for (let d = 0; d < s.length; d++) s[d] = seasonal(this.cal.dayOfYear[d], this.home.latitude, kind);
+      this.seasons.set(kind, s);
+    }
+    return s;
+  }
+}
+
+/**
  * Zone offsets (ms) at local noon of `count` consecutive days from day number `firstDay`.
  * Offsets change at most twice a year (DST), so they are read a week apart and only the
  * weeks whose ends differ are read day by day: about 1/7 of the Intl look-ups.
@@ -509,7 +565,7 @@ function noonOffsets(firstDay: number, count: number, timeZone: string): Float64
  * Blanks a small seeded share of feature values (rows [from, to)): geometric gaps between
  * missing values, so the cost is one draw per missing value rather than one per value.
  */
-function blankMissing(f: Float64Array[], from: number, to: number, rng: Rng): void {
+function blankMissing(f: Float64Array[], from: number, to: number, rng: AleaStream): void {
   const cells = (to - from) * FEATURE_COUNT;
   const logKeep = Math.log(1 - MISSING_VALUE_RATE);
   for (
@@ -522,7 +578,7 @@ function blankMissing(f: Float64Array[], from: number, to: number, rng: Rng): vo
 }
 
 /** A count with the given mean: Poisson for small means, a rounded normal above 15 (cheaper, close). */
-function count(rng: Rng, mean: number): number {
+function count(rng: AleaStream, mean: number): number {
   if (mean <= 0) return 0;
   if (mean < 15) return rng.poisson(mean);
   return Math.max(0, Math.round(rng.normal(mean, Math.sqrt(mean))));

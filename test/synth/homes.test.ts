@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseGenerationConfig } from "../../lib/pipeline/generation/config.js";
 import { homeGenerationSpec } from "../../lib/pipeline/generation/generate.js";
+import { TEMPLATE_BY_KEY } from "../../lib/synth/catalog/devices.js";
 import {
   DEFAULT_HOME_TYPE_MIX,
   HOME_TYPE_SPECS,
@@ -20,6 +21,24 @@ test("home 432 generated alone equals home 432 inside a batch of 1 000", () => {
   assert.equal(generateHome(spec, 432), batch[432]);
   // and in any order: generate a few homes backwards first
   for (const i of [999, 17, 432]) assert.equal(generateHome(spec, i), batch[i]);
+});
+
+test("no area holds more of a device template than its maxPerArea (smart plugs may overflow)", () => {
+  let overfull = 0;
+  let devices = 0;
+  for (const g of batch) {
+    const perSlot = new Map<string, number>();
+    for (const d of g.devices) {
+      devices++;
+      const slot = `${d.areaId}/${d.template}`;
+      const n = (perSlot.get(slot) ?? 0) + 1;
+      perSlot.set(slot, n);
+      if (n > TEMPLATE_BY_KEY.get(d.template)!.maxPerArea && d.template !== "smart_plug") overfull++;
+    }
+    assert.is(new Set(g.devices.map((d) => d.entityId)).size, g.devices.length, g.home.homeId);
+  }
+  assert.ok(devices > 10_000, `${devices} devices`);
+  assert.is(overfull, 0);
 });
 
 test("a different seed gives different homes", () => {
