@@ -21,7 +21,7 @@ const REPORTED_PACKAGES = [
   "danfojs",
   "apache-arrow",
   "better-sqlite3",
-  "hyparquet-writer",
+  "hyparquet",
 ];
 
 /**

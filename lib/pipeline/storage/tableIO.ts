@@ -2,111 +2,34 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as arrow from "apache-arrow";
 import { tableFromIPC, tableToIPC, type Vector, vectorFromArray } from "apache-arrow";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
-import { type ColumnSource, parquetWriteBuffer } from "hyparquet-writer";
 import type { ColumnData, ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
 import { HomeforgeError } from "../../core/errors.js";
 import type { TableFormat } from "../../core/manifest.js";
 import { sha256 } from "../../core/manifest.js";
+import { sliceTable } from "./arrowBatch.js";
 import { hashFile } from "./integrity.js";
+import { MemoryOutput, ParquetFileWriter } from "./parquet/fileWriter.js";
 
 export type { TableFormat } from "../../core/manifest.js";
 
 export const FORMAT_EXTENSION: Record<TableFormat, string> = { parquet: ".parquet", arrow: ".arrow" };
 
 /** Rows per Parquet row group: bounds reader memory and lets tools skip groups. */
-const ROW_GROUP_SIZE = 262_144;
+export const ROW_GROUP_SIZE = 262_144;
 const DAY_MS = 86_400_000;
 
-function parquetColumn(spec: ColumnSpec, data: ColumnData): ColumnSource {
-  const nullable = spec.nullable ?? false;
-  switch (spec.type) {
-    case "string":
-      return { name: spec.name, data: data as (string | null)[], type: "STRING", nullable };
-    case "int32":
-      return { name: spec.name, data: data as Int32Array, type: "INT32", nullable };
-    case "float64": {
-      const values = data as Float64Array;
-      // Parquet has real nulls: NaN (our in-memory "missing") is written as null.
-      const out = nullable ? Array.from(values, (v) => (Number.isNaN(v) ? null : v)) : values;
-      return { name: spec.name, data: out, type: "DOUBLE", nullable };
-    }
-    case "bool":
-      return {
-        name: spec.name,
-        data: Array.from(data as Uint8Array, (v) => v === 1),
-        type: "BOOLEAN",
-        nullable,
-      };
-    case "timestamp_ms":
-      return {
-        name: spec.name,
-        data: Array.from(data as Float64Array, (v) => BigInt(v)),
-        type: "TIMESTAMP",
-        nullable,
-      };
-    case "date":
-      return {
-        name: spec.name,
-        data: Array.from(data as Int32Array, (v) => new Date(v * DAY_MS)),
-        type: "DATE" as never,
-        nullable,
-      };
-  }
-}
-
-/** Serialises a column table to Parquet bytes. Deterministic: same table ⇒ same bytes. */
+/**
+ * Serialises a column table to Parquet bytes with the dataset encoder (parquet/), in row groups
+ * of ROW_GROUP_SIZE rows. Deterministic: same table ⇒ same bytes.
+ */
 export function tableToParquet(table: ColumnTable): Uint8Array {
-  // the explicit schema carries types and nullability, so the column sources carry only data
-  const columnData = table.schema.columns.map((spec) => {
-    const { name, data } = parquetColumn(spec, table.columns[spec.name]);
-    return { name, data };
-  });
-  const schema = [
-    { name: "root", num_children: columnData.length },
-    ...table.schema.columns.map((spec) => parquetSchemaElement(spec)),
-  ];
-  const buffer = parquetWriteBuffer({
-    columnData,
-    schema,
-    rowGroupSize: ROW_GROUP_SIZE,
-    createdBy: "homeforge",
-  });
-  return new Uint8Array(buffer);
-}
-
-function parquetSchemaElement(spec: ColumnSpec) {
-  const repetition_type = spec.nullable ? ("OPTIONAL" as const) : ("REQUIRED" as const);
-  switch (spec.type) {
-    case "string":
-      return {
-        name: spec.name,
-        type: "BYTE_ARRAY" as const,
-        converted_type: "UTF8" as const,
-        repetition_type,
-      };
-    case "int32":
-      return { name: spec.name, type: "INT32" as const, repetition_type };
-    case "float64":
-      return { name: spec.name, type: "DOUBLE" as const, repetition_type };
-    case "bool":
-      return { name: spec.name, type: "BOOLEAN" as const, repetition_type };
-    case "timestamp_ms":
-      return {
-        name: spec.name,
-        type: "INT64" as const,
-        converted_type: "TIMESTAMP_MILLIS" as const,
-        logical_type: { type: "TIMESTAMP" as const, isAdjustedToUTC: true, unit: "MILLIS" as const },
-        repetition_type,
-      };
-    case "date":
-      return {
-        name: spec.name,
-        type: "INT32" as const,
-        converted_type: "DATE" as const,
-        logical_type: { type: "DATE" as const },
-        repetition_type,
-      };
+  const output = new MemoryOutput();
+  const writer = new ParquetFileWriter(`${table.schema.name}.parquet`, table.schema, {}, output);
+  for (let start = 0; start < table.rows; start += ROW_GROUP_SIZE) {
+    writer.writeRowGroup([sliceTable(table, start, Math.min(table.rows, start + ROW_GROUP_SIZE))]);
   }
+  writer.finish();
+  return output.bytes();
 }
 
 function arrowVector(spec: ColumnSpec, data: ColumnData): Vector {

@@ -17,8 +17,47 @@ const MAGIC = new TextEncoder().encode("PAR1");
 /** One row-group buffer for every file (writing is synchronous; a group leaves before the next). */
 const sharedChunk = new ByteSink(1 << 20);
 
+/** Where a Parquet file's bytes go: a file (the default) or memory (`tableToParquet`). */
+export interface ParquetOutput {
+  /** Takes `bytes` now: the writer reuses the buffer behind them for the next group. */
+  write(bytes: Uint8Array): void;
+  close(): void;
+}
+
+function fileOutput(path: string): ParquetOutput {
+  const fd = openSync(path, "w");
+  return {
+    write(bytes) {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(fd, bytes, done);
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/** A Parquet file built in memory: `bytes()` once the writer has finished. */
+export class MemoryOutput implements ParquetOutput {
+  private readonly parts: Uint8Array[] = [];
+
+  write(bytes: Uint8Array): void {
+    this.parts.push(bytes.slice());
+  }
+
+  close(): void {}
+
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+}
+
 export class ParquetFileWriter {
-  private readonly fd: number;
+  private readonly output: ParquetOutput;
   private readonly encoders: ColumnChunkEncoder[];
   private readonly chunk = sharedChunk;
   private readonly groups: WrittenRowGroup[] = [];
@@ -32,15 +71,15 @@ export class ParquetFileWriter {
     readonly path: string,
     readonly schema: TableSchema,
     private readonly metadata: Record<string, string> = {},
+    output?: ParquetOutput,
   ) {
     this.encoders = schema.columns.map((spec) => new ColumnChunkEncoder(spec));
-    this.fd = openSync(path, "w");
+    this.output = output ?? fileOutput(path);
     this.write(MAGIC);
   }
 
   private write(bytes: Uint8Array): void {
-    let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+    this.output.write(bytes);
     this.hash.update(bytes);
     this.bytes += bytes.length;
   }
@@ -84,6 +123,6 @@ export class ParquetFileWriter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.fd);
+    this.output.close();
   }
 }
