@@ -91,7 +91,7 @@ function productionRound(config: GenerationConfig): number {
   for (let batch = 0; batch * size < config.homes; batch++) {
     const [start, end] = batchRange(batch, size, config.homes);
     const result = produceBatch(produceHomeTables, config, rules, batch, start, end);
-    events += result.tables.events?.rows ?? 0;
+    for (const part of result.parts) events += part.events?.rows ?? 0;
     packBatch(result);
   }
   return events;

@@ -18,8 +18,12 @@ export interface BatchResult {
   batch: number;
   /** Homes generated in the batch (kept + invalid). */
   homes: number;
-  /** Every table the producers made, over the valid homes, in home order. */
-  tables: HomeTables;
+  /**
+   * Every table the producers made, one entry per valid home in home order (written as they
+   * are, no copy: file bytes depend only on the row sequence). When no home is valid, one
+   * entry of empty tables shaped like the produced ones, so every table still gets a file.
+   */
+  parts: HomeTables[];
   invalid: InvalidHome[];
 }
 
@@ -38,30 +42,30 @@ export function produceBatch(
   end: number,
 ): BatchResult {
   const spec = homeGenerationSpec(config);
-  const parts = new Map<TableName, ProducedTable[]>();
+  const parts: HomeTables[] = [];
   const invalid: InvalidHome[] = [];
-  const shapes = new Map<TableName, ProducedTable>();
+  let shapes: HomeTables | null = null;
   for (let index = start; index < end; index++) {
     const generated = generateHome(spec, index);
     const tables = producer(generated, config);
+    shapes ??= tables;
     const reasons = validateHome(generated, tables, rules);
     if (reasons.length > 0) invalid.push({ homeId: generated.home.homeId, index, reasons });
-    for (const [name, table] of Object.entries(tables) as [TableName, ProducedTable][]) {
-      if (!shapes.has(name)) shapes.set(name, table);
-      if (reasons.length > 0) continue;
-      const list = parts.get(name) ?? [];
-      list.push(table);
-      parts.set(name, list);
-    }
+    else parts.push(tables);
   }
+  if (parts.length === 0 && shapes) parts.push(emptyTables(shapes));
+  return { batch, homes: end - start, parts, invalid };
+}
+
+/** A batch's homes as one table per name (each column copied once): for posting to another thread. */
+export function batchTables(parts: readonly HomeTables[]): HomeTables {
   const tables: HomeTables = {};
   for (const name of Object.keys(TABLE_SCHEMAS) as TableName[]) {
-    const shape = shapes.get(name);
-    if (!shape) continue;
-    const list = parts.get(name) ?? [];
-    tables[name] = list.length === 0 ? emptyLike(shape) : list.length === 1 ? list[0] : concatParts(list);
+    const list: ProducedTable[] = [];
+    for (const part of parts) if (part[name]) list.push(part[name]);
+    if (list.length > 0) tables[name] = list.length === 1 ? list[0] : concatParts(list);
   }
-  return { batch, homes: end - start, tables, invalid };
+  return tables;
 }
 
 /**
@@ -106,10 +110,14 @@ function concatParts(parts: readonly ProducedTable[]): ProducedTable {
   return { schema, rows, columns };
 }
 
-function emptyLike(table: ProducedTable): ProducedTable {
-  const columns: Record<string, ProducedColumnData> = {};
-  for (const [name, data] of Object.entries(table.columns)) columns[name] = data.slice(0, 0);
-  return { schema: table.schema, rows: 0, columns };
+function emptyTables(shapes: HomeTables): HomeTables {
+  const tables: HomeTables = {};
+  for (const [name, table] of Object.entries(shapes) as [TableName, ProducedTable][]) {
+    const columns: Record<string, ProducedColumnData> = {};
+    for (const [col, data] of Object.entries(table.columns)) columns[col] = data.slice(0, 0);
+    tables[name] = { schema: table.schema, rows: 0, columns };
+  }
+  return tables;
 }
 
 /**
@@ -128,7 +136,7 @@ export interface PackedTable {
   columns: Record<string, ColumnData | PackedColumn>;
 }
 
-export interface PackedBatch extends Omit<BatchResult, "tables"> {
+export interface PackedBatch extends Omit<BatchResult, "parts"> {
   tables: PackedTables;
 }
 
@@ -195,10 +203,12 @@ export function unpackTables(packed: PackedTables): HomeTables {
 
 /** A batch ready to post to another thread, and the buffers to transfer with it. */
 export function packBatch(result: BatchResult): { packed: PackedBatch; transfer: ArrayBuffer[] } {
-  const { packed, transfer } = packTables(result.tables);
-  return { packed: { ...result, tables: packed }, transfer };
+  const { parts, ...rest } = result;
+  const { packed, transfer } = packTables(batchTables(parts));
+  return { packed: { ...rest, tables: packed }, transfer };
 }
 
 export function unpackBatch(packed: PackedBatch): BatchResult {
-  return { ...packed, tables: unpackTables(packed.tables) };
+  const { tables, ...rest } = packed;
+  return { ...rest, parts: [unpackTables(tables)] };
 }

@@ -7,7 +7,14 @@ import type { ResourceLimits } from "node:worker_threads";
 import type { ManifestTable } from "../../core/manifest.js";
 import type { TableFormat } from "../storage/tableIO.js";
 import { DatasetWriter, type TableWriterOptions } from "../storage/tableWriter.js";
-import { type BatchResult, type PackedBatch, packTables, transferList, unpackTables } from "./batch.js";
+import {
+  type BatchResult,
+  batchTables,
+  type PackedBatch,
+  packTables,
+  transferList,
+  unpackTables,
+} from "./batch.js";
 import { RemoteDatasetWriter } from "./writerClient.js";
 
 /** A batch as produced: unpacked in this thread, or packed as it came from a worker. */
@@ -24,7 +31,10 @@ export interface BatchSink {
 export function localSink(dir: string, format: TableFormat, options: TableWriterOptions): BatchSink {
   const writer = new DatasetWriter(dir, format, options);
   return {
-    append: (b) => writer.append(b.packed ? unpackTables(b.result.tables) : b.result.tables),
+    append: async (b) => {
+      if (b.packed) return writer.append(unpackTables(b.result.tables));
+      for (const part of b.result.parts) await writer.append(part);
+    },
     finish: () => writer.finish(),
     abort: async () => writer.abort(),
   };
@@ -40,7 +50,7 @@ export function workerSink(
   return {
     append: (b) => {
       if (b.packed) return writer.append(b.result.tables, transferList(b.result.tables));
-      const { packed, transfer } = packTables(b.result.tables);
+      const { packed, transfer } = packTables(batchTables(b.result.parts));
       return writer.append(packed, transfer);
     },
     finish: () => writer.finish(),

@@ -2,7 +2,17 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type ProducedTable, plainTable, type TableSchema } from "../../../lib/core/columnTable.js";
 import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
-import { packTables, unpackTables } from "../../../lib/pipeline/generation/batch.js";
+import {
+  batchTables,
+  packBatch,
+  packTables,
+  produceBatch,
+  unpackBatch,
+  unpackTables,
+} from "../../../lib/pipeline/generation/batch.js";
+import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
+import type { HomeProducer } from "../../../lib/pipeline/generation/producers.js";
+import { validationRules } from "../../../lib/pipeline/generation/validate.js";
 
 const SCHEMA: TableSchema = {
   name: "events",
@@ -53,6 +63,61 @@ test("pack → transfer → unpack keeps dictionary columns as codes and moves o
     "an all-null int column stays ints",
   );
   assert.equal(plainTable(back).columns, expected.columns);
+});
+
+const HOME_SCHEMA: TableSchema = {
+  name: "homes",
+  columns: [
+    { name: "home_id", type: "string", role: "key" },
+    { name: "rooms", type: "int32", role: "feature" },
+  ],
+};
+
+/** One row per home; its rooms are its index, so rows say which home made them. */
+const indexProducer: HomeProducer = (generated) => ({
+  homes: {
+    schema: HOME_SCHEMA,
+    rows: 1,
+    columns: {
+      home_id: new DictionaryColumn([generated.home.homeId], Int32Array.of(0)),
+      rooms: Int32Array.of(generated.home.index),
+    },
+  },
+});
+
+test("produceBatch keeps each valid home's tables as they were made, in home order; packing concatenates them once", () => {
+  const config = parseGenerationConfig({
+    seed: 3,
+    homes: 4,
+    days: 1,
+    validation: { minDevices: 1, minEvents: 0 },
+  });
+  const made: ProducedTable[] = [];
+  const producer: HomeProducer = (g, c) => {
+    const tables = indexProducer(g, c);
+    made.push(tables.homes!);
+    return tables;
+  };
+  const result = produceBatch(producer, config, validationRules(config), 0, 0, 4);
+  assert.is(result.homes, 4);
+  assert.is(result.parts.length, 4);
+  for (const [i, part] of result.parts.entries()) {
+    assert.is(part.homes, made[i], "no copy between producer and writer");
+  }
+  const joined = batchTables(result.parts).homes!;
+  assert.equal(Array.from(joined.columns.rooms as Int32Array), [0, 1, 2, 3]);
+  const back = unpackBatch(structuredClone(packBatch(result).packed));
+  assert.is(back.parts.length, 1);
+  assert.equal(plainTable(back.parts[0].homes!).columns, plainTable(joined).columns);
+});
+
+test("a batch with no valid home still carries every table, empty and with its schema", () => {
+  const config = parseGenerationConfig({ seed: 3, homes: 2, days: 1, validation: { minDevices: 10_000 } });
+  const result = produceBatch(indexProducer, config, validationRules(config), 0, 0, 2);
+  assert.is(result.invalid.length, 2);
+  assert.is(result.parts.length, 1);
+  assert.is(result.parts[0].homes?.rows, 0);
+  assert.is(result.parts[0].homes?.schema, HOME_SCHEMA);
 });
 
 test.run();
