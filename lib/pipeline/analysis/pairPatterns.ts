@@ -1,5 +1,5 @@
-import { selectKth } from "../../core/select.js";
 import type { HomeChanges } from "./homeChanges.js";
+import { boundedMedian } from "./lagMedian.js";
 import { PairCounts } from "./pairCounts.js";
 import { jsonNumber, quotedAll } from "./patternJson.js";
 import type { PatternRows } from "./patternRows.js";
@@ -97,7 +97,7 @@ export function sequencesAndCoOccurrences(
       "sequence",
       `{"state":${quotedState[tokA]},"target":${quotedEntity[entB]},"target_state":${quotedState[tokB]},` +
         `"window_ms":${jsonNumber(windowMs)},` +
-        `"median_lag_ms":${jsonNumber(medianOf(lags.values, lags.start[r], lags.start[r + 1]))},` +
+        `"median_lag_ms":${jsonNumber(boundedMedian(lags.values, lags.start[r], lags.start[r + 1], windowMs))},` +
         `"lift":${jsonNumber(round4(confidence / hitChance[entB]))}}`,
       confidence,
       n,
@@ -186,17 +186,6 @@ function reportedLags(
     fill[slot] += -slot >>> 31; // 1 when reported
   }
   return { values, start };
-}
-
-/** The median of xs[lo, hi) a sort would give, by selection (the range is reordered). */
-function medianOf(xs: Float64Array, lo: number, hi: number): number {
-  const m = lo + ((hi - lo) >> 1);
-  const upper = selectKth(xs, m, lo, hi);
-  if ((hi - lo) % 2) return upper;
-  // after selection every value in [lo, m) is ≤ xs[m]: the largest of them is the lower middle
-  let lower = xs[lo];
-  for (let k = lo + 1; k < m; k++) if (xs[k] > lower) lower = xs[k];
-  return (lower + upper) / 2;
 }
 
 function round4(x: number): number {
