@@ -10,6 +10,8 @@ export interface HomeChanges {
   count: number;
   time: Float64Array;
   token: Int32Array;
+  /** Home-local entity of each change (its token's entity). */
+  entity: Int32Array;
   /** Previous token of the entity, -1 for its first event. */
   previous: Int32Array;
   /** Entity ids by home-local entity. */
@@ -57,6 +59,7 @@ const buffers = {
   readingRow: new Int32Array(0),
   time: new Float64Array(0),
   token: new Int32Array(0),
+  changeEntity: new Int32Array(0),
   previous: new Int32Array(0),
 };
 
@@ -68,6 +71,7 @@ function reserve(rows: number): typeof buffers {
     buffers.readingRow = new Int32Array(size);
     buffers.time = new Float64Array(size);
     buffers.token = new Int32Array(size);
+    buffers.changeEntity = new Int32Array(size);
     buffers.previous = new Int32Array(size);
   }
   return buffers;
@@ -91,7 +95,7 @@ export function homeChanges(
   const a = events.homeStart[h];
   const rows = events.homeStart[h + 1] - a;
   const { entityLocal } = scratch;
-  const { localEntity, rowState, readingRow, time, token, previous } = reserve(rows);
+  const { localEntity, rowState, readingRow, time, token, changeEntity, previous } = reserve(rows);
   const entity = events.entity;
   const state = events.state;
   const isReading = scratch.isReading;
@@ -187,6 +191,7 @@ export function homeChanges(
     }
     time[count] = eventTime[a + k];
     token[count] = tok;
+    changeEntity[count] = e;
     previous[count++] = lastToken[e];
     lastToken[e] = tok;
   }
@@ -194,6 +199,7 @@ export function homeChanges(
     count,
     time: time.subarray(0, count),
     token: token.subarray(0, count),
+    entity: changeEntity.subarray(0, count),
     previous: previous.subarray(0, count),
     entityIds,
     tokenEntity: Int32Array.from(tokenEntity),

@@ -1,5 +1,5 @@
-import { selectKth } from "../../core/select.js";
 import type { HomeChanges } from "./homeChanges.js";
+import { boundedMedian } from "./lagMedian.js";
 import { PairCounts } from "./pairCounts.js";
 import { jsonNumber, quotedAll } from "./patternJson.js";
 import type { PatternRows } from "./patternRows.js";
@@ -26,7 +26,7 @@ export function sequencesAndCoOccurrences(
   out: PatternRows,
 ): void {
   const { windowMs } = opts;
-  const { count, time, token, tokenEntity, tokenState, entityIds } = changes;
+  const { count, time, token, entity, tokenEntity, tokenState, entityIds } = changes;
   const T = tokenState.length;
   const E = entityIds.length;
   const tokenChanges = new Uint32Array(T);
@@ -34,30 +34,29 @@ export function sequencesAndCoOccurrences(
   const entityStamp = new Int32Array(E).fill(-1);
   const seqCount = new PairCounts(T);
   const followCount = new PairCounts(E);
-  // each sequence hit's key and lag, gathered per reported key only for the median
-  let hitKey = hitBuffers.key;
+  // each sequence hit's pair id and lag, gathered per reported pair only for the median
+  let hitPair = hitBuffers.pair;
   let hitLag = hitBuffers.lag;
   let hits = 0;
   for (let i = 0; i < count; i++) {
     const tokA = token[i];
     tokenChanges[tokA]++;
-    const entA = tokenEntity[tokA];
+    const entA = entity[i];
     const rowA = tokA * T;
     const entRowA = entA * E;
     const tA = time[i];
+    // one change hits each token at most once: room for T hits covers its window
+    if (hits + T > hitPair.length) {
+      hitPair = hitBuffers.pair = growPairs(hitPair, hits + T);
+      hitLag = hitBuffers.lag = growLags(hitLag, hits + T);
+    }
     for (let j = i + 1; j < count && time[j] - tA <= windowMs; j++) {
-      const tokB = token[j];
-      const entB = tokenEntity[tokB];
+      const entB = entity[j];
       if (entB === entA) continue;
+      const tokB = token[j];
       if (tokenStamp[tokB] !== i) {
         tokenStamp[tokB] = i;
-        const key = rowA + tokB;
-        seqCount.add(key);
-        if (hits === hitKey.length) {
-          hitKey = hitBuffers.key = grow(hitKey);
-          hitLag = hitBuffers.lag = grow(hitLag);
-        }
-        hitKey[hits] = key;
+        hitPair[hits] = seqCount.add(rowA + tokB);
         hitLag[hits++] = time[j] - tA;
       }
       if (entityStamp[entB] !== i) {
@@ -74,18 +73,20 @@ export function sequencesAndCoOccurrences(
   const hitChance = new Float64Array(E);
   for (let e = 0; e < E; e++) hitChance[e] = 1 - Math.exp(-(entityChanges[e] * windowMs) / span);
 
+  // pair ids in first-count order
   const reported: number[] = [];
-  for (const key of seqCount.keys) {
-    const n = seqCount.get(key);
-    if (n < opts.minOccurrences || n / tokenChanges[Math.floor(key / T)] < opts.minConfidence) continue;
-    reported.push(key);
+  for (let id = 0; id < seqCount.keys.length; id++) {
+    const n = seqCount.countOf(id);
+    const tokA = Math.floor(seqCount.keys[id] / T);
+    if (n < opts.minOccurrences || n / tokenChanges[tokA] < opts.minConfidence) continue;
+    reported.push(id);
   }
   const quotedState = quotedAll(tokenState);
   const quotedEntity = quotedAll(entityIds);
-  const lags = reportedLags(reported, seqCount, T * T, hitKey, hitLag, hits);
+  const lags = reportedLags(reported, seqCount, hitPair, hitLag, hits);
   for (let r = 0; r < reported.length; r++) {
-    const key = reported[r];
-    const n = seqCount.get(key);
+    const key = seqCount.keys[reported[r]];
+    const n = seqCount.countOf(reported[r]);
     const tokA = Math.floor(key / T);
     const tokB = key - tokA * T;
     const confidence = n / tokenChanges[tokA];
@@ -96,7 +97,7 @@ export function sequencesAndCoOccurrences(
       "sequence",
       `{"state":${quotedState[tokA]},"target":${quotedEntity[entB]},"target_state":${quotedState[tokB]},` +
         `"window_ms":${jsonNumber(windowMs)},` +
-        `"median_lag_ms":${jsonNumber(medianOf(lags.values.subarray(lags.start[r], lags.start[r + 1])))},` +
+        `"median_lag_ms":${jsonNumber(boundedMedian(lags.values, lags.start[r], lags.start[r + 1], windowMs))},` +
         `"lift":${jsonNumber(round4(confidence / hitChance[entB]))}}`,
       confidence,
       n,
@@ -131,70 +132,60 @@ export function sequencesAndCoOccurrences(
 }
 
 /**
- * Hit buffers kept between calls (grow-only; the miner runs once per home during generation).
- * Synchronous use only.
+ * Hit and lag buffers kept between calls (grow-only; the miner runs once per home during
+ * generation). Synchronous use only.
  */
-const hitBuffers: { key: Float64Array; lag: Float64Array } = {
-  key: new Float64Array(1 << 14),
+const hitBuffers: { pair: Int32Array; lag: Float64Array; values: Float64Array } = {
+  pair: new Int32Array(1 << 14),
   lag: new Float64Array(1 << 14),
+  values: new Float64Array(0),
 };
 
-function grow(xs: Float64Array): Float64Array {
-  const bigger = new Float64Array(xs.length * 2);
+function growPairs(xs: Int32Array, size: number): Int32Array {
+  const bigger = new Int32Array(Math.max(size, xs.length * 2));
   bigger.set(xs);
   return bigger;
 }
 
-/** Above this many keys, reportedLags finds a key's slot in a Map instead of an array. */
-const MAX_DENSE_SLOTS = 1 << 22;
+function growLags(xs: Float64Array, size: number): Float64Array {
+  const bigger = new Float64Array(Math.max(size, xs.length * 2));
+  bigger.set(xs);
+  return bigger;
+}
 
 /**
- * The lags of each reported key (keys < `keySpace`) as segments [start[r], start[r + 1]) of
- * one array, from the scan's hits; segment sizes are the keys' counts.
+ * The lags of each reported pair (ids in `reported`) as segments [start[r], start[r + 1]) of
+ * one array, from the scan's hits; segment sizes are the pairs' counts. `values` is a buffer
+ * the next call reuses.
  */
 function reportedLags(
   reported: readonly number[],
   seqCount: PairCounts,
-  keySpace: number,
-  hitKey: Float64Array,
+  hitPair: Int32Array,
   hitLag: Float64Array,
   hits: number,
 ): { values: Float64Array; start: Uint32Array } {
   const start = new Uint32Array(reported.length + 1);
-  for (let r = 0; r < reported.length; r++) start[r + 1] = start[r] + seqCount.get(reported[r]);
-  const values = new Float64Array(start[reported.length]);
-  if (reported.length === 0) return { values, start };
-  // slot + 1 per key, 0 = not reported
-  const dense = keySpace <= MAX_DENSE_SLOTS ? new Int32Array(keySpace) : null;
-  const sparse = dense ? null : new Map<number, number>();
+  for (let r = 0; r < reported.length; r++) start[r + 1] = start[r] + seqCount.countOf(reported[r]);
+  const total = start[reported.length];
+  // one spare value at the end: where hits of unreported pairs land, so the scatter has no branch
+  if (hitBuffers.values.length < total + 1)
+    hitBuffers.values = new Float64Array(Math.max(total + 1, hitBuffers.values.length * 1.5));
+  const values = hitBuffers.values;
+  // slot + 1 per pair id, 0 = not reported; fill[slot + 1] is the next place of reported pair slot
+  const slotOf = new Int32Array(seqCount.keys.length);
+  const fill = new Uint32Array(reported.length + 1);
+  fill[0] = total;
   for (let r = 0; r < reported.length; r++) {
-    if (dense) dense[reported[r]] = r + 1;
-    else sparse!.set(reported[r], r + 1);
+    slotOf[reported[r]] = r + 1;
+    fill[r + 1] = start[r];
   }
-  const fill = start.slice(0, reported.length);
-  if (dense) {
-    for (let k = 0; k < hits; k++) {
-      const slot = dense[hitKey[k]];
-      if (slot > 0) values[fill[slot - 1]++] = hitLag[k];
-    }
-  } else {
-    for (let k = 0; k < hits; k++) {
-      const slot = sparse!.get(hitKey[k]) ?? 0;
-      if (slot > 0) values[fill[slot - 1]++] = hitLag[k];
-    }
+  for (let k = 0; k < hits; k++) {
+    const slot = slotOf[hitPair[k]];
+    values[fill[slot]] = hitLag[k];
+    fill[slot] += -slot >>> 31; // 1 when reported
   }
   return { values, start };
-}
-
-/** The median a sort would give, by selection (`xs` is reordered). */
-function medianOf(xs: Float64Array): number {
-  const m = xs.length >> 1;
-  const upper = selectKth(xs, m);
-  if (xs.length % 2) return upper;
-  // after selection every value before m is ≤ xs[m]: the largest of them is the lower middle
-  let lower = xs[0];
-  for (let k = 1; k < m; k++) if (xs[k] > lower) lower = xs[k];
-  return (lower + upper) / 2;
 }
 
 function round4(x: number): number {
