@@ -98,21 +98,19 @@ function productionRound(config: GenerationConfig): number {
   return events;
 }
 
-/** Generates into `root` (made and removed by the caller, outside the timed work). */
-async function writeRound(config: GenerationConfig, root: string): Promise<number> {
-  const result = await new DataGenerationManager(config, {
-    outDir: join(root, "ds"),
-    cache: false,
-    workers: 1,
-  }).run();
-  return result.manifest.tables.events?.rows ?? 0;
-}
-
+/** One generate run into a temp directory; making and removing the directory are not timed. */
 async function timedWriteRound(config: GenerationConfig): Promise<{ events: number; timing: Timing }> {
   const root = mkdtempSync(join(tmpdir(), "homeforge-throughput-"));
   try {
     let events = 0;
-    const timing = await measure(async () => (events = await writeRound(config, root)));
+    const timing = await measure(async () => {
+      const result = await new DataGenerationManager(config, {
+        outDir: join(root, "ds"),
+        cache: false,
+        workers: 1,
+      }).run();
+      events = result.manifest.tables.events?.rows ?? 0;
+    });
     return { events, timing };
   } finally {
     rmSync(root, { recursive: true, force: true });

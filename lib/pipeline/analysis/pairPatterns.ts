@@ -47,8 +47,8 @@ export function sequencesAndCoOccurrences(
     const tA = time[i];
     // one change hits each token at most once: room for T hits covers its window
     if (hits + T > hitPair.length) {
-      hitPair = hitBuffers.pair = growPairs(hitPair, hits + T);
-      hitLag = hitBuffers.lag = growLags(hitLag, hits + T);
+      hitPair = hitBuffers.pair = grown(hitPair, hits + T);
+      hitLag = hitBuffers.lag = grown(hitLag, hits + T);
     }
     for (let j = i + 1; j < count && time[j] - tA <= windowMs; j++) {
       const entB = entity[j];
@@ -141,14 +141,9 @@ const hitBuffers: { pair: Int32Array; lag: Float64Array; values: Float64Array } 
   values: new Float64Array(0),
 };
 
-function growPairs(xs: Int32Array, size: number): Int32Array {
-  const bigger = new Int32Array(Math.max(size, xs.length * 2));
-  bigger.set(xs);
-  return bigger;
-}
-
-function growLags(xs: Float64Array, size: number): Float64Array {
-  const bigger = new Float64Array(Math.max(size, xs.length * 2));
+/** A copy of xs in an array of the same type with room for at least `size` values. */
+function grown<A extends Int32Array | Float64Array>(xs: A, size: number): A {
+  const bigger = new (xs.constructor as new (n: number) => A)(Math.max(size, xs.length * 2));
   bigger.set(xs);
   return bigger;
 }
