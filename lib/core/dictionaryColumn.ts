@@ -1,3 +1,5 @@
+import { stringIds } from "./stringIds.js";
+
 /**
  * A string column held as dictionary codes: row i is `dictionary[codes[i]]`, or null when
  * `codes[i] < 0`. The generator makes strings from a few hundred distinct values (entity ids,
@@ -10,9 +12,19 @@
  * number the entries a row group uses in order of first use, so files depend on the rows only.
  */
 export class DictionaryColumn {
+  /**
+   * `firstUse` promises that no row is null, every entry is used, and entries are numbered in
+   * order of first use in the rows: then a writer renumbers the column through one lookup per
+   * entry, in entry order, and a plain table read per row.
+   *
+   * `ids`, when given, holds each entry's stringId (core/stringIds.ts, this thread's): writers
+   * then merge dictionaries by id rather than by hashing the entries' text.
+   */
   constructor(
     readonly dictionary: readonly string[],
     readonly codes: Int32Array,
+    readonly firstUse = false,
+    readonly ids: Int32Array | null = null,
   ) {}
 
   get length(): number {
@@ -27,7 +39,13 @@ export class DictionaryColumn {
 
   /** Rows [start, end): the codes are a view, the dictionary is shared. */
   slice(start: number, end: number): DictionaryColumn {
-    return new DictionaryColumn(this.dictionary, this.codes.subarray(start, end));
+    const whole = start <= 0 && end >= this.codes.length;
+    return new DictionaryColumn(
+      this.dictionary,
+      this.codes.subarray(start, end),
+      whole && this.firstUse,
+      this.ids,
+    );
   }
 
   /** Every row's string (or null), as a plain array. */
@@ -41,16 +59,20 @@ export class DictionaryColumn {
   static encode(values: readonly (string | null)[]): DictionaryColumn {
     const interner = new StringInterner();
     const codes = new Int32Array(values.length);
+    let nulls = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      codes[i] = v === null || v === undefined ? -1 : interner.code(v);
+      if (v === null || v === undefined) {
+        codes[i] = -1;
+        nulls++;
+      } else codes[i] = interner.code(v);
     }
-    return new DictionaryColumn(interner.dictionary, codes);
+    return new DictionaryColumn(interner.dictionary, codes, nulls === 0);
   }
 
   /** One value on every row (e.g. a home's id on each of its events). */
   static constant(value: string, rows: number): DictionaryColumn {
-    return new DictionaryColumn([value], new Int32Array(rows));
+    return new DictionaryColumn([value], new Int32Array(rows), rows > 0, stringIds([value]));
   }
 
   /**

@@ -175,10 +175,13 @@ export function homeChanges(
   const lastToken = new Int32Array(entities).fill(-1);
   const eventTime = events.time;
   let count = 0;
+  // Branch-free on "changed" (repeats interleave with changes across entities, so a branch
+  // mispredicts often): every row is written at `count`, which advances only on a change. A
+  // repeated state's cell already has a token, and it is the entity's last one.
   for (let k = 0; k < rows; k++) {
     const e = homeEntity[k];
     const s = rowState[k];
-    if (s === lastState[e]) continue;
+    const differs = s ^ lastState[e];
     lastState[e] = s;
     const cell = e * states + s;
     let tok = tokenCell ? tokenCell[cell] - 1 : (tokenMap!.get(cell) ?? -1);
@@ -192,7 +195,8 @@ export function homeChanges(
     time[count] = eventTime[a + k];
     token[count] = tok;
     changeEntity[count] = e;
-    previous[count++] = lastToken[e];
+    previous[count] = lastToken[e];
+    count += (differs | -differs) >>> 31;
     lastToken[e] = tok;
   }
   return {

@@ -2,40 +2,46 @@
 const MAX_DENSE_PAIRS = 1 << 22;
 
 /**
- * Counts of (a, b) pairs by key a·size + b: a dense array for small sizes, a Map for huge ones.
- * Each counted pair also has an id, its index in `keys`.
+ * Counts of (a, b) pairs by key a·size + b: a dense array for small sizes (one increment per
+ * count, no id indirection), a Map for huge ones. `keys` lists the counted keys in order of
+ * their first count.
  */
 export class PairCounts {
-  /** id + 1 per key, 0 = not counted yet */
-  private readonly denseId: Int32Array | null;
-  private readonly sparseId: Map<number, number> | null;
-  private readonly counts: number[] = [];
+  private readonly dense: Int32Array | null;
+  private readonly sparse: Map<number, number> | null;
   /** Keys in order of their first count. */
   readonly keys: number[] = [];
   constructor(readonly size: number) {
     const dense = size * size <= MAX_DENSE_PAIRS;
-    this.denseId = dense ? new Int32Array(size * size) : null;
-    this.sparseId = dense ? null : new Map();
+    this.dense = dense ? new Int32Array(size * size) : null;
+    this.sparse = dense ? null : new Map();
   }
-  /** Counts the pair and returns its id. */
-  add(key: number): number {
-    let id = this.denseId ? this.denseId[key] - 1 : (this.sparseId!.get(key) ?? -1);
-    if (id < 0) {
-      id = this.keys.length;
-      if (this.denseId) this.denseId[key] = id + 1;
-      else this.sparseId!.set(key, id);
-      this.keys.push(key);
-      this.counts.push(0);
+
+  add(key: number): void {
+    const dense = this.dense;
+    if (dense) {
+      if (dense[key]++ === 0) this.keys.push(key);
+      return;
     }
-    this.counts[id]++;
-    return id;
+    const n = this.sparse!.get(key) ?? 0;
+    if (n === 0) this.keys.push(key);
+    this.sparse!.set(key, n + 1);
   }
+
   get(key: number): number {
-    const id = this.denseId ? this.denseId[key] - 1 : (this.sparseId!.get(key) ?? -1);
-    return id < 0 ? 0 : this.counts[id];
+    return this.dense ? this.dense[key] : (this.sparse!.get(key) ?? 0);
   }
-  /** The count of the pair with this id. */
-  countOf(id: number): number {
-    return this.counts[id];
+
+  /**
+   * Per key its label (1 + index in `keys` for the listed keys, else 0), read as
+   * `labels[key]`: an array for dense counts, a Map-backed view otherwise.
+   */
+  labels(listed: readonly number[]): { readonly [key: number]: number } | Map<number, number> {
+    if (this.dense) {
+      const out = new Int32Array(this.size * this.size);
+      for (let r = 0; r < listed.length; r++) out[listed[r]] = r + 1;
+      return out;
+    }
+    return new Map(listed.map((key, r) => [key, r + 1]));
   }
 }

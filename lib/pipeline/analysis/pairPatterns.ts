@@ -34,7 +34,7 @@ export function sequencesAndCoOccurrences(
   const entityStamp = new Int32Array(E).fill(-1);
   const seqCount = new PairCounts(T);
   const followCount = new PairCounts(E);
-  // each sequence hit's pair id and lag, gathered per reported pair only for the median
+  // each sequence hit's pair key and lag, gathered per reported pair only for the median
   let hitPair = hitBuffers.pair;
   let hitLag = hitBuffers.lag;
   let hits = 0;
@@ -56,7 +56,9 @@ export function sequencesAndCoOccurrences(
       const tokB = token[j];
       if (tokenStamp[tokB] !== i) {
         tokenStamp[tokB] = i;
-        hitPair[hits] = seqCount.add(rowA + tokB);
+        const key = rowA + tokB;
+        seqCount.add(key);
+        hitPair[hits] = key;
         hitLag[hits++] = time[j] - tA;
       }
       if (entityStamp[entB] !== i) {
@@ -73,20 +75,20 @@ export function sequencesAndCoOccurrences(
   const hitChance = new Float64Array(E);
   for (let e = 0; e < E; e++) hitChance[e] = 1 - Math.exp(-(entityChanges[e] * windowMs) / span);
 
-  // pair ids in first-count order
+  // pair keys in first-count order
   const reported: number[] = [];
-  for (let id = 0; id < seqCount.keys.length; id++) {
-    const n = seqCount.countOf(id);
-    const tokA = Math.floor(seqCount.keys[id] / T);
+  for (const key of seqCount.keys) {
+    const n = seqCount.get(key);
+    const tokA = Math.floor(key / T);
     if (n < opts.minOccurrences || n / tokenChanges[tokA] < opts.minConfidence) continue;
-    reported.push(id);
+    reported.push(key);
   }
   const quotedState = quotedAll(tokenState);
   const quotedEntity = quotedAll(entityIds);
   const lags = reportedLags(reported, seqCount, hitPair, hitLag, hits);
   for (let r = 0; r < reported.length; r++) {
-    const key = seqCount.keys[reported[r]];
-    const n = seqCount.countOf(reported[r]);
+    const key = reported[r];
+    const n = seqCount.get(key);
     const tokA = Math.floor(key / T);
     const tokB = key - tokA * T;
     const confidence = n / tokenChanges[tokA];
@@ -149,7 +151,7 @@ function grown<A extends Int32Array | Float64Array>(xs: A, size: number): A {
 }
 
 /**
- * The lags of each reported pair (ids in `reported`) as segments [start[r], start[r + 1]) of
+ * The lags of each reported pair (keys in `reported`) as segments [start[r], start[r + 1]) of
  * one array, from the scan's hits; segment sizes are the pairs' counts. `values` is a buffer
  * the next call reuses.
  */
@@ -161,26 +163,33 @@ function reportedLags(
   hits: number,
 ): { values: Float64Array; start: Uint32Array } {
   const start = new Uint32Array(reported.length + 1);
-  for (let r = 0; r < reported.length; r++) start[r + 1] = start[r] + seqCount.countOf(reported[r]);
+  for (let r = 0; r < reported.length; r++) start[r + 1] = start[r] + seqCount.get(reported[r]);
   const total = start[reported.length];
   // one spare value at the end: where hits of unreported pairs land, so the scatter has no branch
   if (hitBuffers.values.length < total + 1)
     hitBuffers.values = new Float64Array(Math.max(total + 1, hitBuffers.values.length * 1.5));
   const values = hitBuffers.values;
-  // slot + 1 per pair id, 0 = not reported; fill[slot + 1] is the next place of reported pair slot
-  const slotOf = new Int32Array(seqCount.keys.length);
+  // fill[slot] is the next place of reported pair slot − 1 (slot 0: unreported, the spare value)
   const fill = new Uint32Array(reported.length + 1);
   fill[0] = total;
-  for (let r = 0; r < reported.length; r++) {
-    slotOf[reported[r]] = r + 1;
-    fill[r + 1] = start[r];
-  }
-  for (let k = 0; k < hits; k++) {
-    const slot = slotOf[hitPair[k]];
-    values[fill[slot]] = hitLag[k];
-    fill[slot] += -slot >>> 31; // 1 when reported
+  for (let r = 0; r < reported.length; r++) fill[r + 1] = start[r];
+  const labels = seqCount.labels(reported);
+  if (labels instanceof Map) {
+    for (let k = 0; k < hits; k++) scatter(labels.get(hitPair[k]) ?? 0, hitLag[k], values, fill);
+  } else {
+    const slotOf = labels as Int32Array;
+    for (let k = 0; k < hits; k++) {
+      const slot = slotOf[hitPair[k]];
+      values[fill[slot]] = hitLag[k];
+      fill[slot] += -slot >>> 31; // 1 when reported
+    }
   }
   return { values, start };
+}
+
+function scatter(slot: number, lag: number, values: Float64Array, fill: Uint32Array): void {
+  values[fill[slot]] = lag;
+  fill[slot] += -slot >>> 31;
 }
 
 function round4(x: number): number {

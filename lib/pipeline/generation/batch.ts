@@ -127,7 +127,7 @@ function emptyTables(shapes: HomeTables): HomeTables {
  * DictionaryColumn crosses as it is and comes back as a DictionaryColumn.
  */
 export type PackedColumn =
-  | { packed: "dict"; values: readonly string[]; codes: Int32Array }
+  | { packed: "dict"; values: readonly string[]; codes: Int32Array; firstUse?: boolean }
   | { packed: "nullable"; data: Float64Array };
 
 export interface PackedTable {
@@ -141,11 +141,12 @@ export interface PackedBatch extends Omit<BatchResult, "parts"> {
 }
 
 function packColumn(data: ProducedColumnData, type: ColumnType): ColumnData | PackedColumn {
-  if (data instanceof DictionaryColumn) return { packed: "dict", values: data.dictionary, codes: data.codes };
+  if (data instanceof DictionaryColumn)
+    return { packed: "dict", values: data.dictionary, codes: data.codes, firstUse: data.firstUse };
   if (ArrayBuffer.isView(data)) return data;
   if (type === "string") {
     const coded = DictionaryColumn.encode(data as (string | null)[]);
-    return { packed: "dict", values: coded.dictionary, codes: coded.codes };
+    return { packed: "dict", values: coded.dictionary, codes: coded.codes, firstUse: coded.firstUse };
   }
   const values = data as (number | null)[];
   return { packed: "nullable", data: Float64Array.from(values, (v) => (v === null ? Number.NaN : v)) };
@@ -155,7 +156,7 @@ function unpackColumn(column: ColumnData | PackedColumn): ProducedColumnData {
   if (ArrayBuffer.isView(column) || Array.isArray(column)) return column as ColumnData;
   const c = column as PackedColumn;
   if (c.packed === "nullable") return Array.from(c.data, (v) => (Number.isNaN(v) ? null : v));
-  return new DictionaryColumn(c.values, c.codes);
+  return new DictionaryColumn(c.values, c.codes, c.firstUse === true);
 }
 
 /** A batch's tables, packed. */

@@ -1,5 +1,6 @@
 import { columnTable, type ProducedTable } from "../../core/columnTable.js";
 import { DictionaryColumn } from "../../core/dictionaryColumn.js";
+import { stringId, stringIds, stringOfId } from "../../core/stringIds.js";
 import { formatReading, type HomeEvents, NUMERIC_STATE } from "../../synth/events.js";
 import type { GeneratedHome } from "../../synth/homes.js";
 import { EVENTS_SCHEMA } from "../storage/tables.js";
@@ -21,46 +22,74 @@ export function eventsTable(events: HomeEvents, generated: GeneratedHome): Produ
     events.entityIndex.length === n ? events.entityIndex : events.entityIndex.subarray(0, n);
   return columnTable(EVENTS_SCHEMA, {
     home_id: DictionaryColumn.constant(generated.home.homeId, n),
-    entity_id: new DictionaryColumn(entityIds, entityCodes),
+    entity_id: new DictionaryColumn(entityIds, entityCodes, false, stringIds(entityIds)),
     time: events.time.length === n ? events.time : events.time.subarray(0, n),
     state: stateColumn(events),
     value: events.value.length === n ? events.value : events.value.subarray(0, n),
   });
 }
 
+/** Distinct readings whose text's stringId is remembered across homes (the texts repeat). */
+const MAX_READING_IDS = 1 << 18;
+/** Reading → the stringId of formatReading(reading), shared by every table of this thread. */
+let sharedReadingIds: ReadingMemo | null = null;
+
 /**
- * The Home Assistant state of each event: non-numeric codes keep their index into
- * `stateNames`; each distinct reading gets one entry after them (memoised by value; past
- * MAX_MEMO distinct values a reading's text is added per row, as a repeated entry).
+ * The Home Assistant state of each event, entries numbered in order of first use (see
+ * DictionaryColumn's `firstUse`): a state name's entry is made at its first row, each distinct
+ * reading's text at its first row (memoised by value; past MAX_MEMO distinct values a
+ * reading's text is added per row, as a repeated entry). Entries carry their stringIds.
  */
 function stateColumn(events: HomeEvents): DictionaryColumn {
   const n = events.length;
-  const dictionary = [...events.stateNames];
+  const { state, value, stateNames } = events;
+  const dictionary: string[] = [];
   const codes = new Int32Array(n);
+  const nameEntry = new Int32Array(stateNames.length).fill(-1);
+  const nameIds = stringIds(stateNames);
+  const entryIds: number[] = [];
+  let withIds = nameIds !== null;
   const memo = new ReadingMemo();
-  const { state, value } = events;
+  sharedReadingIds ??= new ReadingMemo();
+  const readingIds = sharedReadingIds;
   for (let i = 0; i < n; i++) {
     const code = state[i];
+    let entry: number;
     if (code !== NUMERIC_STATE) {
-      codes[i] = code;
-      continue;
-    }
-    const v = value[i];
-    let entry = memo.get(v);
-    if (entry < 0) {
-      entry = dictionary.length;
-      dictionary.push(formatReading(v));
-      if (memo.size < MAX_MEMO) memo.set(v, entry);
+      entry = nameEntry[code];
+      if (entry < 0) {
+        entry = dictionary.length;
+        dictionary.push(stateNames[code]);
+        entryIds.push(withIds ? nameIds![code] : -1);
+        nameEntry[code] = entry;
+      }
+    } else {
+      const v = value[i];
+      entry = memo.get(v);
+      if (entry < 0) {
+        entry = dictionary.length;
+        let id = readingIds.get(v);
+        if (id >= 0) dictionary.push(stringOfId(id));
+        else {
+          const text = formatReading(v);
+          dictionary.push(text);
+          id = stringId(text);
+          if (id < 0) withIds = false;
+          else if (readingIds.size < MAX_READING_IDS) readingIds.set(v, id);
+        }
+        entryIds.push(id);
+        if (memo.size < MAX_MEMO) memo.set(v, entry);
+      }
     }
     codes[i] = entry;
   }
-  return new DictionaryColumn(dictionary, codes);
+  return new DictionaryColumn(dictionary, codes, true, withIds ? Int32Array.from(entryIds) : null);
 }
 
 /**
- * Reading → dictionary entry, keyed like a Map<number> (-0 is 0, every NaN is one key) but
- * hashed on the value's bits with open addressing: a Map of heap numbers was most of
- * eventsTable's time.
+ * Reading → dictionary entry (or any int), keyed like a Map<number> (-0 is 0, every NaN is one
+ * key; formatReading gives equal text for equal keys) but hashed on the value's bits with open
+ * addressing: a Map of heap numbers was most of eventsTable's time.
  */
 class ReadingMemo {
   /** Keyed (non-NaN) readings stored. */

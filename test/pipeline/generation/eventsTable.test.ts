@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { plainTable } from "../../../lib/core/columnTable.js";
 import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
+import { stringId, stringOfId } from "../../../lib/core/stringIds.js";
 import { parseGenerationConfig } from "../../../lib/pipeline/generation/config.js";
 import { eventsTable } from "../../../lib/pipeline/generation/eventsTable.js";
 import { homeGenerationSpec } from "../../../lib/pipeline/generation/homeSpec.js";
@@ -80,11 +81,31 @@ test("readings are memoised like a Map: -0 is 0, every NaN is one entry, thousan
   const state = eventsTable(fake, home).columns.state as DictionaryColumn;
   const distinct = new Map<number, number>();
   for (const v of values) if (!distinct.has(v)) distinct.set(v, distinct.size);
-  assert.is(state.dictionary.length, events.stateNames.length + distinct.size);
+  // entries in order of first use, so exactly one per distinct reading
+  assert.is(state.dictionary.length, distinct.size);
   for (let i = 0; i < n; i++) {
     assert.is(state.at(i), formatReading(values[i]));
-    assert.is(state.codes[i], events.stateNames.length + (distinct.get(values[i]) as number));
+    assert.is(state.codes[i], distinct.get(values[i]) as number);
   }
+});
+
+test("the state column promises first use and carries each entry's string id", () => {
+  const state = produced.columns.state as DictionaryColumn;
+  assert.ok(state.firstUse);
+  const seen = new Set<number>();
+  let next = 0;
+  for (const code of state.codes) {
+    if (seen.has(code)) continue;
+    assert.is(code, next++, "a new entry is the next one");
+    seen.add(code);
+  }
+  assert.is(next, state.dictionary.length, "every entry is used");
+  assert.ok(state.ids);
+  for (let c = 0; c < state.dictionary.length; c++) assert.is(stringOfId(state.ids![c]), state.dictionary[c]);
+  const entity = produced.columns.entity_id as DictionaryColumn;
+  assert.ok(entity.ids);
+  for (let c = 0; c < entity.dictionary.length; c++)
+    assert.is(entity.ids![c], stringId(entity.dictionary[c]));
 });
 
 test("the events table survives a Parquet round trip, NaN values as nulls", async () => {

@@ -14,6 +14,7 @@ import {
 } from "../../../lib/core/columnTable.js";
 import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
 import { Rng } from "../../../lib/core/random.js";
+import { stringIds } from "../../../lib/core/stringIds.js";
 import { sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
 import { readTableFile } from "../../../lib/pipeline/storage/tableIO.js";
 import { openTableWriter, PartitionedTableWriter } from "../../../lib/pipeline/storage/tableWriter.js";
@@ -250,13 +251,29 @@ function withDictionaries(table: ColumnTable): ProducedTable {
   return { schema: table.schema, rows: table.rows, columns };
 }
 
+/** withDictionaries' columns with each entry's string id (writers then merge entries by id). */
+function withStringIds(table: ColumnTable): ProducedTable {
+  const coded = withDictionaries(table);
+  const columns: ProducedTable["columns"] = { ...coded.columns };
+  for (const name of ["s", "sn"]) {
+    const d = columns[name] as DictionaryColumn;
+    columns[name] = new DictionaryColumn(d.dictionary, d.codes, d.firstUse, stringIds(d.dictionary));
+  }
+  assert.ok((columns.s as DictionaryColumn).firstUse, "encode numbers entries in order of first use");
+  return { ...coded, columns };
+}
+
 test("bytes depend on the rows only: other segmentations and DictionaryColumn inputs give the same file", async () => {
   const table = allTypes(2_500);
   const a = await writeFile(join(root, "seg-a.parquet"), table, [1000, 2000], 1000);
   const b = await writeFile(join(root, "seg-b.parquet"), table, [3, 4, 1500, 2499], 1000);
   const c = await writeFile(join(root, "seg-c.parquet"), withDictionaries(table), [700, 1001], 1000);
+  const d = await writeFile(join(root, "seg-d.parquet"), withStringIds(table), [700, 1001], 1000);
+  const e = await writeFile(join(root, "seg-e.parquet"), withStringIds(table), [], 1000);
   assert.is(b.sha256, a.sha256);
   assert.is(c.sha256, a.sha256);
+  assert.is(d.sha256, a.sha256, "entries merged by string id, segments sliced");
+  assert.is(e.sha256, a.sha256, "first-use segments whole");
   // dictionary segments regrouped and cut across files
   const dir = join(root, "parts");
   const { mkdirSync } = await import("node:fs");

@@ -7,6 +7,7 @@
  */
 import type { ProducedColumnData } from "../../../core/columnTable.js";
 import { DictionaryColumn } from "../../../core/dictionaryColumn.js";
+import { stringIdCount } from "../../../core/stringIds.js";
 import { ByteSink } from "./byteSink.js";
 import { scratchBits, scratchInt32B } from "./scratch.js";
 
@@ -53,11 +54,16 @@ function appendEntry(value: string): void {
   plain.pos = at + bytes;
 }
 
+/** Per stringId: its code in the chunk being coded, valid where idStamp[id] is the chunk's serial. */
+let idCode = new Int32Array(1024);
+let idStamp = new Int32Array(1024);
+let chunkSerial = 0;
+
 /** Per segment: its entry → the chunk's code, -1 until first used (shared work memory). */
 let remap = new Int32Array(1024);
 
 /**
- * Writes one DictionaryColumn segment's codes at `codes[at…]` renumbered through `codeOf`
+ * Writes one DictionaryColumn segment's codes at `codes[at…]` renumbered through `codeOf(entry)`
  * (called once per entry the segment uses, in order of first use, through a per-segment
  * table); the segment's nulls. The per-row loop is alone in its function (see scans.ts).
  */
@@ -65,17 +71,23 @@ function remapSegment(
   data: DictionaryColumn,
   codes: Int32Array,
   at: number,
-  codeOf: (value: string) => number,
+  codeOf: (entry: number) => number,
 ): number {
   const entries = data.dictionary.length;
   const src = data.codes;
   // one entry and no nulls (a home's id on each of its rows): a fill, no per-row stores
-  if (entries === 1 && src.length > 0 && firstNonZero(src) < 0) {
-    codes.fill(codeOf(data.dictionary[0]), at, at + src.length);
+  if (entries === 1 && src.length > 0 && (data.firstUse || firstNonZero(src) < 0)) {
+    codes.fill(codeOf(0), at, at + src.length);
     return 0;
   }
   if (remap.length < entries) remap = new Int32Array(Math.max(entries, 2 * remap.length));
   const table = remap;
+  if (data.firstUse) {
+    // entries in order of first use: calling codeOf in entry order is calling it in row order
+    for (let c = 0; c < entries; c++) table[c] = codeOf(c);
+    renumber(src, table, codes, at);
+    return 0;
+  }
   table.fill(-1, 0, entries);
   let nulls = 0;
   for (let i = 0; i < src.length; i++) {
@@ -87,12 +99,17 @@ function remapSegment(
     }
     let r = table[c];
     if (r < 0) {
-      r = codeOf(data.dictionary[c]);
+      r = codeOf(c);
       table[c] = r;
     }
     codes[at + i] = r;
   }
   return nulls;
+}
+
+/** codes[at + i] = table[src[i]] for every row. */
+function renumber(src: Int32Array, table: Int32Array, codes: Int32Array, at: number): void {
+  for (let i = 0; i < src.length; i++) codes[at + i] = table[src[i]];
 }
 
 /** The first index whose code is not 0, or -1. */
@@ -148,26 +165,58 @@ export function stringCodes(
   plain.pos = 0;
   const codes = scratchInt32B(rows);
   let nulls = 0;
+  const newEntry = (value: string): number => {
+    const code = count++;
+    if (code >= starts.length) {
+      const next = new Int32Array(starts.length * 2);
+      next.set(starts);
+      starts = next;
+    }
+    starts[code] = plain.pos + 4;
+    appendEntry(value);
+    return code;
+  };
   const codeOf = (value: string): number => {
     let code = index.get(value);
     if (code === undefined) {
-      code = count++;
+      code = newEntry(value);
       index.set(value, code);
-      if (code >= starts.length) {
-        const next = new Int32Array(starts.length * 2);
-        next.set(starts);
-        starts = next;
-      }
-      starts[code] = plain.pos + 4;
-      appendEntry(value);
     }
     return code;
   };
   let at = 0;
-  for (const data of segments) {
-    if (data instanceof DictionaryColumn) nulls += remapSegment(data, codes, at, codeOf);
-    else nulls += codePlain(column, data as readonly (string | null)[], codes, at, codeOf);
-    at += data.length;
+  if (segments.every((data) => data instanceof DictionaryColumn && data.ids !== null)) {
+    // every entry has a stringId: entries are merged by id, no text is hashed
+    const serial = ++chunkSerial;
+    const ids = stringIdCount();
+    if (idStamp.length < ids) {
+      const size = Math.max(ids, 2 * idStamp.length);
+      idStamp = new Int32Array(size);
+      idCode = new Int32Array(size);
+    }
+    const stamp = idStamp;
+    const codeById = idCode;
+    for (const data of segments as DictionaryColumn[]) {
+      const entryIds = data.ids!;
+      const dictionary = data.dictionary;
+      nulls += remapSegment(data, codes, at, (c) => {
+        const id = entryIds[c];
+        if (stamp[id] === serial) return codeById[id];
+        stamp[id] = serial;
+        const code = newEntry(dictionary[c]);
+        codeById[id] = code;
+        return code;
+      });
+      at += data.length;
+    }
+  } else {
+    for (const data of segments) {
+      if (data instanceof DictionaryColumn) {
+        const dictionary = data.dictionary;
+        nulls += remapSegment(data, codes, at, (c) => codeOf(dictionary[c]));
+      } else nulls += codePlain(column, data as readonly (string | null)[], codes, at, codeOf);
+      at += data.length;
+    }
   }
   if (nulls > 0 && !nullable) {
     throw new Error(`column ${column}: ${nulls} null strings in a non-nullable column (mark it nullable)`);
