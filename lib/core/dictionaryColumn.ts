@@ -39,13 +39,12 @@ export class DictionaryColumn {
 
   /** Rows [start, end): the codes are a view, the dictionary is shared. */
   slice(start: number, end: number): DictionaryColumn {
-    const whole = start <= 0 && end >= this.codes.length;
-    return new DictionaryColumn(
-      this.dictionary,
-      this.codes.subarray(start, end),
-      whole && this.firstUse,
-      this.ids,
-    );
+    const codes = this.codes.subarray(start, end);
+    // a slice of the whole stays first-use, and so does any non-empty slice of one entry (a home's id)
+    const firstUse =
+      this.firstUse &&
+      (codes.length === this.codes.length || (this.dictionary.length === 1 && codes.length > 0));
+    return new DictionaryColumn(this.dictionary, codes, firstUse, this.ids);
   }
 
   /** Every row's string (or null), as a plain array. */

@@ -108,16 +108,20 @@ export function homeChanges(
   // "is a reading" would mispredict often)
   let readings = 0;
   if (codes <= 4 * rows) {
-    // counts per entity code; the codes a home uses are numbered in code order
-    rowCount = new Uint32Array(codes);
-    numericCount = new Uint32Array(codes);
+    // counts per entity code and kind (one increment a row: [2c] other rows, [2c + 1] readings);
+    // the codes a home uses are numbered in code order
+    const kindCount = new Uint32Array(2 * codes);
     for (let k = 0; k < rows; k++) {
-      const c = entity[a + k];
-      rowCount[c]++;
       const r = isReading[state[a + k]];
-      numericCount[c] += r;
+      kindCount[2 * entity[a + k] + r]++;
       readingRow[readings] = k;
       readings += r;
+    }
+    rowCount = new Uint32Array(codes);
+    numericCount = new Uint32Array(codes);
+    for (let c = 0; c < codes; c++) {
+      numericCount[c] = kindCount[2 * c + 1];
+      rowCount[c] = kindCount[2 * c] + numericCount[c];
     }
     entityIds = [];
     for (let c = 0; c < codes; c++) {

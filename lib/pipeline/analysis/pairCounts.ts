@@ -7,7 +7,8 @@ const MAX_DENSE_PAIRS = 1 << 22;
  * their first count.
  */
 export class PairCounts {
-  private readonly dense: Int32Array | null;
+  /** Count per key when dense (hot loops may increment it directly, pushing a key on its first count). */
+  readonly dense: Int32Array | null;
   private readonly sparse: Map<number, number> | null;
   /** Keys in order of their first count. */
   readonly keys: number[] = [];
