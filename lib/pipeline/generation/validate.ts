@@ -96,7 +96,10 @@ function firstValue(
   const { codes } = column;
   const entries = badEntry.length;
   if (!badEntry.includes(true)) {
-    // the usual case: only a code outside the dictionary can be bad (a null's -1 is ≥ entries unsigned)
+    // the usual case: only a code outside the dictionary can be bad. A first-use column has
+    // none (its promise); else one branch-free pass finds whether any code is outside
+    // [0, entries) (a null's -1 included), and only then are rows looked at one by one.
+    if (column.firstUse || codesWithin(codes, entries)) return undefined;
     for (let i = 0; i < codes.length; i++) {
       const code = codes[i];
       if (code >>> 0 >= entries && (code >= 0 || nullBad)) return column.at(i) ?? null;
@@ -109,6 +112,14 @@ function firstValue(
     if (code < 0 ? nullBad : code >= badEntry.length || badEntry[code]) return column.at(i) ?? null;
   }
   return undefined;
+}
+
+/** Whether every code is in [0, entries): the sign bit of code | (entries − 1 − code), or-ed. */
+function codesWithin(codes: Int32Array, entries: number): boolean {
+  let outside = 0;
+  const last = entries - 1;
+  for (let i = 0; i < codes.length; i++) outside |= codes[i] | (last - codes[i]);
+  return outside >= 0;
 }
 
 /** One line per failing home, at most `limit`, for error messages and logs. */
