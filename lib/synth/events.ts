@@ -7,7 +7,7 @@ import {
   type NumericBehaviour,
   type PulseBehaviour,
 } from "./catalog/eventBehaviour.js";
-import { planConfounders, scheduleConfounders } from "./confounders.js";
+import { type ConfounderPlan, planConfounders, scheduleConfounders } from "./confounders.js";
 import {
   baseRatePerHour,
   buildHomeWorld,
@@ -220,11 +220,16 @@ interface SortedActions {
   code: Uint8Array;
 }
 
-/** Generates one home's events: a pure function of (home, ctx, synergies). */
+/**
+ * Generates one home's events: a pure function of (home, ctx, synergies). `confounders` is
+ * the home's plan when the caller already made it (it must be planConfounders(generated,
+ * ctx.seed), as plantSynergies uses); otherwise it is made here.
+ */
 export function generateHomeEvents(
   generated: GeneratedHome,
   ctx: EventGenerationContext,
   synergies: readonly PlantedSynergy[],
+  confounders?: ConfounderPlan,
 ): HomeEvents {
   const world = buildHomeWorld(generated.home, ctx);
   const cache = new ProfileCache(world);
@@ -248,7 +253,15 @@ export function generateHomeEvents(
   // routines and walk-throughs switch devices as forced activations (or cuts, for rest
   // states), and their sensor events fire linked actions like any other trigger event
   const confounded =
-    ctx.confounders === false ? null : confounderActionsByDevice(world, generated, ctx.seed, dict);
+    ctx.confounders === false
+      ? null
+      : confounderActionsByDevice(
+          world,
+          generated,
+          confounders ?? planConfounders(generated, ctx.seed),
+          ctx.seed,
+          dict,
+        );
 
   for (const index of order) {
     const device = devices[index];
@@ -420,10 +433,11 @@ function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
 function confounderActionsByDevice(
   world: HomeWorld,
   generated: GeneratedHome,
+  plan: ConfounderPlan,
   seed: number,
   dict: StateDictionary,
 ): (Float64Array | undefined)[] {
-  const acts = scheduleConfounders(world, generated, planConfounders(generated, seed), seed);
+  const acts = scheduleConfounders(world, generated, plan, seed);
   const codes = acts.names.map((name) => dict.code(name));
   const counts = new Int32Array(generated.devices.length);
   for (let k = 0; k < acts.length; k++) counts[acts.device[k]]++;

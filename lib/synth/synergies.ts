@@ -1,6 +1,6 @@
 import { Rng } from "../core/random.js";
 import { type CompatiblePair, compatibleDevicePairs } from "./catalog/compatiblePairs.js";
-import { confounderOf, planConfounders } from "./confounders.js";
+import { type ConfounderPlan, confounderOf, planConfounders } from "./confounders.js";
 import type { Device, GeneratedHome } from "./homes.js";
 import type { PlantedSynergy } from "./synergyTypes.js";
 
@@ -26,12 +26,16 @@ export function compatiblePairs(generated: GeneratedHome): CandidatePair[] {
  * across areas), draws each link's delay, probability and condition, and keeps every
  * compatible pair that stays unlinked as a hard negative (`linked: false`), marked with the
  * confounder (routine, walk-through) that co-activates it, if any. A pure function of (home, seed): draws come from Rng.derive(seed, home.index, "synergies").
+ * `plan` is planConfounders(generated, seed), passed when the caller has it already.
  */
-export function plantSynergies(generated: GeneratedHome, seed: number): PlantedSynergy[] {
+export function plantSynergies(
+  generated: GeneratedHome,
+  seed: number,
+  plan: ConfounderPlan = planConfounders(generated, seed),
+): PlantedSynergy[] {
   const rng = Rng.derive(seed, generated.home.index, "synergies");
   const pairs = compatiblePairs(generated);
   const linked = chooseLinks(pairs, rng);
-  const plan = planConfounders(generated, seed);
   const indexOf = new Map(generated.devices.map((d, i) => [d.entityId, i]));
   return pairs.map((pair, i) => {
     const { trigger, action, relationship: r, sameArea } = pair;

@@ -1,4 +1,5 @@
 import type { ProducedTable } from "../../core/columnTable.js";
+import { type ConfounderPlan, planConfounders } from "../../synth/confounders.js";
 import { generateHomeEvents } from "../../synth/events.js";
 import type { GeneratedHome } from "../../synth/homes.js";
 import { plantSynergies } from "../../synth/synergies.js";
@@ -35,10 +36,15 @@ export type HomeProducer = (generated: GeneratedHome, config: GenerationConfig) 
 
 export const homeTablesProducer: TableProducer = (generated) => homeTables([generated]);
 
-/** Planted synergies; shared as "synergies" for the event generator. */
+/**
+ * Planted synergies; shared as "synergies" for the event generator, with the confounder plan
+ * they were marked against ("confounders", which the event generator would otherwise make again).
+ */
 export const synergiesProducer: TableProducer = (generated, config, ctx) => {
-  const planted = plantSynergies(generated, config.seed);
+  const plan = planConfounders(generated, config.seed);
+  const planted = plantSynergies(generated, config.seed, plan);
   ctx.shared.set("synergies", planted);
+  ctx.shared.set("confounders", plan);
   return { synergies: synergiesTable(planted) };
 };
 
@@ -50,7 +56,8 @@ export const telemetryProducer: TableProducer = (generated, config) => ({
 export const eventsProducer: TableProducer = (generated, config, ctx) => {
   const planted =
     (ctx.shared.get("synergies") as PlantedSynergy[] | undefined) ?? plantSynergies(generated, config.seed);
-  return { events: eventsTable(generateHomeEvents(generated, config, planted), generated) };
+  const plan = ctx.shared.get("confounders") as ConfounderPlan | undefined;
+  return { events: eventsTable(generateHomeEvents(generated, config, planted, plan), generated) };
 };
 
 /** Behaviour patterns mined from the home's events, peak hours on its local clock. */
