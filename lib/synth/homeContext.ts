@@ -50,10 +50,13 @@ export function homeContext(generated: GeneratedHome, ctx: HomeContextInput): Ho
   const { home } = generated;
   const weather = homeWeather(home, ctx.seed, ctx.start, ctx.days);
   const fleetAge = fleetAgeYears(ctx.seed, home, ctx.fleetAgeScale);
-  const areas = new Map<string, Area>(generated.areas.map((a) => [a.areaId, a]));
+  const areas = new Map<string, Area>();
+  for (const a of generated.areas) areas.set(a.areaId, a);
   // devices at the same kind of place with the same self-heating share their exposure
   const exposures = new Map<string, DeviceExposure>();
-  const devices = generated.devices.map((device): DeviceContext => {
+  // loops, not map callbacks: callbacks made per home were recompiled by the JIT again and again
+  const devices: DeviceContext[] = [];
+  for (const device of generated.devices) {
     const area = areas.get(device.areaId)!;
     const place = exposureClassOf(area);
     const humidityOffset = place === "outdoor" ? 0 : (AREA_HUMIDITY[area.kind] ?? 0);
@@ -68,7 +71,7 @@ export function homeContext(generated: GeneratedHome, ctx: HomeContextInput): Ho
     const rng = AleaStream.derive(ctx.seed, home.index, device.entityId, "placement");
     const drawn = deviceLink(rng, home, area);
     const link = ctx.signalLossDb ? { ...drawn, signalDbm: drawn.signalDbm - ctx.signalLossDb } : drawn;
-    return { area, link, exposure, ageYears: installedAgeYears(rng, fleetAge) };
-  });
+    devices.push({ area, link, exposure, ageYears: installedAgeYears(rng, fleetAge) });
+  }
   return { weather, power: homePower(ctx.seed, home, ctx.days), fleetAgeYears: fleetAge, devices };
 }

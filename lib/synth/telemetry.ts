@@ -205,7 +205,9 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
   const cal = homeDays(home, ctx, world);
   const scene: Scene = { out, cal, home, radio, days: new DayTables(cal, home, radio) };
   let row = 0;
-  devices.forEach((device, index) => {
+  // a loop, not forEach: a callback made per home was recompiled by the JIT again and again
+  for (let index = 0; index < devices.length; index++) {
+    const device = devices[index];
     const place = world.devices[index];
     const plan = failures[index];
     const first = row;
@@ -227,12 +229,10 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
       row = simulate(scene, unit, row);
     }
     blankMissing(out.f, first, row, AleaStream.derive(ctx.seed, home.index, device.entityId, "missing"));
-  });
+  }
 
   const features = {} as Record<HealthFeature, Float64Array>;
-  HEALTH_FEATURES.forEach((name, i) => {
-    features[name] = out.f[i];
-  });
+  for (let i = 0; i < HEALTH_FEATURES.length; i++) features[HEALTH_FEATURES[i]] = out.f[i];
   return {
     homeId: home.homeId,
     rows,

@@ -11,7 +11,9 @@ export function jsonNumber(x: number): string {
 
 /** Each string JSON-quoted once, by index. */
 export function quotedAll(strings: readonly string[]): string[] {
-  return strings.map((s) => JSON.stringify(s));
+  const out = new Array<string>(strings.length);
+  for (let i = 0; i < strings.length; i++) out[i] = JSON.stringify(strings[i]);
+  return out;
 }
 
 /** An array of finite numbers as JSON. */

@@ -59,19 +59,17 @@ export function extractPatterns(events: ProducedTable, options: PatternExtractio
   const noiseZ = options.levelNoiseZ ?? 3;
   checkOptions(windowMs, minOccurrences, minConfidence, peakFactor, qLow, qHigh, noiseZ);
   const coded = codedEvents(events);
-  const timeZoneOf = timeZoneLookup(options.timeZones);
-
-  // a numeric entity's states are its levels; a literal "high" state is the same token as the level
-  const stateIndex = new Map(coded.stateNames.map((s, code) => [s, code]));
-  const levelCodes = Int32Array.from(LEVEL_NAMES, (name) => {
-    let code = stateIndex.get(name);
-    if (code === undefined) {
+  // a numeric entity's states are its levels; a literal "high" state is the same token as the
+  // level (state names are distinct, so the first match is the one)
+  const levelCodes = new Int32Array(LEVEL_NAMES.length);
+  for (let l = 0; l < LEVEL_NAMES.length; l++) {
+    let code = coded.stateNames.indexOf(LEVEL_NAMES[l]);
+    if (code < 0) {
       code = coded.stateNames.length;
-      stateIndex.set(name, code);
-      coded.stateNames.push(name);
+      coded.stateNames.push(LEVEL_NAMES[l]);
     }
-    return code;
-  });
+    levelCodes[l] = code;
+  }
   const numbers = stateNumbers(coded.stateNames);
   const scratch = changeScratch(coded, numbers);
   const out = new PatternRows();
@@ -79,7 +77,7 @@ export function extractPatterns(events: ProducedTable, options: PatternExtractio
     const home = coded.homeIds[h];
     const changes = homeChanges(coded, h, numbers, levelCodes, { qLow, qHigh, noiseZ }, scratch);
     transitions(home, changes, out);
-    peakHours(home, timeZoneOf(home), changes, peakFactor, minOccurrences, out);
+    peakHours(home, timeZoneOf(options.timeZones, home), changes, peakFactor, minOccurrences, out);
     sequencesAndCoOccurrences(home, changes, { windowMs, minOccurrences, minConfidence }, out);
   }
   return out.toTable();
@@ -131,9 +129,9 @@ function checkOptions(
     bad("levelNoiseZ", `${noiseZ} is not a number ≥ 0`, "pass e.g. 3");
 }
 
-function timeZoneLookup(zones: PatternExtractionOptions["timeZones"]): (homeId: string) => string {
-  if (!zones) return () => "UTC";
-  if (zones instanceof Map) return (id) => zones.get(id) ?? "UTC";
+function timeZoneOf(zones: PatternExtractionOptions["timeZones"], homeId: string): string {
+  if (!zones) return "UTC";
+  if (zones instanceof Map) return zones.get(homeId) ?? "UTC";
   const record = zones as Readonly<Record<string, string>>;
-  return (id) => (Object.hasOwn(record, id) ? record[id] : "UTC");
+  return Object.hasOwn(record, homeId) ? record[homeId] : "UTC";
 }

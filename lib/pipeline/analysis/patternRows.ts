@@ -30,17 +30,46 @@ export class PatternRows {
     const group = new Float64Array(n);
     for (let i = 0; i < n; i++)
       group[i] = (homeRank[i] * 4 + KIND_ORDER[this.kind[i]]) * entities + entityRank[i];
-    const idx = this.home.map((_, i) => i);
-    idx.sort((a, b) => group[a] - group[b] || compareStrings(this.detail[a], this.detail[b]));
+    const idx = new Array<number>(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    sortGroup = group;
+    sortDetail = this.detail;
+    idx.sort(byGroupThenDetail);
+    sortDetail = NO_STRINGS;
     return columnTable(PATTERNS_SCHEMA, {
-      home_id: idx.map((i) => this.home[i]),
-      entity_id: idx.map((i) => this.entity[i]),
-      kind: idx.map((i) => this.kind[i]),
-      detail: idx.map((i) => this.detail[i]),
-      confidence: Float64Array.from(idx, (i) => this.confidence[i]),
-      occurrences: Int32Array.from(idx, (i) => this.occurrences[i]),
+      home_id: gatherStrings(this.home, idx),
+      entity_id: gatherStrings(this.entity, idx),
+      kind: gatherStrings(this.kind, idx),
+      detail: gatherStrings(this.detail, idx),
+      confidence: gatherNumbers(this.confidence, idx, new Float64Array(n)),
+      occurrences: gatherNumbers(this.occurrences, idx, new Int32Array(n)),
     });
   }
+}
+
+// The sort's keys as module state and plain functions, not closures per call: closures made
+// per call are recompiled by the JIT again and again in long runs (toTable runs once a home).
+const NO_STRINGS: readonly string[] = [];
+let sortGroup = new Float64Array(0);
+let sortDetail: readonly string[] = NO_STRINGS;
+
+function byGroupThenDetail(a: number, b: number): number {
+  return sortGroup[a] - sortGroup[b] || compareStrings(sortDetail[a], sortDetail[b]);
+}
+
+function gatherStrings<T extends string>(values: readonly T[], idx: readonly number[]): T[] {
+  const out = new Array<T>(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = values[idx[k]];
+  return out;
+}
+
+function gatherNumbers<A extends Float64Array | Int32Array>(
+  values: readonly number[],
+  idx: readonly number[],
+  out: A,
+): A {
+  for (let k = 0; k < idx.length; k++) out[k] = values[idx[k]];
+  return out;
 }
 
 function compareStrings(a: string, b: string): number {
@@ -50,6 +79,9 @@ function compareStrings(a: string, b: string): number {
 /** Per value its rank among the distinct values in string order (equal strings, equal ranks). */
 function ranks(values: readonly string[]): { rank: Int32Array; distinct: number } {
   const distinct = [...new Set(values)].sort(compareStrings);
-  const rankOf = new Map(distinct.map((v, r) => [v, r]));
-  return { rank: Int32Array.from(values, (v) => rankOf.get(v)!), distinct: distinct.length };
+  const rankOf = new Map<string, number>();
+  for (let r = 0; r < distinct.length; r++) rankOf.set(distinct[r], r);
+  const rank = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) rank[i] = rankOf.get(values[i])!;
+  return { rank, distinct: distinct.length };
 }

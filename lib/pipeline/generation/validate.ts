@@ -73,9 +73,9 @@ export function validateHome(generated: GeneratedHome, tables: HomeTables, rules
   ] as const) {
     const table = tables[name];
     if (!table) continue;
-    const unknown = firstValue(table.columns[column], (id) => id === null || !entities.has(id));
+    const unknown = firstValue(table.columns[column], { entities });
     if (unknown !== undefined) reasons.push(`${name}.${column} names unknown device ${unknown}`);
-    if (firstValue(table.columns.home_id, (h) => h !== home.homeId) !== undefined) {
+    if (firstValue(table.columns.home_id, { homeId: home.homeId }) !== undefined) {
       reasons.push(`${name} holds rows of another home`);
     }
   }
@@ -83,16 +83,30 @@ export function validateHome(generated: GeneratedHome, tables: HomeTables, rules
 }
 
 /**
- * The first row's value (in row order) that fails `bad`, or undefined. A dictionary column
+ * What a value must be: one of `entities`, or the home's id. (A test object and a plain
+ * function rather than a closure per call: closures made per home were recompiled by the JIT
+ * again and again in long runs.)
+ */
+type ValueTest = { entities: ReadonlySet<string> } | { homeId: string };
+
+function isBad(test: ValueTest, value: string | null): boolean {
+  if ("homeId" in test) return value !== test.homeId;
+  return value === null || !test.entities.has(value);
+}
+
+/**
+ * The first row's value (in row order) that fails `test`, or undefined. A dictionary column
  * tests each entry once, then only looks up which codes are bad.
  */
-function firstValue(
-  column: ProducedColumnData,
-  bad: (value: string | null) => boolean,
-): string | null | undefined {
-  if (!(column instanceof DictionaryColumn)) return (column as (string | null)[]).find(bad);
-  const badEntry = column.dictionary.map(bad);
-  const nullBad = bad(null);
+function firstValue(column: ProducedColumnData, test: ValueTest): string | null | undefined {
+  if (!(column instanceof DictionaryColumn)) {
+    const values = column as (string | null)[];
+    for (let i = 0; i < values.length; i++) if (isBad(test, values[i])) return values[i];
+    return undefined;
+  }
+  const badEntry = new Array<boolean>(column.dictionary.length);
+  for (let c = 0; c < badEntry.length; c++) badEntry[c] = isBad(test, column.dictionary[c]);
+  const nullBad = isBad(test, null);
   const { codes } = column;
   const entries = badEntry.length;
   if (!badEntry.includes(true)) {

@@ -6,7 +6,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { ProducedTable, TableSchema } from "../../../core/columnTable.js";
+import type { ProducedColumnData, ProducedTable, TableSchema } from "../../../core/columnTable.js";
 import { parquetSchema } from "../parquetSchema.js";
 import { ByteSink } from "./byteSink.js";
 import { ColumnChunkEncoder } from "./columnChunk.js";
@@ -86,17 +86,19 @@ export class ParquetFileWriter {
 
   /** One row group of the segments' rows in order (a group of no rows writes nothing). */
   writeRowGroup(segments: readonly ProducedTable[]): void {
-    const rows = segments.reduce((n, s) => n + s.rows, 0);
+    let rows = 0;
+    for (const s of segments) rows += s.rows;
     if (rows === 0) return;
     const group: WrittenRowGroup = { rows, chunks: [] };
     this.chunk.pos = 0;
     for (const encoder of this.encoders) {
       const name = encoder.spec.name;
-      const data = segments.map((s) => {
-        const column = s.columns[name];
+      const data = new Array<ProducedColumnData>(segments.length);
+      for (let k = 0; k < segments.length; k++) {
+        const column = segments[k].columns[name];
         if (!column) throw new Error(`table ${this.schema.name}: column ${name} is missing`);
-        return column;
-      });
+        data[k] = column;
+      }
       const offset = this.bytes + this.chunk.pos;
       const meta = encoder.encode(this.chunk, data, rows);
       group.chunks.push({ offset, physicalType: encoder.physicalType, path: name, meta });

@@ -63,28 +63,23 @@ let chunkSerial = 0;
 let remap = new Int32Array(1024);
 
 /**
- * Writes one DictionaryColumn segment's codes at `codes[at…]` renumbered through `codeOf(entry)`
+ * Writes one DictionaryColumn segment's codes at `codes[at…]` renumbered through `entryCode`
  * (called once per entry the segment uses, in order of first use, through a per-segment
  * table); the segment's nulls. The per-row loop is alone in its function (see scans.ts).
  */
-function remapSegment(
-  data: DictionaryColumn,
-  codes: Int32Array,
-  at: number,
-  codeOf: (entry: number) => number,
-): number {
+function remapSegment(data: DictionaryColumn, codes: Int32Array, at: number): number {
   const entries = data.dictionary.length;
   const src = data.codes;
   // one entry and no nulls (a home's id on each of its rows): a fill, no per-row stores
   if (entries === 1 && src.length > 0 && (data.firstUse || firstNonZero(src) < 0)) {
-    codes.fill(codeOf(0), at, at + src.length);
+    codes.fill(entryCode(data, 0), at, at + src.length);
     return 0;
   }
   if (remap.length < entries) remap = new Int32Array(Math.max(entries, 2 * remap.length));
   const table = remap;
   if (data.firstUse) {
     // entries in order of first use: calling codeOf in entry order is calling it in row order
-    for (let c = 0; c < entries; c++) table[c] = codeOf(c);
+    for (let c = 0; c < entries; c++) table[c] = entryCode(data, c);
     renumber(src, table, codes, at);
     return 0;
   }
@@ -99,7 +94,7 @@ function remapSegment(
     }
     let r = table[c];
     if (r < 0) {
-      r = codeOf(c);
+      r = entryCode(data, c);
       table[c] = r;
     }
     codes[at + i] = r;
@@ -119,13 +114,7 @@ function firstNonZero(src: Int32Array): number {
 }
 
 /** A plain string segment's codes at codes[at…], hashed per row (runs of one value once); its nulls. */
-function codePlain(
-  column: string,
-  src: readonly (string | null)[],
-  codes: Int32Array,
-  at: number,
-  codeOf: (value: string) => number,
-): number {
+function codePlain(column: string, src: readonly (string | null)[], codes: Int32Array, at: number): number {
   let nulls = 0;
   let last: unknown = NO_STRING;
   let lastCode = -1;
@@ -154,75 +143,90 @@ function presenceOfCodes(codes: Int32Array, rows: number, present: Int32Array): 
   return present;
 }
 
+/**
+ * The chunk being coded: its entries by text, their number, and (when every segment carries
+ * string ids) its serial in idStamp. Module state with plain functions rather than closures
+ * per call: stringCodes is synchronous, and closures made per call were recompiled by the JIT
+ * over and over in long runs.
+ */
+let chunkIndex = new Map<string, number>();
+let chunkCount = 0;
+let chunkById = false;
+
+/** Appends `value` as the chunk's next entry; its code. */
+function newEntry(value: string): number {
+  const code = chunkCount++;
+  if (code >= starts.length) {
+    const next = new Int32Array(starts.length * 2);
+    next.set(starts);
+    starts = next;
+  }
+  starts[code] = plain.pos + 4;
+  appendEntry(value);
+  return code;
+}
+
+/** The chunk's code of a string (a new entry on first use). */
+function codeOf(value: string): number {
+  let code = chunkIndex.get(value);
+  if (code === undefined) {
+    code = newEntry(value);
+    chunkIndex.set(value, code);
+  }
+  return code;
+}
+
+/** The chunk's code of entry c of a dictionary segment: by its string id when the chunk merges by id. */
+function entryCode(data: DictionaryColumn, c: number): number {
+  if (!chunkById) return codeOf(data.dictionary[c]);
+  const id = data.ids![c];
+  if (idStamp[id] === chunkSerial) return idCode[id];
+  idStamp[id] = chunkSerial;
+  const code = newEntry(data.dictionary[c]);
+  idCode[id] = code;
+  return code;
+}
+
+function allWithIds(segments: readonly ProducedColumnData[]): boolean {
+  for (const data of segments) if (!(data instanceof DictionaryColumn) || data.ids === null) return false;
+  return true;
+}
+
 export function stringCodes(
   column: string,
   segments: readonly ProducedColumnData[],
   rows: number,
   nullable: boolean,
 ): StringCodes {
-  const index = new Map<string, number>();
-  let count = 0;
+  chunkIndex = new Map();
+  chunkCount = 0;
   plain.pos = 0;
   const codes = scratchInt32B(rows);
   let nulls = 0;
-  const newEntry = (value: string): number => {
-    const code = count++;
-    if (code >= starts.length) {
-      const next = new Int32Array(starts.length * 2);
-      next.set(starts);
-      starts = next;
-    }
-    starts[code] = plain.pos + 4;
-    appendEntry(value);
-    return code;
-  };
-  const codeOf = (value: string): number => {
-    let code = index.get(value);
-    if (code === undefined) {
-      code = newEntry(value);
-      index.set(value, code);
-    }
-    return code;
-  };
-  let at = 0;
-  if (segments.every((data) => data instanceof DictionaryColumn && data.ids !== null)) {
-    // every entry has a stringId: entries are merged by id, no text is hashed
-    const serial = ++chunkSerial;
+  // every entry has a string id: entries are merged by id, no text is hashed
+  chunkById = allWithIds(segments);
+  if (chunkById) {
+    chunkSerial++;
     const ids = stringIdCount();
     if (idStamp.length < ids) {
       const size = Math.max(ids, 2 * idStamp.length);
       idStamp = new Int32Array(size);
       idCode = new Int32Array(size);
     }
-    const stamp = idStamp;
-    const codeById = idCode;
-    for (const data of segments as DictionaryColumn[]) {
-      const entryIds = data.ids!;
-      const dictionary = data.dictionary;
-      nulls += remapSegment(data, codes, at, (c) => {
-        const id = entryIds[c];
-        if (stamp[id] === serial) return codeById[id];
-        stamp[id] = serial;
-        const code = newEntry(dictionary[c]);
-        codeById[id] = code;
-        return code;
-      });
-      at += data.length;
-    }
-  } else {
-    for (const data of segments) {
-      if (data instanceof DictionaryColumn) {
-        const dictionary = data.dictionary;
-        nulls += remapSegment(data, codes, at, (c) => codeOf(dictionary[c]));
-      } else nulls += codePlain(column, data as readonly (string | null)[], codes, at, codeOf);
-      at += data.length;
-    }
+  }
+  let at = 0;
+  for (const data of segments) {
+    if (data instanceof DictionaryColumn) nulls += remapSegment(data, codes, at);
+    else nulls += codePlain(column, data as readonly (string | null)[], codes, at);
+    at += data.length;
   }
   if (nulls > 0 && !nullable) {
     throw new Error(`column ${column}: ${nulls} null strings in a non-nullable column (mark it nullable)`);
   }
   // presence bits are only read when there are nulls (definition levels)
   const present = nulls > 0 ? presenceOfCodes(codes, rows, scratchBits(rows)) : scratchBits(0);
+  const count = chunkCount;
+  chunkIndex = new Map(); // the strings are not kept past the chunk
   return { codes, present, nulls, count, plain: plain.bytes(), starts, entryBytes: plain.pos - 4 * count };
 }
 
