@@ -15,11 +15,12 @@ import { FORMAT_EXTENSION, type TableFormat } from "./tableIO.js";
 export { hashFile, parquetSchema };
 
 import type { ColumnSpec, ColumnTable, ProducedTable, TableSchema } from "../../core/columnTable.js";
-import { RowRegrouper, sliceTable } from "./arrowBatch.js";
+import { sliceTable } from "./arrowBatch.js";
 import { ArrowFileEncoder, arrowFileSchema } from "./arrowFileBatches.js";
 import { ArrowIpcFileWriter } from "./arrowIpcFile.js";
 import { ParquetFileWriter } from "./parquet/fileWriter.js";
 import { parquetSchema } from "./parquetSchema.js";
+import { StagedRowGroups } from "./stagedRowGroups.js";
 
 import { TABLE_SCHEMAS, type TableName } from "./tables.js";
 
@@ -85,7 +86,7 @@ export interface TableWriterOptions {
 
 /** Streams row groups to a Parquet file through our encoder (see parquet/fileWriter.ts). */
 class ParquetTableWriter implements TableFileWriter {
-  private readonly regroup: RowRegrouper<ProducedTable>;
+  private readonly groups: StagedRowGroups;
   private readonly file: ParquetFileWriter;
   private rows = 0;
 
@@ -95,22 +96,21 @@ class ParquetTableWriter implements TableFileWriter {
     groupRows: number,
     metadata: Record<string, string> = {},
   ) {
-    this.regroup = new RowRegrouper<ProducedTable>(groupRows);
+    this.groups = new StagedRowGroups(schema, groupRows, (group) => this.writeGroup(group));
     this.file = new ParquetFileWriter(path, schema, metadata);
   }
 
   private writeGroup(group: ProducedTable[]): void {
     this.file.writeRowGroup(group);
-    this.rows += group.reduce((n, g) => n + g.rows, 0);
+    for (const g of group) this.rows += g.rows;
   }
 
   async append(table: ProducedTable): Promise<void> {
-    for (const group of this.regroup.push(table)) this.writeGroup(group);
+    this.groups.push(table);
   }
 
   async finish(): Promise<WrittenFile> {
-    const last = this.regroup.drain();
-    if (last) this.writeGroup(last);
+    this.groups.drain();
     // an empty table is a footer with the schema and no row groups: readers still see its columns
     const bytes = this.file.finish();
     return { path: this.path, rows: this.rows, bytes, sha256: this.file.sha256 };
@@ -133,7 +133,7 @@ function emptyTable(schema: TableSchema): ColumnTable {
  * the file) is written after the last record batch, before the footer.
  */
 class ArrowTableWriter implements TableFileWriter {
-  private readonly regroup: RowRegrouper<ProducedTable>;
+  private readonly groups: StagedRowGroups;
   private readonly encoder: ArrowFileEncoder;
   private readonly file: ArrowIpcFileWriter;
   private rows = 0;
@@ -144,7 +144,7 @@ class ArrowTableWriter implements TableFileWriter {
     readonly schema: TableSchema,
     groupRows: number,
   ) {
-    this.regroup = new RowRegrouper<ProducedTable>(groupRows);
+    this.groups = new StagedRowGroups(schema, groupRows, (group) => this.writeGroup(group));
     this.encoder = new ArrowFileEncoder(schema);
     this.file = new ArrowIpcFileWriter(path, arrowFileSchema(schema));
   }
@@ -152,16 +152,15 @@ class ArrowTableWriter implements TableFileWriter {
   private writeGroup(group: ProducedTable[]): void {
     this.file.writeRecordBatch(this.encoder.recordBatch(group));
     this.batches++;
-    this.rows += group.reduce((n, g) => n + g.rows, 0);
+    for (const g of group) this.rows += g.rows;
   }
 
   async append(table: ProducedTable): Promise<void> {
-    for (const group of this.regroup.push(table)) this.writeGroup(group);
+    this.groups.push(table);
   }
 
   async finish(): Promise<WrittenFile> {
-    const last = this.regroup.drain();
-    if (last) this.writeGroup(last);
+    this.groups.drain();
     // an empty table still gets one empty batch (and empty dictionaries), as before
     if (this.batches === 0) this.writeGroup([emptyTable(this.schema)]);
     for (const { id, body } of this.encoder.dictionaries()) this.file.writeDictionaryBatch(id, body);
