@@ -1,14 +1,18 @@
 import type { HomeChanges } from "./homeChanges.js";
 import { localHours } from "./localHours.js";
-import { PairCounts } from "./pairCounts.js";
+import { PairCounts, PairScratch } from "./pairCounts.js";
 import { jsonNumbers, quotedAll } from "./patternJson.js";
 import type { PatternRows } from "./patternRows.js";
+
+/** Memory kept between calls (the miner runs once per home; synchronous use only). */
+const transitionScratch = new PairScratch();
+let hourBuffer = new Uint8Array(0);
 
 /** `transition` rows of one home: per entity and (from → to) state pair, confidence = P(to | from). */
 export function transitions(home: string, changes: HomeChanges, out: PatternRows): void {
   const { count, previous, token } = changes;
   const tokens = changes.tokenState.length;
-  const pairs = new PairCounts(tokens);
+  const pairs = new PairCounts(tokens, transitionScratch);
   const fromCounts = new Uint32Array(tokens);
   const quotedState = quotedAll(changes.tokenState);
   for (let c = 0; c < count; c++) {
@@ -46,7 +50,9 @@ export function peakHours(
 ): void {
   const entities = changes.entityIds.length;
   const { count, token, tokenEntity } = changes;
-  const hour = new Uint8Array(count);
+  if (hourBuffer.length < count)
+    hourBuffer = new Uint8Array(Math.max(count, Math.ceil(hourBuffer.length * 1.5)));
+  const hour = hourBuffer.subarray(0, count);
   localHours(changes.time, count, timeZone, hour);
   const hist = new Uint32Array(entities * 24);
   for (let c = 0; c < count; c++) hist[tokenEntity[token[c]] * 24 + hour[c]]++;

@@ -77,6 +77,16 @@ function reserve(rows: number): typeof buffers {
   return buffers;
 }
 
+let tokenCells = new Int32Array(0);
+
+/** The kept token-cell buffer's first `n` cells, zeroed (grown when too small). */
+function cleared(n: number): Int32Array {
+  if (tokenCells.length < n) tokenCells = new Int32Array(Math.max(n, Math.ceil(tokenCells.length * 1.5)));
+  const cells = tokenCells.subarray(0, n);
+  cells.fill(0);
+  return cells;
+}
+
 /** Above this many (entity, state) cells in one home, token codes live in a Map instead of an array. */
 const MAX_DENSE_TOKENS = 1 << 21;
 
@@ -170,8 +180,8 @@ export function homeChanges(
 
   const states = events.stateNames.length;
   const dense = entities * states <= MAX_DENSE_TOKENS;
-  // token + 1 per (entity, state) cell, 0 = none yet
-  const tokenCell = dense ? new Int32Array(entities * states) : null;
+  // token + 1 per (entity, state) cell, 0 = none yet (a kept buffer, cleared: up to 8 MB a home)
+  const tokenCell = dense ? cleared(entities * states) : null;
   const tokenMap = dense ? null : new Map<number, number>();
   const tokenEntity: number[] = [];
   const tokenStateCode: number[] = [];

@@ -12,9 +12,17 @@ export class PairCounts {
   private readonly sparse: Map<number, number> | null;
   /** Keys in order of their first count. */
   readonly keys: number[] = [];
-  constructor(readonly size: number) {
+  /**
+   * `scratch`, when given, lends its memory to the dense counts (zeroed here; the caller must
+   * not use it, nor pass it to another PairCounts, while this one is in use): the miner runs
+   * once per home, and fresh arrays each time cost more than clearing one.
+   */
+  constructor(
+    readonly size: number,
+    scratch?: PairScratch,
+  ) {
     const dense = size * size <= MAX_DENSE_PAIRS;
-    this.dense = dense ? new Int32Array(size * size) : null;
+    this.dense = dense ? (scratch ? scratch.take(size * size) : new Int32Array(size * size)) : null;
     this.sparse = dense ? null : new Map();
   }
 
@@ -37,12 +45,30 @@ export class PairCounts {
    * Per key its label (1 + index in `keys` for the listed keys, else 0), read as
    * `labels[key]`: an array for dense counts, a Map-backed view otherwise.
    */
-  labels(listed: readonly number[]): { readonly [key: number]: number } | Map<number, number> {
+  labels(
+    listed: readonly number[],
+    scratch?: PairScratch,
+  ): { readonly [key: number]: number } | Map<number, number> {
     if (this.dense) {
-      const out = new Int32Array(this.size * this.size);
+      const n = this.size * this.size;
+      const out = scratch ? scratch.take(n) : new Int32Array(n);
       for (let r = 0; r < listed.length; r++) out[listed[r]] = r + 1;
       return out;
     }
     return new Map(listed.map((key, r) => [key, r + 1]));
+  }
+}
+
+/** A grow-only Int32 buffer lent out zeroed, one user at a time (synchronous use only). */
+export class PairScratch {
+  private buffer = new Int32Array(0);
+
+  /** The first `n` values, zeroed. */
+  take(n: number): Int32Array {
+    if (this.buffer.length < n)
+      this.buffer = new Int32Array(Math.max(n, Math.ceil(this.buffer.length * 1.5)));
+    const out = this.buffer.subarray(0, n);
+    out.fill(0);
+    return out;
   }
 }

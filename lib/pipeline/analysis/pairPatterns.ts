@@ -1,6 +1,6 @@
 import type { HomeChanges } from "./homeChanges.js";
 import { boundedMedian } from "./lagMedian.js";
-import { PairCounts } from "./pairCounts.js";
+import { PairCounts, PairScratch } from "./pairCounts.js";
 import { jsonNumber, quotedAll } from "./patternJson.js";
 import type { PatternRows } from "./patternRows.js";
 
@@ -32,8 +32,8 @@ export function sequencesAndCoOccurrences(
   const tokenChanges = new Uint32Array(T);
   const tokenStamp = new Int32Array(T).fill(-1);
   const entityStamp = new Int32Array(E).fill(-1);
-  const seqCount = new PairCounts(T);
-  const followCount = new PairCounts(E);
+  const seqCount = new PairCounts(T, scratch.seq);
+  const followCount = new PairCounts(E, scratch.follow);
   // each sequence hit's pair key and lag, gathered per reported pair only for the median
   let hitPair = hitBuffers.pair;
   let hitLag = hitBuffers.lag;
@@ -141,6 +141,9 @@ export function sequencesAndCoOccurrences(
   }
 }
 
+/** Counter memory kept between calls (one home at a time; synchronous use only). */
+const scratch = { seq: new PairScratch(), follow: new PairScratch(), labels: new PairScratch() };
+
 /**
  * Hit and lag buffers kept between calls (grow-only; the miner runs once per home during
  * generation). Synchronous use only.
@@ -181,7 +184,7 @@ function reportedLags(
   const fill = new Uint32Array(reported.length + 1);
   fill[0] = total;
   for (let r = 0; r < reported.length; r++) fill[r + 1] = start[r];
-  const labels = seqCount.labels(reported);
+  const labels = seqCount.labels(reported, scratch.labels);
   if (labels instanceof Map) {
     for (let k = 0; k < hits; k++) scatter(labels.get(hitPair[k]) ?? 0, hitLag[k], values, fill);
   } else {
