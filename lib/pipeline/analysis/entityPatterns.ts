@@ -1,11 +1,12 @@
 import type { HomeChanges } from "./homeChanges.js";
 import { localHours } from "./localHours.js";
-import { PairCounts, PairScratch } from "./pairCounts.js";
+import { PairCounts } from "./pairCounts.js";
 import { jsonNumbers, quotedAll } from "./patternJson.js";
 import type { PatternRows } from "./patternRows.js";
+import { ZeroedScratch } from "./zeroedScratch.js";
 
 /** Memory kept between calls (the miner runs once per home; synchronous use only). */
-const transitionScratch = new PairScratch();
+const transitionScratch = new ZeroedScratch();
 let hourBuffer = new Uint8Array(0);
 
 /** `transition` rows of one home: per entity and (from → to) state pair, confidence = P(to | from). */

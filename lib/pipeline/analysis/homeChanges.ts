@@ -1,5 +1,6 @@
 import { applyLevels, type LevelOptions } from "./numericLevels.js";
 import type { CodedEvents } from "./patternEvents.js";
+import { ZeroedScratch } from "./zeroedScratch.js";
 
 /**
  * One home's state changes in time order. Entities and tokens (entity + state) are numbered
@@ -77,15 +78,7 @@ function reserve(rows: number): typeof buffers {
   return buffers;
 }
 
-let tokenCells = new Int32Array(0);
-
-/** The kept token-cell buffer's first `n` cells, zeroed (grown when too small). */
-function cleared(n: number): Int32Array {
-  if (tokenCells.length < n) tokenCells = new Int32Array(Math.max(n, Math.ceil(tokenCells.length * 1.5)));
-  const cells = tokenCells.subarray(0, n);
-  cells.fill(0);
-  return cells;
-}
+const tokenCells = new ZeroedScratch();
 
 /** Above this many (entity, state) cells in one home, token codes live in a Map instead of an array. */
 const MAX_DENSE_TOKENS = 1 << 21;
@@ -181,7 +174,7 @@ export function homeChanges(
   const states = events.stateNames.length;
   const dense = entities * states <= MAX_DENSE_TOKENS;
   // token + 1 per (entity, state) cell, 0 = none yet (a kept buffer, cleared: up to 8 MB a home)
-  const tokenCell = dense ? cleared(entities * states) : null;
+  const tokenCell = dense ? tokenCells.take(entities * states) : null;
   const tokenMap = dense ? null : new Map<number, number>();
   const tokenEntity: number[] = [];
   const tokenStateCode: number[] = [];

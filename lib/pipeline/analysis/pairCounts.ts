@@ -1,3 +1,5 @@
+import type { ZeroedScratch } from "./zeroedScratch.js";
+
 /** Above this many (a, b) pairs, pair counts live in a Map instead of an array. */
 const MAX_DENSE_PAIRS = 1 << 22;
 
@@ -19,7 +21,7 @@ export class PairCounts {
    */
   constructor(
     readonly size: number,
-    scratch?: PairScratch,
+    scratch?: ZeroedScratch,
   ) {
     const dense = size * size <= MAX_DENSE_PAIRS;
     this.dense = dense ? (scratch ? scratch.take(size * size) : new Int32Array(size * size)) : null;
@@ -47,7 +49,7 @@ export class PairCounts {
    */
   labels(
     listed: readonly number[],
-    scratch?: PairScratch,
+    scratch?: ZeroedScratch,
   ): { readonly [key: number]: number } | Map<number, number> {
     if (this.dense) {
       const n = this.size * this.size;
@@ -56,19 +58,5 @@ export class PairCounts {
       return out;
     }
     return new Map(listed.map((key, r) => [key, r + 1]));
-  }
-}
-
-/** A grow-only Int32 buffer lent out zeroed, one user at a time (synchronous use only). */
-export class PairScratch {
-  private buffer = new Int32Array(0);
-
-  /** The first `n` values, zeroed. */
-  take(n: number): Int32Array {
-    if (this.buffer.length < n)
-      this.buffer = new Int32Array(Math.max(n, Math.ceil(this.buffer.length * 1.5)));
-    const out = this.buffer.subarray(0, n);
-    out.fill(0);
-    return out;
   }
 }

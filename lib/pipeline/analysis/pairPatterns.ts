@@ -1,8 +1,9 @@
 import type { HomeChanges } from "./homeChanges.js";
 import { boundedMedian } from "./lagMedian.js";
-import { PairCounts, PairScratch } from "./pairCounts.js";
+import { PairCounts } from "./pairCounts.js";
 import { jsonNumber, quotedAll } from "./patternJson.js";
 import type { PatternRows } from "./patternRows.js";
+import { ZeroedScratch } from "./zeroedScratch.js";
 
 export interface PairOptions {
   windowMs: number;
@@ -142,7 +143,7 @@ export function sequencesAndCoOccurrences(
 }
 
 /** Counter memory kept between calls (one home at a time; synchronous use only). */
-const scratch = { seq: new PairScratch(), follow: new PairScratch(), labels: new PairScratch() };
+const scratch = { seq: new ZeroedScratch(), follow: new ZeroedScratch(), labels: new ZeroedScratch() };
 
 /**
  * Hit and lag buffers kept between calls (grow-only; the miner runs once per home during

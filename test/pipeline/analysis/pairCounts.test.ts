@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { PairCounts, PairScratch } from "../../../lib/pipeline/analysis/pairCounts.js";
+import { PairCounts } from "../../../lib/pipeline/analysis/pairCounts.js";
+import { ZeroedScratch } from "../../../lib/pipeline/analysis/zeroedScratch.js";
 
 function counted(counts: PairCounts, keys: number[]): [number, number][] {
   for (const k of keys) counts.add(k);
@@ -16,13 +17,13 @@ test("counts by key in first-count order, the same with lent scratch memory, reu
     [0, 1],
   ];
   assert.equal(counted(new PairCounts(3), keys), expected);
-  const scratch = new PairScratch();
+  const scratch = new ZeroedScratch();
   assert.equal(counted(new PairCounts(3, scratch), keys), expected);
   // the next user of the scratch starts from zero counts
   assert.equal(counted(new PairCounts(3, scratch), [8]), [[8, 1]]);
   const labels = new PairCounts(3, scratch);
   counted(labels, keys);
-  const slot = labels.labels([3, 8], new PairScratch()) as Int32Array;
+  const slot = labels.labels([3, 8], new ZeroedScratch()) as Int32Array;
   assert.equal(Array.from(slot), [0, 0, 0, 1, 0, 0, 0, 0, 2]);
 });
 
