@@ -9,16 +9,18 @@
  *       writer thread too) — and per wall-second (making and removing the temp directory
  *       are outside the timing),
  *   (d) the same writing Arrow,
- * and the ratios (c)/(a), (d)/(a) the issue judges (target (c)/(a) ≥ 0.5). Best of ROUNDS
- * interleaved rounds by CPU time; each ratio also round by round (the stages of a round run
- * back to back, so a round's ratio shares the machine's state), whose range is the spread.
+ * and the ratios (c)/(a), (d)/(a) the issue judges (target (c)/(a) ≥ 0.5). Each stage runs in
+ * its own node process (see run()), WARMUP untimed runs then ROUNDS timed ones, the four
+ * processes back to back REPEATS times; best run by CPU time per stage, and each ratio also
+ * round by round (repeat k's i-th run of each stage), whose range is the spread.
  *
- *   npx tsx bench/throughput.ts [homes=16] [days=90] [rounds=5]
+ *   npx tsx bench/throughput.ts [homes=16] [days=90] [rounds=4] [warmup=4] [repeats=3]
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { batchRange, packBatch, produceBatch } from "../lib/pipeline/generation/batch.js";
 import { type GenerationConfig, parseGenerationConfig } from "../lib/pipeline/generation/config.js";
 import { homeGenerationSpec } from "../lib/pipeline/generation/homeSpec.js";
@@ -127,31 +129,79 @@ function stage(events: number, t: Timing): ThroughputStage {
   };
 }
 
-export async function run(homes = 16, days = 90, rounds = 5, seed = 42): Promise<ThroughputBenchResult> {
+type StageName = "core" | "production" | "parquet" | "arrow";
+const STAGES: readonly StageName[] = ["core", "production", "parquet", "arrow"];
+const RESULT_TAG = "THROUGHPUT_STAGE ";
+
+/** One stage's runs: `warmup` untimed, then `rounds` timed, of `homes` × `days` homes. */
+interface StageRun {
+  homes: number;
+  days: number;
+  rounds: number;
+  warmup: number;
+  seed: number;
+}
+
+/** In this process: one stage's warm-up and timed runs. */
+async function runStage(name: StageName, { homes, days, rounds, warmup, seed }: StageRun) {
   const base = { seed, homes, days, workers: 1 };
   const parquetConfig = parseGenerationConfig({ ...base, format: "parquet" });
   const arrowConfig = parseGenerationConfig({ ...base, format: "arrow" });
-  const core = coreRound(parquetConfig);
-  // warm-up, so the JIT has compiled every hot loop before the first timed round
-  core();
-  productionRound(parseGenerationConfig({ ...base, homes: Math.min(homes, 8) }));
-  await timedWriteRound(parseGenerationConfig({ ...base, homes: Math.min(homes, 4), format: "parquet" }));
-  await timedWriteRound(parseGenerationConfig({ ...base, homes: Math.min(homes, 4), format: "arrow" }));
+  let events = 0;
+  let once: () => Promise<Timing>;
+  if (name === "core") {
+    const core = coreRound(parquetConfig);
+    once = () => measure(() => (events = core()));
+  } else if (name === "production") once = () => measure(() => (events = productionRound(parquetConfig)));
+  else
+    once = async () => {
+      const written = await timedWriteRound(name === "parquet" ? parquetConfig : arrowConfig);
+      events = written.events;
+      return written.timing;
+    };
+  for (let r = 0; r < warmup; r++) await once();
+  const timings: Timing[] = [];
+  for (let r = 0; r < rounds; r++) timings.push(await once());
+  return { events, timings };
+}
 
+/** One stage in a fresh node process (this file, with the tsx loader this process runs under). */
+function stageInChild(name: StageName, stageRun: StageRun) {
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), "--stage", name, JSON.stringify(stageRun)],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 },
+  );
+  const line = out.split("\n").find((l) => l.startsWith(RESULT_TAG));
+  if (!line) throw new Error(`throughput stage ${name}: the child printed no result`);
+  return JSON.parse(line.slice(RESULT_TAG.length)) as { events: number; timings: Timing[] };
+}
+
+/**
+ * Each stage runs in its own node process, so no stage pays for another's garbage (the core
+ * leaves ≈ 10^6 event objects in the old generation, which the next stage's mark-compacts
+ * used to collect) and each heap grows to its own working size, as in a real
+ * `homeforge generate`. Within a process: `warmup` untimed runs (the JIT optimises a
+ * function called once per home only after several runs; (c) and (d) fall ≈ 20 % over their
+ * first runs), then `rounds` timed runs. The four processes run back to back `repeats`
+ * times; repeat k's i-th run of each stage make one round for the round-by-round ratios.
+ */
+export async function run(
+  homes = 16,
+  days = 90,
+  rounds = 4,
+  seed = 42,
+  warmup = 4,
+  repeats = 3,
+): Promise<ThroughputBenchResult> {
   const counts = { core: 0, production: 0, parquet: 0, arrow: 0 };
-  const timings: Record<keyof typeof counts, Timing[]> = { core: [], production: [], parquet: [], arrow: [] };
-  for (let r = 0; r < rounds; r++) {
-    timings.core.push(await measure(() => (counts.core = core())));
-    timings.production.push(await measure(() => (counts.production = productionRound(parquetConfig))));
-    for (const [key, config] of [
-      ["parquet", parquetConfig],
-      ["arrow", arrowConfig],
-    ] as const) {
-      const { events, timing } = await timedWriteRound(config);
-      counts[key] = events;
-      timings[key].push(timing);
+  const timings: Record<StageName, Timing[]> = { core: [], production: [], parquet: [], arrow: [] };
+  for (let k = 0; k < repeats; k++)
+    for (const name of STAGES) {
+      const { events, timings: measured } = stageInChild(name, { homes, days, rounds, warmup, seed });
+      counts[name] = events;
+      timings[name].push(...measured);
     }
-  }
   const best = (key: keyof typeof counts) =>
     stage(counts[key], [...timings[key]].sort((x, y) => x.cpuMs - y.cpuMs)[0]);
   const result: ThroughputBenchResult = {
@@ -183,7 +233,7 @@ export async function run(homes = 16, days = 90, rounds = 5, seed = 42): Promise
 
   const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
   console.log(
-    `throughput: ${homes} homes × ${days} days = ${fmt(result.core.events)} events, workers=1, no cache (best of ${rounds} rounds by CPU; CPU of every thread)`,
+    `throughput: ${homes} homes × ${days} days = ${fmt(result.core.events)} events, workers=1, no cache (best of ${repeats} × ${rounds} runs by CPU, each stage in its own process after ${warmup} warm-up runs; CPU of every thread)`,
   );
   const spread = (xs: number[]) =>
     `rounds ${xs[0].toFixed(3)}–${xs[xs.length - 1].toFixed(3)}, median ${xs[xs.length >> 1].toFixed(3)}`;
@@ -203,5 +253,12 @@ export async function run(homes = 16, days = 90, rounds = 5, seed = 42): Promise
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await run(Number(process.argv[2] ?? 16), Number(process.argv[3] ?? 90), Number(process.argv[4] ?? 5));
+  const args = process.argv.slice(2);
+  if (args[0] === "--stage") {
+    const result = await runStage(args[1] as StageName, JSON.parse(args[2]) as StageRun);
+    console.log(RESULT_TAG + JSON.stringify(result));
+  } else {
+    const [homes = 16, days = 90, rounds = 4, warmup = 4, repeats = 3] = args.map(Number);
+    await run(homes, days, rounds, 42, warmup, repeats);
+  }
 }
