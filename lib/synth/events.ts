@@ -739,10 +739,59 @@ function generateFollow(
 function sortByTime(buffer: EventBuffer, stateNames: string[]): HomeEvents {
   const n = buffer.length;
   const { time, meta, value, counts: starts, startMs, bucketsPerMs, lastBucket } = buffer;
-  for (let b = 0; b <= lastBucket; b++) starts[b + 1] += starts[b];
   const outTime = new Float64Array(n);
   const outMeta = new Int32Array(n);
   const outValue = new Float64Array(n);
+  const outEntity = new Int32Array(n);
+  const outState = new Uint8Array(n);
+  // one loop per function (see parquet/scans.ts): a long loop runs as on-stack-replaced code,
+  // and code after it that had not run when that code was compiled deoptimised every call
+  prefixSums(starts, lastBucket);
+  scatterByBucket(
+    time,
+    meta,
+    value,
+    n,
+    starts,
+    startMs,
+    bucketsPerMs,
+    lastBucket,
+    outTime,
+    outMeta,
+    outValue,
+  );
+  sortBuckets(starts, lastBucket, outTime, outMeta, outValue);
+  splitMeta(outMeta, n, outEntity, outState);
+  return {
+    entityIndex: outEntity,
+    time: outTime,
+    state: outState,
+    stateNames,
+    value: outValue,
+    length: n,
+    faults: { ...NO_FAULT_COUNTS },
+  };
+}
+
+/** Bucket counts to bucket starts, in place. */
+function prefixSums(starts: Int32Array, lastBucket: number): void {
+  for (let b = 0; b <= lastBucket; b++) starts[b + 1] += starts[b];
+}
+
+/** Each event to the next place of its time bucket (counting sort); starts[b] ends up as bucket b's end. */
+function scatterByBucket(
+  time: Float64Array,
+  meta: Int32Array,
+  value: Float64Array,
+  n: number,
+  starts: Int32Array,
+  startMs: number,
+  bucketsPerMs: number,
+  lastBucket: number,
+  outTime: Float64Array,
+  outMeta: Int32Array,
+  outValue: Float64Array,
+): void {
   for (let i = 0; i < n; i++) {
     const t = time[i];
     const b = ((t - startMs) * bucketsPerMs) | 0;
@@ -751,10 +800,19 @@ function sortByTime(buffer: EventBuffer, stateNames: string[]): HomeEvents {
     outMeta[pos] = meta[i];
     outValue[pos] = value[i];
   }
-  // starts[b] is now the end of bucket b
+}
+
+/** Insertion sort by time within each bucket (buckets hold a handful of events). */
+function sortBuckets(
+  ends: Int32Array,
+  lastBucket: number,
+  outTime: Float64Array,
+  outMeta: Int32Array,
+  outValue: Float64Array,
+): void {
   let bucketStart = 0;
   for (let b = 0; b <= lastBucket; b++) {
-    const bucketEnd = starts[b];
+    const bucketEnd = ends[b];
     for (let i = bucketStart + 1; i < bucketEnd; i++) {
       const t = outTime[i];
       if (outTime[i - 1] <= t) continue;
@@ -773,20 +831,13 @@ function sortByTime(buffer: EventBuffer, stateNames: string[]): HomeEvents {
     }
     bucketStart = bucketEnd;
   }
-  const outEntity = new Int32Array(n);
-  const outState = new Uint8Array(n);
+}
+
+/** Packed entity << 8 | state to the two columns. */
+function splitMeta(outMeta: Int32Array, n: number, outEntity: Int32Array, outState: Uint8Array): void {
   for (let k = 0; k < n; k++) {
     const em = outMeta[k];
     outEntity[k] = em >> 8;
     outState[k] = em & 255;
   }
-  return {
-    entityIndex: outEntity,
-    time: outTime,
-    state: outState,
-    stateNames,
-    value: outValue,
-    length: n,
-    faults: { ...NO_FAULT_COUNTS },
-  };
 }

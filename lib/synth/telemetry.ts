@@ -194,7 +194,7 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
   const out: Output = {
     entityIndex: new Int32Array(rows),
     day: new Int32Array(rows),
-    f: HEALTH_FEATURES.map(() => new Float64Array(rows)),
+    f: featureColumns(rows),
     failsWithin7d: new Int32Array(rows),
     censored: new Uint8Array(rows),
     daysToFailure: new Int32Array(rows),
@@ -246,6 +246,18 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
     failures,
     context: world,
   };
+}
+
+/**
+ * One zeroed column per health feature. A push loop, not `HEALTH_FEATURES.map`: the array's
+ * elements kind then never depends on whether the JIT inlined `map` (it made packed arrays
+ * inlined, holey ones otherwise), and simulate / blankMissing, optimised for one kind, were
+ * deoptimised and recompiled (≈ 50 ms of compiling) whenever the other kind turned up.
+ */
+function featureColumns(rows: number): Float64Array[] {
+  const columns: Float64Array[] = [];
+  for (let i = 0; i < FEATURE_COUNT; i++) columns.push(new Float64Array(rows));
+  return columns;
 }
 
 /**

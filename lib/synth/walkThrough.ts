@@ -1,3 +1,4 @@
+import { filterPacked, indicesWhere, mapPacked } from "../core/packedArrays.js";
 import { Rng } from "../core/random.js";
 import { areaAdjacency } from "./areaAdjacency.js";
 import type { ConfounderActions } from "./confounderTypes.js";
@@ -67,39 +68,43 @@ export function planWalkRoutes(generated: GeneratedHome, seed: number): WalkRout
   const { areas, devices } = generated;
   const neighbours = areaAdjacency(generated);
   const inArea = (k: number, match: (i: number) => boolean) =>
-    devices.flatMap((d, i) => (d.areaId === areas[k].areaId && match(i) ? [i] : []));
-  const sensors = areas.map((_, k) =>
+    indicesWhere(devices.length, (i) => devices[i].areaId === areas[k].areaId && match(i));
+  const sensors = mapPacked(areas, (_, k) =>
     inArea(k, (i) => devices[i].domain === "binary_sensor" && SENSOR_CLASSES.has(devices[i].deviceClass)),
   );
-  const lights = areas.map((_, k) => inArea(k, (i) => devices[i].domain === "light"));
-  const outlet = areas.map(
+  const lights = mapPacked(areas, (_, k) => inArea(k, (i) => devices[i].domain === "light"));
+  const outlet = mapPacked(
+    areas,
     (_, k) =>
       inArea(k, (i) => devices[i].template === "wall_switch" || devices[i].template === "smart_plug")[0] ??
       -1,
   );
-  const equipped = areas.map((_, k) => sensors[k].length > 0 || lights[k].length > 0);
+  const equipped = mapPacked(areas, (_, k) => sensors[k].length > 0 || lights[k].length > 0);
   const walkFrom = (start: number, length: number, outdoors: boolean): number[] => {
     const path = [start];
     while (path.length < length) {
       const last = path[path.length - 1];
-      const options = neighbours[last].filter((j) => (outdoors || areas[j].indoor) && !path.includes(j));
+      const options = filterPacked(
+        neighbours[last],
+        (j) => (outdoors || areas[j].indoor) && !path.includes(j),
+      );
       if (options.length === 0) break;
-      path.push(options[rng.weightedIndex(options.map((j) => (equipped[j] ? 3 : 1)))]);
+      path.push(options[rng.weightedIndex(mapPacked(options, (j) => (equipped[j] ? 3 : 1)))]);
     }
     return path;
   };
   const route = (path: number[], door: number): WalkRoute => ({
     areas: path,
-    sensors: path.map((k) => sensors[k]),
-    lights: path.map((k) => lights[k]),
-    outlet: path.map((k) => outlet[k]),
+    sensors: mapPacked(path, (k) => sensors[k]),
+    lights: mapPacked(path, (k) => lights[k]),
+    outlet: mapPacked(path, (k) => outlet[k]),
     door,
     reversible: door < 0,
     weight: rng.logNormal(1, 0.5),
   });
 
   const routes: WalkRoute[] = [];
-  const starts = areas.flatMap((a, k) => (a.indoor && equipped[k] ? [k] : []));
+  const starts = indicesWhere(areas.length, (k) => areas[k].indoor && equipped[k]);
   for (const start of starts.slice(0, MAX_INSIDE_ROUTES)) {
     const path = walkFrom(start, rng.int(2, 4), false);
     if (path.length >= 2) routes.push(route(path, -1));
@@ -127,15 +132,15 @@ export function scheduleWalks(
 ): void {
   if (routes.length === 0) return;
   const rng = Rng.derive(seed, world.home.index, "walks");
-  const inside = routes.filter((r) => r.door < 0);
-  const doors = routes.filter((r) => r.door >= 0);
-  const insideWeights = inside.map((r) => r.weight);
-  const doorWeights = doors.map((r) => r.weight);
+  const inside = filterPacked(routes, (r) => r.door < 0);
+  const doors = filterPacked(routes, (r) => r.door >= 0);
+  const insideWeights = mapPacked(inside, (r) => r.weight);
+  const doorWeights = mapPacked(doors, (r) => r.weight);
   const entrance = doors.find((r) => generated.areas[r.areas[0]].kind === "entrance");
   const daily = world.factors.daily();
   const state = world.occupancy.state;
   const { utcMs, hours } = world.grid;
-  const windowless = generated.areas.map((a) => WINDOWLESS.has(a.kind));
+  const windowless = mapPacked(generated.areas, (a) => WINDOWLESS.has(a.kind));
   const darkness = world.sun.darkness;
   const openCode = out.stateIndex("open");
   const onCode = out.stateIndex("on");
