@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
  * Version of the generated data. Bump it whenever the same config would produce different
  * bytes: it is part of every dataset id, so old caches are never mistaken for new output.
  */
-export const GENERATOR_VERSION = "4";
+export const GENERATOR_VERSION = "5";
 
 let cachedRoot: string | undefined;
 
