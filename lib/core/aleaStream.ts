@@ -149,10 +149,14 @@ export class AleaStream {
     return k;
   }
 
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
   /** Index drawn with probability proportional to weights[i]. */
   weightedIndex(weights: readonly number[]): number {
     let total = 0;
-    for (const w of weights) total += w;
+    for (let i = 0; i < weights.length; i++) total += weights[i];
     let r = this.next() * total;
     for (let i = 0; i < weights.length; i++) {
       r -= weights[i];

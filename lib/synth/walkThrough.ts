@@ -1,3 +1,4 @@
+import { AleaStream } from "../core/aleaStream.js";
 import { filterPacked, indicesWhere, mapPacked } from "../core/packedArrays.js";
 import { Rng } from "../core/random.js";
 import { areaAdjacency } from "./areaAdjacency.js";
@@ -131,7 +132,9 @@ export function scheduleWalks(
   out: ConfounderActions,
 ): void {
   if (routes.length === 0) return;
-  const rng = Rng.derive(seed, world.home.index, "walks");
+  // AleaStream: Rng's "walks" stream draw for draw, with draws the JIT inlines (a walk makes
+  // a dozen, and Rng's closure boxed each one: a quarter of the event core's allocation)
+  const rng = AleaStream.derive(seed, world.home.index, "walks");
   const inside = filterPacked(routes, (r) => r.door < 0);
   const doors = filterPacked(routes, (r) => r.door >= 0);
   const insideWeights = mapPacked(inside, (r) => r.weight);
@@ -147,29 +150,32 @@ export function scheduleWalks(
   const dwellTable = logNormalTable(WALK_DWELL_SIGMA);
   const lightTable = logNormalTable(0.5);
   const outletTable = logNormalTable(0.6);
-  const next = rng.next;
   const push = (device: number, time: number, code: number) => out.push(device, time, code);
 
   const walk = (r: WalkRoute, h: number) => {
-    let t = utcMs[h] + Math.floor(next() * HOUR_MS);
+    let t = utcMs[h] + Math.floor(rng.next() * HOUR_MS);
     if (r.door >= 0) {
       push(r.door, t, openCode);
-      t += 2000 + Math.floor(next() * 3000);
+      t += 2000 + Math.floor(rng.next() * 3000);
     }
     const lightChance = darkness[h] >= 0.5 ? LIGHT_ON_WHEN_DARK : LIGHT_ON_WHEN_BRIGHT;
-    const backwards = r.reversible && next() < 0.5;
+    const backwards = r.reversible && rng.next() < 0.5;
     const n = r.areas.length;
     for (let step = 0; step < n; step++) {
       const k = backwards ? n - 1 - step : step;
-      for (const s of r.sensors[k]) push(s, t + Math.floor(next() * 1500), onCode);
+      for (const s of r.sensors[k]) push(s, t + Math.floor(rng.next() * 1500), onCode);
       const lights = r.lights[k];
-      if (lights.length > 0 && next() < (windowless[r.areas[k]] ? LIGHT_ON_WHEN_DARK : lightChance)) {
-        const light = lights.length > 1 && next() < OTHER_LIGHT ? rng.pick(lights) : lights[0];
-        push(light, t + 1000 + Math.floor(2500 * logNormalFromUniform(lightTable, next())), onCode);
+      if (lights.length > 0 && rng.next() < (windowless[r.areas[k]] ? LIGHT_ON_WHEN_DARK : lightChance)) {
+        const light = lights.length > 1 && rng.next() < OTHER_LIGHT ? rng.pick(lights) : lights[0];
+        push(light, t + 1000 + Math.floor(2500 * logNormalFromUniform(lightTable, rng.next())), onCode);
       }
-      if (r.outlet[k] >= 0 && next() < OUTLET_ON)
-        push(r.outlet[k], t + 1000 + Math.floor(4000 * logNormalFromUniform(outletTable, next())), onCode);
-      t += Math.max(2000, Math.floor(WALK_DWELL_MS * logNormalFromUniform(dwellTable, next())));
+      if (r.outlet[k] >= 0 && rng.next() < OUTLET_ON)
+        push(
+          r.outlet[k],
+          t + 1000 + Math.floor(4000 * logNormalFromUniform(outletTable, rng.next())),
+          onCode,
+        );
+      t += Math.max(2000, Math.floor(WALK_DWELL_MS * logNormalFromUniform(dwellTable, rng.next())));
     }
   };
 
