@@ -1,4 +1,6 @@
-import { fromZonedTime } from "date-fns-tz";
+// the subpath, not the package root: the root pulls in all of date-fns (≈ 300 modules, ≈ 0.2 s
+// of import time in every process and worker thread)
+import { fromZonedTime } from "date-fns-tz/fromZonedTime";
 
 /** Wall-clock fields of an instant in a time zone. */
 export interface LocalClock {
