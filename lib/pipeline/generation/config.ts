@@ -6,10 +6,8 @@ import { HomeforgeError } from "../../core/errors.js";
 import {
   DEFAULT_HOME_TYPE_MIX,
   HOME_TYPES,
-  type HomeType,
   RADIO_ENVIRONMENTS,
   SIZE_CATEGORIES,
-  type SizeCategory,
 } from "../../synth/catalog/homeTypes.js";
 import { CATALOG_TIMEZONES } from "../../synth/catalog/locations.js";
 
@@ -390,16 +388,6 @@ export function resolveGenerationConfig(opts: {
   if (envSeed !== undefined && envSeed !== "") merged.seed = wholeNumberFlag("HOMEFORGE_SEED", envSeed);
   for (const [k, v] of Object.entries(opts.flags ?? {})) if (v !== undefined) merged[k] = v;
   return parseGenerationConfig(merged);
-}
-
-export function homeTypeMixVector(config: GenerationConfig): number[] {
-  return HOME_TYPES.map((t: HomeType) => config.homeTypeMix[t] ?? 0);
-}
-
-/** The config's size mix in SIZE_CATEGORIES order (absent categories 0); undefined when it sets none. */
-export function sizeMixVector(config: GenerationConfig): number[] | undefined {
-  const mix = config.sizeMix;
-  return mix === undefined ? undefined : SIZE_CATEGORIES.map((s: SizeCategory) => mix[s] ?? 0);
 }
 
 function round(x: number): number {
