@@ -1,4 +1,5 @@
 import { AleaStream } from "../core/aleaStream.js";
+import { mapPacked } from "../core/packedArrays.js";
 import {
   AREA_HUMIDITY,
   BATTERY_DATA_RATE_FACTOR,
@@ -194,7 +195,9 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
   const out: Output = {
     entityIndex: new Int32Array(rows),
     day: new Int32Array(rows),
-    f: featureColumns(rows),
+    // packed, whatever the JIT did with map: see core/packedArrays.ts (simulate and blankMissing
+    // were recompiled whenever the other elements kind turned up)
+    f: mapPacked(HEALTH_FEATURES, () => new Float64Array(rows)),
     failsWithin7d: new Int32Array(rows),
     censored: new Uint8Array(rows),
     daysToFailure: new Int32Array(rows),
@@ -246,18 +249,6 @@ export function generateHomeTelemetry(generated: GeneratedHome, ctx: TelemetryCo
     failures,
     context: world,
   };
-}
-
-/**
- * One zeroed column per health feature. A push loop, not `HEALTH_FEATURES.map`: the array's
- * elements kind then never depends on whether the JIT inlined `map` (it made packed arrays
- * inlined, holey ones otherwise), and simulate / blankMissing, optimised for one kind, were
- * deoptimised and recompiled (≈ 50 ms of compiling) whenever the other kind turned up.
- */
-function featureColumns(rows: number): Float64Array[] {
-  const columns: Float64Array[] = [];
-  for (let i = 0; i < FEATURE_COUNT; i++) columns.push(new Float64Array(rows));
-  return columns;
 }
 
 /**

@@ -133,7 +133,7 @@ export function scheduleWalks(
 ): void {
   if (routes.length === 0) return;
   // AleaStream: Rng's "walks" stream draw for draw, with draws the JIT inlines (a walk makes
-  // a dozen, and Rng's closure boxed each one: a quarter of the event core's allocation)
+  // a dozen, and Rng's closure boxed each one: over a quarter of the event core's allocation)
   const rng = AleaStream.derive(seed, world.home.index, "walks");
   const inside = filterPacked(routes, (r) => r.door < 0);
   const doors = filterPacked(routes, (r) => r.door >= 0);
