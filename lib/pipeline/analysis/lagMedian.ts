@@ -20,6 +20,42 @@ export function boundedMedian(xs: Float64Array, lo: number, hi: number, max: num
   return bucketedMedian(xs, lo, hi, BUCKETS / max);
 }
 
+/**
+ * The value a sort of xs[lo, hi) would put at index lo + k (0 ≤ k < hi − lo), for values in
+ * [0, max]; the range may be reordered. Counts per bucket like boundedMedian, then selects
+ * within the k-th value's bucket: for order statistics of long series (e.g. the successive
+ * differences of sensor readings, which repeat few values) without hashing or a full
+ * selection's mispredicted comparisons.
+ */
+export function boundedKth(xs: Float64Array, lo: number, hi: number, k: number, max: number): number {
+  const n = hi - lo;
+  if (!(k >= 0 && k < n)) throw new RangeError(`boundedKth: k=${k} is outside [0, ${n})`);
+  if (n <= INSERTION_SORT_MAX || !(max > 0 && Number.isFinite(max))) return selectKth(xs, lo + k, lo, hi);
+  const scale = BUCKETS / max;
+  const counts = scratch.counts;
+  counts.fill(0);
+  for (let i = lo; i < hi; i++) counts[bucketOf(xs[i], scale)]++;
+  let below = 0;
+  let b = 0;
+  while (below + counts[b] <= k) below += counts[b++];
+  const inBucket = gatherBucket(xs, lo, hi, scale, b);
+  return selectKth(inBucket, k - below, 0, counts[b]);
+}
+
+/** The values of xs[lo, hi) in bucket b, at the start of a kept buffer. */
+function gatherBucket(xs: Float64Array, lo: number, hi: number, scale: number, b: number): Float64Array {
+  const n = hi - lo;
+  if (scratch.bucket.length < n) scratch.bucket = new Float64Array(Math.max(n, scratch.bucket.length * 2));
+  const inBucket = scratch.bucket;
+  let size = 0;
+  for (let k = lo; k < hi; k++) {
+    const x = xs[k];
+    inBucket[size] = x;
+    size += ((bucketOf(x, scale) ^ b) - 1) >>> 31; // 1 when x is in bucket b
+  }
+  return inBucket;
+}
+
 function sortedMedian(xs: Float64Array, lo: number, hi: number): number {
   for (let i = lo + 1; i < hi; i++) {
     const x = xs[i];
@@ -63,16 +99,9 @@ function bucketedMedian(xs: Float64Array, lo: number, hi: number, scale: number)
   let below = 0;
   let b = 0;
   while (below + counts[b] <= m) below += counts[b++];
-  if (scratch.bucket.length < n) scratch.bucket = new Float64Array(Math.max(n, scratch.bucket.length * 2));
-  const inBucket = scratch.bucket;
-  let size = 0;
-  for (let k = lo; k < hi; k++) {
-    const x = xs[k];
-    inBucket[size] = x;
-    size += ((bucketOf(x, scale) ^ b) - 1) >>> 31; // 1 when x is in bucket b
-  }
+  const inBucket = gatherBucket(xs, lo, hi, scale, b);
   const rank = m - below;
-  const upper = selectKth(inBucket, rank, 0, size);
+  const upper = selectKth(inBucket, rank, 0, counts[b]);
   if (n % 2) return upper;
   // the lower middle: in bucket b before the selected rank, else the largest value below b
   if (rank > 0) return (maxOf(inBucket, 0, rank) + upper) / 2;

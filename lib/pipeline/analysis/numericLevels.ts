@@ -1,5 +1,5 @@
 import { selectKth } from "../../core/select.js";
-import { ValueCounts } from "./valueCounts.js";
+import { boundedKth } from "./lagMedian.js";
 
 export interface LevelOptions {
   qLow: number;
@@ -80,7 +80,6 @@ export function applyLevels(
     row[f] = k;
   }
   const counter = stateCounter(numbers.length);
-  const diffCounts = new ValueCounts();
   for (let e = 0; e < entities; e++) {
     const m = numericCount[e];
     if (!(m * 2 > rowCount[e]) || m === 0) continue;
@@ -88,17 +87,18 @@ export function applyLevels(
     const series = values.subarray(a, a + m);
     const seriesCodes = codes.subarray(a, a + m);
     const regular = irregular[e] === 0;
-    // median |difference| of iid normal noise is 0.6745·√2·sd; regular readings repeat few
-    // values, so their differences do too: counted, else selected
+    // median |difference| of iid normal noise is 0.6745·√2·sd; by bucket counting over
+    // [0, largest difference], then selection within one bucket (lagMedian.boundedKth)
     let medianDiff = 0;
-    if (m > 1 && regular) {
-      diffCounts.clear();
-      for (let k = 1; k < m; k++) diffCounts.add(Math.abs(series[k] - series[k - 1]));
-      medianDiff = diffCounts.kth(quantileIndex(m - 1, 0.5));
-    } else if (m > 1) {
+    if (m > 1) {
       const diffs = diffBuffer.subarray(0, m - 1);
-      for (let k = 1; k < m; k++) diffs[k - 1] = Math.abs(series[k] - series[k - 1]);
-      medianDiff = selectKth(diffs, quantileIndex(m - 1, 0.5));
+      let top = 0;
+      for (let k = 1; k < m; k++) {
+        const d = Math.abs(series[k] - series[k - 1]);
+        diffs[k - 1] = d;
+        top = Math.max(top, d);
+      }
+      medianDiff = boundedKth(diffs, 0, m - 1, quantileIndex(m - 1, 0.5), top);
     }
     const noiseSd = medianDiff / 0.9539;
     const iMid = quantileIndex(m, 0.5);

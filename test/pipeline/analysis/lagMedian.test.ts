@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { boundedMedian } from "../../../lib/pipeline/analysis/lagMedian.js";
+import { boundedKth, boundedMedian } from "../../../lib/pipeline/analysis/lagMedian.js";
 
 /** Deterministic values in [0, 1). */
 function lcg(seed: number): () => number {
@@ -40,6 +40,31 @@ test("boundedMedian: even count whose middles straddle two buckets", () => {
   // 40 values: 20 in the lowest bucket, 20 in the highest; the mean of 10 and 59 990
   const xs = Float64Array.from({ length: 40 }, (_, k) => (k % 2 ? 10 : 59_990));
   assert.is(boundedMedian(xs, 0, 40, 60_000), (10 + 59_990) / 2);
+});
+
+test("boundedKth is the value a sort puts at k, for small, bucketed and tied ranges", () => {
+  const next = lcg(11);
+  const max = 2.5;
+  // fractions, few repeated values (as successive differences of readings), bucket edges
+  const draws: (() => number)[] = [
+    () => next() * max,
+    () => Math.floor(next() * 6) * 0.1,
+    () => (max / 256) * Math.floor(next() * 257),
+    () => 0,
+  ];
+  for (let it = 0; it < 3000; it++) {
+    const n = 1 + Math.floor(next() * (it % 10 === 0 ? 3000 : 150));
+    const draw = draws[it % draws.length];
+    const xs = Float64Array.from({ length: n + 4 }, () => Math.min(max, draw()));
+    const sorted = Array.from(xs.subarray(2, 2 + n)).sort((a, b) => a - b);
+    const k = Math.floor(next() * n);
+    const top = sorted[n - 1];
+    assert.is(boundedKth(xs, 2, 2 + n, k, top), sorted[k], `n=${n} k=${k} draw=${it % draws.length}`);
+  }
+});
+
+test("boundedKth: k outside the range is a RangeError", () => {
+  assert.throws(() => boundedKth(new Float64Array(3), 0, 3, 3, 1), /outside/);
 });
 
 test.run();
