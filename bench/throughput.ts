@@ -14,7 +14,7 @@
  * processes back to back REPEATS times; best run by CPU time per stage, and each ratio also
  * round by round (repeat k's i-th run of each stage), whose range is the spread.
  *
- *   npx tsx bench/throughput.ts [homes=16] [days=90] [rounds=4] [warmup=4] [repeats=3]
+ *   npx tsx bench/throughput.ts [homes=16] [days=90] [rounds=4] [warmup=12] [repeats=3]
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -181,17 +181,21 @@ function stageInChild(name: StageName, stageRun: StageRun) {
  * Each stage runs in its own node process, so no stage pays for another's garbage (the core
  * leaves ≈ 10^6 event objects in the old generation, which the next stage's mark-compacts
  * used to collect) and each heap grows to its own working size, as in a real
- * `homeforge generate`. Within a process: `warmup` untimed runs (the JIT optimises a
- * function called once per home only after several runs; run alone, (c) falls from ≈ 0.79 to
- * ≈ 0.47 s CPU over its first ten runs), then `rounds` timed runs. The four processes run back to back `repeats`
- * times; repeat k's i-th run of each stage make one round for the round-by-round ratios.
+ * `homeforge generate`. Within a process: `warmup` untimed runs, then `rounds` timed runs:
+ * steady state, what a long run is in after its first few hundred homes. The JIT optimises a
+ * function called once per home only after many homes: TurboFan time per 16-home (c) run,
+ * measured with --trace-opt, is 49, 96, 19, 7 ms in runs 5–8, 13–31 ms in runs 9–16 and
+ * mostly ≤ 8 ms from run 17 (generateHomeTelemetry reaches TurboFan at about run 9), against
+ * ≤ 13 ms for the core from run 5; so 12 warm-up runs (4 until session 18 timed (c) mid
+ * tier-up). The four processes run back to back `repeats` times; repeat k's i-th run of each
+ * stage make one round for the round-by-round ratios.
  */
 export async function run(
   homes = 16,
   days = 90,
   rounds = 4,
   seed = 42,
-  warmup = 4,
+  warmup = 12,
   repeats = 3,
 ): Promise<ThroughputBenchResult> {
   const counts = { core: 0, production: 0, parquet: 0, arrow: 0 };
@@ -258,7 +262,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const result = await runStage(args[1] as StageName, JSON.parse(args[2]) as StageRun);
     console.log(RESULT_TAG + JSON.stringify(result));
   } else {
-    const [homes = 16, days = 90, rounds = 4, warmup = 4, repeats = 3] = args.map(Number);
+    const [homes = 16, days = 90, rounds = 4, warmup = 12, repeats = 3] = args.map(Number);
     await run(homes, days, rounds, 42, warmup, repeats);
   }
 }

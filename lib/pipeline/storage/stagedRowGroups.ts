@@ -1,7 +1,8 @@
 import type { ProducedColumnData, ProducedTable, TableSchema } from "../../core/columnTable.js";
 import { DictionaryColumn } from "../../core/dictionaryColumn.js";
+import { returnStagingBuffer, type StagingBuffer, takeStagingBuffer } from "./stagingPool.js";
 
-type TypedColumn = Int32Array | Float64Array | Uint8Array;
+type TypedColumn = StagingBuffer;
 
 /**
  * Cuts appended tables into row groups of exactly `groupRows` rows (the last may be shorter)
@@ -13,11 +14,15 @@ type TypedColumn = Int32Array | Float64Array | Uint8Array;
  * extra old-generation marking cost more CPU than the copy (≈ 40 ms per 16 homes × 90 days).
  *
  * The segments a group is made of are views of the buffers: valid only inside `onGroup`.
+ * Buffers come from, and after the last group go back to, the thread's staging pool
+ * (stagingPool.ts), so the next file or dataset does not allocate them again.
  */
 export class StagedRowGroups {
   private parts: ProducedTable[] = [];
   private rows = 0;
   private readonly buffers = new Map<string, TypedColumn>();
+  /** Buffers outgrown during the current group: its earlier segments still view them. */
+  private retired: TypedColumn[] = [];
 
   constructor(
     private readonly schema: TableSchema,
@@ -36,9 +41,11 @@ export class StagedRowGroups {
     }
   }
 
-  /** Hands over the last, partial group, if any. */
+  /** Hands over the last, partial group, if any, and gives the buffers back to the pool. */
   drain(): void {
     if (this.rows > 0) this.flush();
+    for (const buf of this.buffers.values()) returnStagingBuffer(buf);
+    this.buffers.clear();
   }
 
   private flush(): void {
@@ -46,6 +53,8 @@ export class StagedRowGroups {
     this.parts = [];
     this.rows = 0;
     this.onGroup(group);
+    for (const buf of this.retired) returnStagingBuffer(buf);
+    this.retired = [];
   }
 
   /** Rows [start, end) of the table, typed data copied to this group's place in the buffers. */
@@ -79,8 +88,9 @@ export class StagedRowGroups {
   private buffer<T extends TypedColumn>(name: string, kind: new (n: number) => T, rows: number): T {
     let buf = this.buffers.get(name);
     if (!buf || buf.constructor !== kind || buf.length < rows) {
+      if (buf) this.retired.push(buf);
       const size = Math.min(this.groupRows, Math.max(rows, 2 * (buf?.length ?? 0), 4096));
-      buf = new kind(size);
+      buf = takeStagingBuffer(kind, size);
       this.buffers.set(name, buf);
     }
     return buf as T;
