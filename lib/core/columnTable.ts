@@ -97,3 +97,23 @@ export function concatTables(schema: TableSchema, parts: readonly ColumnTable[])
   }
   return { schema, rows, columns };
 }
+
+/** Rows [start, end) of a table; typed and dictionary columns are views, not copies. */
+export function sliceTable<C extends ProducedColumnData>(
+  table: ColumnTable<C>,
+  start: number,
+  end: number,
+): ColumnTable<C> {
+  const columns: Record<string, C> = {};
+  for (const spec of table.schema.columns) {
+    const data: ProducedColumnData = table.columns[spec.name];
+    columns[spec.name] = (
+      data instanceof DictionaryColumn
+        ? data.slice(start, end)
+        : ArrayBuffer.isView(data)
+          ? (data as Float64Array).subarray(start, end)
+          : data.slice(start, end)
+    ) as C;
+  }
+  return { schema: table.schema, rows: end - start, columns };
+}

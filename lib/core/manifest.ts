@@ -4,6 +4,9 @@ import type { ColumnSpec } from "./columnTable.js";
 /** How a dataset's tables are stored. */
 export type TableFormat = "parquet" | "arrow";
 
+/** File name extension of a table file per format. */
+export const FORMAT_EXTENSION: Record<TableFormat, string> = { parquet: ".parquet", arrow: ".arrow" };
+
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_FORMAT = "homeforge-dataset";
 /** What a single-machine run writes. */

@@ -11,7 +11,8 @@
  */
 import * as arrow from "apache-arrow";
 import type { DataFrame } from "#danfo";
-import { arrowSchema, recordBatchOf, sliceTable } from "../storage/arrowBatch.js";
+import { sliceTable } from "../../core/columnTable.js";
+import { arrowSchema, recordBatchOf } from "../storage/arrowBatch.js";
 import { type OpenDatasetOptions, openDataset } from "../storage/openDataset.js";
 import { decodeError } from "../storage/tableIO.js";
 

@@ -1,3 +1,4 @@
+import { sliceTable } from "../../core/columnTable.js";
 /**
  * Arrow record batches built straight from column-table typed arrays (no per-value builders,
  * no concatenation): a group of rows may arrive as several segments of incoming tables, and
@@ -37,26 +38,6 @@ export function arrowSchema(schema: TableSchema): arrow.Schema {
   return new arrow.Schema(
     schema.columns.map((spec) => new arrow.Field(spec.name, arrowType(spec), spec.nullable ?? false)),
   );
-}
-
-/** Rows [start, end) of a table; typed and dictionary columns are views, not copies. */
-export function sliceTable<C extends ProducedColumnData>(
-  table: ColumnTable<C>,
-  start: number,
-  end: number,
-): ColumnTable<C> {
-  const columns: Record<string, C> = {};
-  for (const spec of table.schema.columns) {
-    const data: ProducedColumnData = table.columns[spec.name];
-    columns[spec.name] = (
-      data instanceof DictionaryColumn
-        ? data.slice(start, end)
-        : ArrayBuffer.isView(data)
-          ? (data as Float64Array).subarray(start, end)
-          : data.slice(start, end)
-    ) as C;
-  }
-  return { schema: table.schema, rows: end - start, columns };
 }
 
 /**

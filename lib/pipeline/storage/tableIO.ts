@@ -3,16 +3,15 @@ import * as arrow from "apache-arrow";
 import { tableFromIPC, tableToIPC, type Vector, vectorFromArray } from "apache-arrow";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
 import type { ColumnData, ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
+import { sliceTable } from "../../core/columnTable.js";
 import { HomeforgeError } from "../../core/errors.js";
 import type { TableFormat } from "../../core/manifest.js";
 import { sha256 } from "../../core/manifest.js";
-import { sliceTable } from "./arrowBatch.js";
 import { hashFile } from "./integrity.js";
 import { MemoryOutput, ParquetFileWriter } from "./parquet/fileWriter.js";
 
 export type { TableFormat } from "../../core/manifest.js";
-
-export const FORMAT_EXTENSION: Record<TableFormat, string> = { parquet: ".parquet", arrow: ".arrow" };
+export { FORMAT_EXTENSION } from "../../core/manifest.js";
 
 /** Rows per Parquet row group: bounds reader memory and lets tools skip groups. */
 export const ROW_GROUP_SIZE = 262_144;

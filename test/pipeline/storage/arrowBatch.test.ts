@@ -1,9 +1,9 @@
 import * as arrow from "apache-arrow";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { columnTable, concatTables, type TableSchema } from "../../../lib/core/columnTable.js";
+import { columnTable, concatTables, sliceTable, type TableSchema } from "../../../lib/core/columnTable.js";
 import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
-import { RowRegrouper, recordBatchOf, sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
+import { RowRegrouper, recordBatchOf } from "../../../lib/pipeline/storage/arrowBatch.js";
 import { mixedSchema, mixedTable } from "../../helpers/mixedTable.js";
 
 const SCHEMA = mixedSchema(["s", "i", "f", "b", "time", "d"]);

@@ -13,10 +13,10 @@ import {
   type ColumnTable,
   columnTable,
   type ProducedTable,
+  sliceTable,
   type TableSchema,
 } from "../../../lib/core/columnTable.js";
 import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
-import { sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
 import { readTableChunks, readTableFile } from "../../../lib/pipeline/storage/tableIO.js";
 import {
   hashFile,

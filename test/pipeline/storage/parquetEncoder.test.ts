@@ -10,12 +10,12 @@ import {
   type ColumnTable,
   columnTable,
   type ProducedTable,
+  sliceTable,
   type TableSchema,
 } from "../../../lib/core/columnTable.js";
 import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
 import { Rng } from "../../../lib/core/random.js";
 import { stringIds } from "../../../lib/core/stringIds.js";
-import { sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
 import { readTableFile } from "../../../lib/pipeline/storage/tableIO.js";
 import { openTableWriter, PartitionedTableWriter } from "../../../lib/pipeline/storage/tableWriter.js";
 import { removeDir, tempDir } from "../../helpers/tmp.js";

@@ -1,9 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type ProducedTable, plainTable } from "../../../lib/core/columnTable.js";
+import { type ProducedTable, plainTable, sliceTable } from "../../../lib/core/columnTable.js";
 import { DictionaryColumn } from "../../../lib/core/dictionaryColumn.js";
 import { stringIds } from "../../../lib/core/stringIds.js";
-import { sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
 import { StagedRowGroups } from "../../../lib/pipeline/storage/stagedRowGroups.js";
 import { mixedSchema, mixedTable } from "../../helpers/mixedTable.js";
 

@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { parquetMetadata } from "hyparquet";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { columnTable, type TableSchema } from "../../../lib/core/columnTable.js";
-import { sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
+import { columnTable, sliceTable, type TableSchema } from "../../../lib/core/columnTable.js";
 import { ParquetFileWriter } from "../../../lib/pipeline/storage/parquet/fileWriter.js";
 import {
   ROW_GROUP_SIZE,

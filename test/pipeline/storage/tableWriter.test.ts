@@ -4,9 +4,8 @@ import * as arrow from "apache-arrow";
 import { parquetMetadata } from "hyparquet";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type ColumnTable, columnTable, concatTables } from "../../../lib/core/columnTable.js";
+import { type ColumnTable, columnTable, concatTables, sliceTable } from "../../../lib/core/columnTable.js";
 import { Rng } from "../../../lib/core/random.js";
-import { sliceTable } from "../../../lib/pipeline/storage/arrowBatch.js";
 import { readTableChunks, readTableFile } from "../../../lib/pipeline/storage/tableIO.js";
 import { EVENTS_SCHEMA, TELEMETRY_FEATURES, TELEMETRY_SCHEMA } from "../../../lib/pipeline/storage/tables.js";
 import {
