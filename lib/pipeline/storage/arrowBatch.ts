@@ -1,4 +1,3 @@
-import { sliceTable } from "../../core/columnTable.js";
 /**
  * Arrow record batches built straight from column-table typed arrays (no per-value builders,
  * no concatenation): a group of rows may arrive as several segments of incoming tables, and
@@ -7,12 +6,13 @@ import { sliceTable } from "../../core/columnTable.js";
  */
 
 import * as arrow from "apache-arrow";
-import type {
-  ColumnSpec,
-  ColumnTable,
-  ProducedColumnData,
-  ProducedTable,
-  TableSchema,
+import {
+  type ColumnSpec,
+  type ColumnTable,
+  type ProducedColumnData,
+  type ProducedTable,
+  sliceTable,
+  type TableSchema,
 } from "../../core/columnTable.js";
 import { DictionaryColumn } from "../../core/dictionaryColumn.js";
 

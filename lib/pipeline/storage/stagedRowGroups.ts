@@ -1,8 +1,6 @@
 import type { ProducedColumnData, ProducedTable, TableSchema } from "../../core/columnTable.js";
 import { DictionaryColumn } from "../../core/dictionaryColumn.js";
-import { returnStagingBuffer, type StagingBuffer, takeStagingBuffer } from "./stagingPool.js";
-
-type TypedColumn = StagingBuffer;
+import { returnStagingBuffer, type StagingBuffer as TypedColumn, takeStagingBuffer } from "./stagingPool.js";
 
 /**
  * Cuts appended tables into row groups of exactly `groupRows` rows (the last may be shorter)

@@ -2,8 +2,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as arrow from "apache-arrow";
 import { tableFromIPC, tableToIPC, type Vector, vectorFromArray } from "apache-arrow";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
-import type { ColumnData, ColumnSpec, ColumnTable, TableSchema } from "../../core/columnTable.js";
-import { sliceTable } from "../../core/columnTable.js";
+import {
+  type ColumnData,
+  type ColumnSpec,
+  type ColumnTable,
+  sliceTable,
+  type TableSchema,
+} from "../../core/columnTable.js";
 import { HomeforgeError } from "../../core/errors.js";
 import type { TableFormat } from "../../core/manifest.js";
 import { sha256 } from "../../core/manifest.js";

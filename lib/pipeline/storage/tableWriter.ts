@@ -1,4 +1,3 @@
-import { sliceTable } from "../../core/columnTable.js";
 /**
  * Streaming table files: rows arrive in batches and leave in fixed-size row groups (Parquet)
  * or record batches (Arrow IPC), so memory holds at most one group per table however many
@@ -8,14 +7,18 @@ import { sliceTable } from "../../core/columnTable.js";
 
 import { renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { ManifestFile, ManifestTable } from "../../core/manifest.js";
-import { FORMAT_EXTENSION, type TableFormat } from "../../core/manifest.js";
+import {
+  FORMAT_EXTENSION,
+  type ManifestFile,
+  type ManifestTable,
+  type TableFormat,
+} from "../../core/manifest.js";
 import type { HomeTables } from "../generation/producers.js";
 import { hashFile } from "./integrity.js";
 
 export { hashFile, parquetSchema };
 
-import type { ColumnSpec, ProducedTable, TableSchema } from "../../core/columnTable.js";
+import { type ColumnSpec, type ProducedTable, sliceTable, type TableSchema } from "../../core/columnTable.js";
 import { ParquetFileWriter } from "./parquet/fileWriter.js";
 import { parquetSchema } from "./parquetSchema.js";
 import { StagedRowGroups } from "./stagedRowGroups.js";
